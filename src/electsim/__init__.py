@@ -1,0 +1,39 @@
+"""electsim: exact, batched election-integrity simulation for list-PR parliaments.
+
+Importing electsim changes no global state.
+
+>>> import electsim as es
+>>> e = es.Election([600, 300, 100], parties=["A", "B", "C"])
+>>> es.allocate(e, es.ElectoralSystem(10, "dhondt")).seats.tolist()
+[6, 3, 1]
+"""
+
+from . import apportion, errors, presets
+from .allocate import Allocation, Tie, allocate
+from .apportion import available_methods, get_method
+from .election import Election, Party, PrecinctResults, Region
+from .errors import ElectsimError, ElectsimWarning
+from .system import ElectoralSystem, SeatCap, Threshold
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Allocation",
+    "Election",
+    "ElectoralSystem",
+    "ElectsimError",
+    "ElectsimWarning",
+    "Party",
+    "PrecinctResults",
+    "Region",
+    "SeatCap",
+    "Threshold",
+    "Tie",
+    "__version__",
+    "allocate",
+    "apportion",
+    "available_methods",
+    "errors",
+    "get_method",
+    "presets",
+]

@@ -1,0 +1,214 @@
+"""Exact-arithmetic helpers: rates as :class:`~fractions.Fraction`, integer threshold tests.
+
+Decisions in electsim (who passes a threshold, who gets a seat) are made with integers or
+``Fraction``; floats only describe results.  This module holds the two primitives everything else
+uses: :func:`parse_rate` turns user input into an exact ``Fraction`` once, and
+:func:`passes_threshold` compares vote counts with a rate of a base by integer cross-multiplication.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from numbers import Rational
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import ElectsimError, InvalidCountsError
+
+__all__ = ["RateLike", "as_count_array", "parse_rate", "passes_threshold"]
+
+RateLike = Fraction | Decimal | str | float | int
+"""A rate: ``Fraction(7, 100)``, ``Decimal("0.07")``, ``"7%"``, ``"7/100"``, ``"0.07"``, ``0.07``."""
+
+#: Products above this bound are computed with Python integers (object arrays) instead of int64.
+_INT64_SAFE = 2**62
+
+
+def parse_rate(rate: Any, name: str = "rate", *, allow_above_one: bool = False) -> Fraction:
+    """Convert a rate to an exact :class:`~fractions.Fraction`, once.
+
+    Parameters
+    ----------
+    rate : Fraction, Decimal, int, float or str
+        ``Fraction`` and ``Decimal`` are exact.  Strings may be a percentage (``"7%"``,
+        ``"0.7 %"``), a fraction (``"7/100"``) or a decimal (``"0.07"``).  A float is converted
+        through its shortest decimal representation (``repr``), so ``0.07`` becomes exactly
+        ``7/100`` -- the number the user typed, not the binary double ``0.07000000000000000666...``.
+        ``bool`` is refused.
+    name : str
+        The parameter name used in error messages.
+    allow_above_one : bool
+        Whether rates above 1 are allowed (they never are for thresholds).
+
+    Returns
+    -------
+    Fraction
+        The rate, in ``[0, 1]`` unless ``allow_above_one``.
+
+    Raises
+    ------
+    ElectsimError
+        If the value cannot be parsed, is NaN/infinite, negative or above 1.
+
+    Examples
+    --------
+    >>> parse_rate("7%")
+    Fraction(7, 100)
+    >>> parse_rate(0.07)
+    Fraction(7, 100)
+    >>> parse_rate("0.7 %")
+    Fraction(7, 1000)
+    """
+    value: Fraction
+    if isinstance(rate, bool) or rate is None:
+        raise ElectsimError(f"{name}={rate!r} is not a rate; give e.g. '7%', Fraction(7, 100) or 0.07")
+    if isinstance(rate, Fraction):
+        value = rate
+    elif isinstance(rate, int | np.integer):
+        value = Fraction(int(rate))
+    elif isinstance(rate, Rational):
+        value = Fraction(rate.numerator, rate.denominator)
+    elif isinstance(rate, Decimal):
+        if not rate.is_finite():
+            raise ElectsimError(f"{name}={rate!r} is not finite")
+        value = Fraction(rate)
+    elif isinstance(rate, float | np.floating):
+        if not math.isfinite(float(rate)):
+            raise ElectsimError(f"{name}={rate!r} is not finite")
+        value = Fraction(Decimal(repr(float(rate))))
+    elif isinstance(rate, str):
+        text = rate.strip().replace(" ", "")
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1]
+        try:
+            if "/" in text:
+                num, den = text.split("/")
+                value = Fraction(Decimal(num)) / Fraction(Decimal(den))
+            else:
+                dec = Decimal(text)
+                if not dec.is_finite():
+                    raise ElectsimError(f"{name}={rate!r} is not finite")
+                value = Fraction(dec)
+        except (InvalidOperation, ValueError, ZeroDivisionError) as exc:
+            raise ElectsimError(
+                f"{name}={rate!r} cannot be parsed as a rate; use e.g. '7%', '7/100' or '0.07'"
+            ) from exc
+        if percent:
+            value /= 100
+    else:
+        raise ElectsimError(
+            f"{name}={rate!r} has type {type(rate).__name__}; "
+            "give a Fraction, Decimal, int, float or a string such as '7%'"
+        )
+    if value < 0 or (value > 1 and not allow_above_one):
+        bound = "non-negative" if allow_above_one else "in [0, 1] (0 % to 100 %)"
+        raise ElectsimError(f"{name}={rate!r} must be {bound}")
+    return value
+
+
+def as_count_array(values: ArrayLike, name: str) -> NDArray[np.int64]:
+    """Validate counts and return them as a new, read-only ``int64`` array.
+
+    Accepts integer arrays, and float arrays whose values are exact integers (e.g. ``85.0``).
+    Refuses negative values, NaN, infinities, fractional values, booleans, strings and objects
+    that are not integers.  The input is never modified (a copy is always made).
+
+    Raises
+    ------
+    InvalidCountsError
+        Naming ``name`` and the first offending value.
+    """
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise InvalidCountsError(f"{name} could not be read as an array of counts: {exc}") from exc
+    if arr.dtype == bool:
+        raise InvalidCountsError(f"{name} is boolean; counts must be integers")
+    if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            raise InvalidCountsError(f"{name} has counts too large for int64")
+        out = arr.astype(np.int64, copy=True)
+    elif arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            raise InvalidCountsError(
+                f"{name} contains {arr[bad].flat[0]!r} (NaN or infinite); counts must be finite"
+            )
+        frac = arr != np.floor(arr)
+        if frac.any():
+            raise InvalidCountsError(
+                f"{name} contains the non-integer count {arr[frac].flat[0]!r}; "
+                "round explicitly before passing counts"
+            )
+        if arr.size and float(np.abs(arr).max()) >= 2.0**62:
+            raise InvalidCountsError(f"{name} has counts too large for int64")
+        out = arr.astype(np.int64)
+    elif arr.dtype == object:
+        flat = arr.ravel()
+        for v in flat:
+            if isinstance(v, bool) or not isinstance(v, int | np.integer):
+                raise InvalidCountsError(f"{name} contains {v!r}; counts must be integers")
+        try:
+            out = arr.astype(np.int64)
+        except OverflowError as exc:
+            raise InvalidCountsError(f"{name} has counts too large for int64") from exc
+    else:
+        raise InvalidCountsError(f"{name} has dtype {arr.dtype}; counts must be integers")
+    if out.size and int(out.min()) < 0:
+        raise InvalidCountsError(f"{name} contains the negative count {int(out.min())}")
+    out.setflags(write=False)
+    return out
+
+
+def passes_threshold(
+    votes: ArrayLike,
+    base: ArrayLike,
+    rate: RateLike,
+    inclusive: bool = True,
+) -> NDArray[np.bool_]:
+    """Exact threshold test ``votes >= rate * base`` (or ``>`` when not inclusive).
+
+    Decided by integer cross-multiplication ``votes * den >= num * base`` where
+    ``rate = num / den``; products that could overflow int64 are computed with Python integers.
+
+    Parameters
+    ----------
+    votes : array_like of int, shape ``(..., P)`` or broadcastable with ``base``
+    base : array_like of int
+        The threshold base (ballots, valid votes, ...), broadcastable against ``votes``.
+    rate : Fraction or anything :func:`parse_rate` accepts
+    inclusive : bool
+        ``True``: a party exactly at the threshold passes ("rate or more").  ``False``: it must
+        exceed it ("more than rate").
+
+    Returns
+    -------
+    ndarray of bool
+        Broadcast shape of ``votes`` and ``base``.
+
+    Examples
+    --------
+    >>> passes_threshold([7000, 6999, 7001], 100_000, "7%").tolist()
+    [True, False, True]
+    >>> passes_threshold([7000], 100_000, "7%", inclusive=False).tolist()
+    [False]
+    """
+    r = parse_rate(rate)
+    v = np.asarray(votes, dtype=np.int64)
+    b = np.asarray(base, dtype=np.int64)
+    num, den = r.numerator, r.denominator
+    vmax = int(v.max()) if v.size else 0
+    bmax = int(b.max()) if b.size else 0
+    if vmax * den < _INT64_SAFE and bmax * num < _INT64_SAFE:
+        lhs = v * np.int64(den)
+        rhs = b * np.int64(num)
+    else:  # exact but slow: Python integers
+        lhs = v.astype(object) * den
+        rhs = b.astype(object) * num
+    out = lhs >= rhs if inclusive else lhs > rhs
+    return np.asarray(out, dtype=bool)

@@ -1,0 +1,276 @@
+r"""Divisor (highest-averages) methods.
+
+A divisor method with divisor sequence ``d(0) < d(1) < ...`` gives the next seat to the party with
+the highest average ``v_i / d(s_i)``; equivalently ``s_i = #{j : v_i / d(j) > lambda}`` for a
+common divisor ``lambda``.  Registered methods:
+
+================================  =====================================  ===================
+name                              d(s), s = 0, 1, 2, ...                 first divisors
+================================  =====================================  ===================
+``dhondt`` (Jefferson)            s + 1                                  1, 2, 3
+``sainte_lague`` (Webster)        s + 1/2   (as 2s + 1)                  1, 3, 5
+``modified_sainte_lague``         1.4 for s = 0, else 2s + 1             1.4, 3, 5
+``danish``                        s + 1/3   (as 3s + 1)                  1, 4, 7
+``imperiali``                     s + 2                                  2, 3, 4
+``adams``                         s                                      0, 1, 2
+``dean``                          s (s + 1) / (s + 1/2)                  0, 4/3, 12/5
+``huntington_hill``               sqrt(s (s + 1))                        0, 1.414, 2.449
+================================  =====================================  ===================
+
+Exactness.  Averages are compared exactly: rational divisors through ``Fraction``;
+Huntington-Hill through squares, ``v_i^2 / (s_i (s_i + 1))``.  The batch kernel screens in
+float64: it starts from Pukelsheim's estimate ``lambda = V / (S + P (delta - 1/2))``, steps to
+the house size by highest averages, and accepts a row only if the certificate
+``max_i v_i / d(s_i) < min_i v_i / d(s_i - 1)`` holds with a relative margin of 1e-9 (far above
+float64 error).  Rows that fail the margin -- exact ties and near-ties -- are recomputed by the
+exact reference, so floats never decide a seat.
+
+Parties without votes never get a seat.  Methods with ``d(0) = 0`` (Adams, Dean,
+Huntington-Hill) give every party with votes a seat before any party gets a second one; when
+such parties outnumber the seats, the first seats go in order of votes (the limit of
+``v / d(0)`` as ``d(0) -> 0+``), and parties with equal votes there are tied.
+
+References
+----------
+Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., ch. 4 and 6 (jump-and-step).
+https://doi.org/10.1007/978-3-319-64707-4
+Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed., Appendix A.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._base import Method, TieRecord, register, resolve_tie
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+__all__ = ["DIVISORS", "DivisorSpec"]
+
+
+@dataclass(frozen=True)
+class DivisorSpec:
+    """A divisor sequence: float version for screening, exact key for decisions.
+
+    ``key(v, s)`` returns a value whose order is the order of ``v / d(s)``: a ``Fraction``
+    (or, for Huntington-Hill, the square).  ``shift`` is ``delta - 1/2`` for the start estimate.
+    """
+
+    name: str
+    d_float: Callable[[IntArray], FloatArray]
+    d_exact: Callable[[int], Fraction]  # d(s) (squared for Huntington-Hill)
+    squared: bool
+    shift: float
+    description: str
+    aliases: tuple[str, ...] = ()
+    offset: int = 0
+
+    @property
+    def zero_first(self) -> bool:
+        return self.d_exact(0) == 0
+
+    def key(self, v: int, s: int) -> tuple[int, Fraction]:
+        """Exact priority of party with ``v`` votes holding ``s`` seats (larger = earlier)."""
+        if v == 0:
+            return (-1, Fraction(0))
+        d = self.d_exact(s)
+        if d == 0:
+            return (1, Fraction(v))  # infinite average; ordered by votes
+        num = Fraction(v * v) if self.squared else Fraction(v)
+        return (0, num / d)
+
+
+def _stationary(delta: Fraction) -> tuple[Callable[[IntArray], FloatArray], Callable[[int], Fraction]]:
+    fd = float(delta)
+    return (lambda s: s + fd), (lambda s: s + delta)
+
+
+def _msl_float(s: IntArray) -> FloatArray:
+    return np.where(s == 0, 0.7, s + 0.5)
+
+
+def _dean_float(s: IntArray) -> FloatArray:
+    return s * (s + 1) / (s + 0.5)
+
+
+def _hh_float(s: IntArray) -> FloatArray:
+    return np.sqrt(s * (s + 1.0))
+
+
+DIVISORS: dict[str, DivisorSpec] = {}
+
+
+def _add(spec: DivisorSpec) -> None:
+    DIVISORS[spec.name] = spec
+
+
+_add(DivisorSpec("dhondt", *_stationary(Fraction(1)), False, 0.5,
+                 "D'Hondt / Jefferson: d(s) = s + 1", ("jefferson", "hagenbach_bischoff_divisor")))
+_add(DivisorSpec("sainte_lague", *_stationary(Fraction(1, 2)), False, 0.0,
+                 "Sainte-Laguë / Webster: d(s) = s + 1/2", ("webster",)))
+_add(DivisorSpec("modified_sainte_lague", _msl_float,
+                 lambda s: Fraction(7, 10) if s == 0 else s + Fraction(1, 2), False, 0.0,
+                 "modified Sainte-Laguë: divisors 1.4, 3, 5, ... (first divisor 1.4)",
+                 ("sainte_lague_modified",)))
+_add(DivisorSpec("danish", *_stationary(Fraction(1, 3)), False, -1 / 6,
+                 "Danish: divisors 1, 4, 7, ... (d(s) = s + 1/3)"))
+_add(DivisorSpec("imperiali", *_stationary(Fraction(2)), False, 1.5,
+                 "Imperiali divisors 2, 3, 4, ... (d(s) = s + 2)", ("imperiali_divisor",), 1))
+_add(DivisorSpec("adams", *_stationary(Fraction(0)), False, -0.5,
+                 "Adams (smallest divisors): d(s) = s", ("smallest_divisors",)))
+_add(DivisorSpec("dean", _dean_float, lambda s: Fraction(s * (s + 1)) / (s + Fraction(1, 2)),
+                 False, 0.0, "Dean (harmonic mean): d(s) = s(s+1)/(s+1/2)"))
+_add(DivisorSpec("huntington_hill", _hh_float, lambda s: Fraction(s * (s + 1)), True, 0.0,
+                 "Huntington-Hill (equal proportions): d(s) = sqrt(s(s+1))",
+                 ("equal_proportions", "hill")))
+
+_MARGIN = 1e-9
+
+
+def _averages(v: FloatArray, s: IntArray, spec: DivisorSpec, elig: BoolArray) -> FloatArray:
+    """Float ``v / d(s)``: +inf where ``d(s) = 0 < v`` (times 1 + v to order by votes)."""
+    d = spec.d_float(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(d > 0, v / np.where(d > 0, d, 1.0), np.inf)
+    a = np.where(v > 0, a, 0.0)
+    return np.where(elig, a, -np.inf)
+
+
+def _reference_spec(
+    spec: DivisorSpec,
+    votes: Sequence[int],
+    seats: int,
+    eligible: Sequence[bool],
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[list[int], list[TieRecord]]:
+    """Exact sequential highest averages, one election."""
+    v = [int(x) if e else 0 for x, e in zip(votes, eligible, strict=True)]
+    P = len(v)
+    alloc = [0] * P
+    ties: list[TieRecord] = []
+    pool = [i for i in range(P) if v[i] > 0]
+    left = seats if pool else 0
+    while left > 0:
+        keys = {i: spec.key(v[i], alloc[i]) for i in pool}
+        best = max(keys.values())
+        group = [i for i in pool if keys[i] == best]
+        if len(group) <= left:
+            winners: tuple[int, ...] = tuple(group)
+        else:
+            winners, how = resolve_tie(group, left, v, tie_break, rng)
+            stage = "first seat" if best[0] == 1 else "average"
+            ties.append(TieRecord(0, tuple(group), left, winners, how, stage))
+        for i in winners:
+            alloc[i] += 1
+        left -= len(winners)
+    return alloc, ties
+
+
+def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
+    def kernel(
+        votes: IntArray,
+        seats: IntArray,
+        eligible: BoolArray,
+        tie_break: str,
+        rng: np.random.Generator | None,
+    ) -> tuple[IntArray, list[TieRecord]]:
+        N, P = votes.shape
+        vi = np.where(eligible, votes, 0)
+        V = vi.sum(axis=1)
+        live = V > 0
+        S = np.where(live, seats, 0).astype(np.int64)
+        v = vi.astype(np.float64)
+        elig = eligible & (vi > 0)
+        n_el = elig.sum(axis=1)
+        # start: s_i = rounding of v_i / lambda with lambda = V / (S + n (delta - 1/2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = (S + n_el * spec.shift) / np.where(live, V, 1)
+        x = v * np.maximum(scale, 0.0)[:, None]
+        # the method's own rounding, s = #{j >= 0 : d(j) <= x}, so the start is a divisor
+        # apportionment of its own house size (d(j) lies in [j + offset, j + offset + 1])
+        f = np.floor(x).astype(np.int64) - spec.offset
+        s = f + (x >= spec.d_float(np.maximum(f, 0)))
+        s = np.where(elig, np.maximum(s, 0), 0)
+        if spec.zero_first:
+            s = np.where(elig, np.maximum(s, 1), 0)
+        diff = S - s.sum(axis=1)
+        stuck = np.zeros(N, dtype=bool)
+        act = np.flatnonzero(diff != 0)
+        guard = 0
+        while act.size and guard < 4 * P + 8:
+            guard += 1
+            sa, va, ea, da = s[act], v[act], elig[act], diff[act]
+            up = da > 0
+            if up.any():
+                iu = act[up]
+                avg = _averages(va[up], sa[up], spec, ea[up])
+                j = np.argmax(avg, axis=1)
+                s[iu, j] += 1
+            dn = ~up
+            if dn.any():
+                idn = act[dn]
+                sd = sa[dn]
+                prev = _averages(va[dn], np.maximum(sd - 1, 0), spec, ea[dn])
+                prev = np.where((sd > 0) & ea[dn], prev, np.inf)
+                j = np.argmin(prev, axis=1)
+                movable = np.isfinite(prev[np.arange(j.size), j])
+                s[idn[movable], j[movable]] -= 1
+                stuck[idn[~movable]] = True  # only first seats left: exact reference decides
+            diff = S - s.sum(axis=1)
+            act = np.flatnonzero((diff != 0) & ~stuck)
+        # certificate: next average < weakest awarded average, with margin
+        nxt = _averages(v, s, spec, elig).max(axis=1) if P else np.zeros(N)
+        held = _averages(v, np.maximum(s - 1, 0), spec, elig)
+        held = np.where(s > 0, held, np.inf).min(axis=1)
+        ok = (diff == 0) & (nxt * (1 + _MARGIN) < held)
+        ok |= S == 0
+        out = np.where(S[:, None] > 0, s, 0)
+        ties: list[TieRecord] = []
+        for n in np.flatnonzero(~ok):
+            alloc, t = _reference_spec(spec, vi[n].tolist(), int(S[n]), [True] * P, tie_break, rng)
+            out[n] = alloc
+            ties += [
+                TieRecord(int(n), x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
+                for x in t
+            ]
+        return out.astype(np.int64), ties
+
+    return kernel
+
+
+def _make_reference(spec: DivisorSpec):  # type: ignore[no-untyped-def]
+    def reference(
+        votes: Sequence[int],
+        seats: int,
+        eligible: Sequence[bool],
+        tie_break: str,
+        rng: np.random.Generator | None,
+    ) -> tuple[list[int], list[TieRecord]]:
+        return _reference_spec(spec, votes, seats, eligible, tie_break, rng)
+
+    return reference
+
+
+for _spec in DIVISORS.values():
+    register(
+        Method(
+            name=_spec.name,
+            family="divisor",
+            kernel=_make_kernel(_spec),
+            reference=_make_reference(_spec),
+            description=_spec.description,
+            aliases=_spec.aliases,
+            gives_every_party_a_seat=_spec.zero_first,
+        )
+    )
+
+del math

@@ -1,0 +1,212 @@
+r"""Largest-remainder (quota) methods: Hare, Droop, Hagenbach-Bischoff, Imperiali.
+
+Each party first gets the integer part of ``v_i / q``; the seats left go to the largest
+remainders.  All arithmetic is exact: with ``q = V / m`` (Hare ``m = S``, Hagenbach-Bischoff
+``m = S + 1``, Imperiali ``m = S + 2``) the quotient is ``floor(v_i m / V)`` and remainders are the
+integers ``v_i m mod V``, compared directly because they share the denominator ``V``; the Droop
+quota is the integer ``floor(V / (S + 1)) + 1``.
+
+Rules where practice differs (documented choices):
+
+* ``V`` is the sum of the votes of the *eligible* parties (those that passed every threshold),
+  as in Art. 64(3) of Kyrgyzstan's election law ("sum of votes of qualifying lists / 120").
+* Over-allocation (Hagenbach-Bischoff, Imperiali: the integer parts exceed ``S``): seats are
+  taken back one at a time from the parties with the *smallest* remainders among those holding a
+  seat (the Italian practice for the Imperiali quota).
+* More seats left than parties with votes (Droop with a tiny electorate): the remainder order is
+  cycled, one seat per party per round.
+* A party without votes never gets a seat; eligible parties that all have zero votes get none.
+* Equal remainders competing for the last seat(s) are a tie, resolved by the tie policy and
+  reported.
+
+References
+----------
+Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
+Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., ch. 5. Springer.
+https://doi.org/10.1007/978-3-319-64707-4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._base import Method, TieRecord, register, resolve_tie
+from ._select import select_top
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+__all__ = ["QUOTAS"]
+
+#: quota name -> (integer m in q = V/m as a function of S, or None for Droop), description
+QUOTAS: dict[str, str] = {
+    "hare": "Hare quota q = V / S (Hamilton, largest remainder)",
+    "droop": "Droop quota q = floor(V / (S + 1)) + 1",
+    "hagenbach_bischoff": "Hagenbach-Bischoff quota q = V / (S + 1)",
+    "imperiali_quota": "Imperiali quota q = V / (S + 2)",
+}
+
+_M_OFFSET = {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}
+
+
+def _quota_parts(
+    name: str, v: IntArray, S: IntArray, V: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Integer parts and integer remainders (comparable within a row), vectorised."""
+    safe_V = np.where(V > 0, V, 1)
+    if name == "droop":
+        q = safe_V // (S + 1) + 1
+        return v // q[:, None], v % q[:, None]
+    m = S + _M_OFFSET[name]
+    num = v * m[:, None]
+    return num // safe_V[:, None], num % safe_V[:, None]
+
+
+def _make_kernel(name: str):  # type: ignore[no-untyped-def]
+    def kernel(
+        votes: IntArray,
+        seats: IntArray,
+        eligible: BoolArray,
+        tie_break: str,
+        rng: np.random.Generator | None,
+    ) -> tuple[IntArray, list[TieRecord]]:
+        N, P = votes.shape
+        v = np.where(eligible, votes, 0)
+        V = v.sum(axis=1)
+        live = V > 0
+        S = np.where(live, seats, 0).astype(np.int64)
+        whole, rem = _quota_parts(name, v, S, V)
+        k = S - whole.sum(axis=1)
+        has_votes = v > 0
+        n_cand = has_votes.sum(axis=1)
+        ties: list[TieRecord] = []
+        out = whole
+        normal = (k >= 0) & (k <= n_cand)
+        if normal.all():
+            chosen, ties = select_top(rem, has_votes, k, v, tie_break, rng, "remainder")
+            out = whole + chosen
+        else:
+            out = whole.copy()
+            idx = np.flatnonzero(normal)
+            if idx.size:
+                chosen, t = select_top(
+                    rem[idx], has_votes[idx], k[idx], v[idx], tie_break, rng, "remainder", idx
+                )
+                out[idx] += chosen
+                ties += t
+            holders = (whole > 0).sum(axis=1)
+            over = np.flatnonzero((k < 0) & (-k <= holders))
+            if over.size:
+                # take -k seats back from the smallest remainders among seat holders
+                r_o = rem[over]
+                chosen, t = select_top(
+                    r_o.max(axis=1, keepdims=True) - r_o, whole[over] > 0, -k[over], v[over], tie_break, rng,
+                    "overallocation", over,
+                )
+                out[over] -= chosen
+                ties += t
+            rare = np.flatnonzero((k > n_cand) | ((k < 0) & (-k > holders)))
+            for n in rare:  # cycle the remainder order: exact reference
+                alloc, t = _reference(name, v[n].tolist(), int(S[n]), [True] * P, tie_break, rng)
+                out[n] = alloc
+                ties += [
+                    TieRecord(int(n), x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
+                    for x in t
+                ]
+        return out.astype(np.int64), ties
+
+    return kernel
+
+
+def _reference(
+    name: str,
+    votes: Sequence[int],
+    seats: int,
+    eligible: Sequence[bool],
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[list[int], list[TieRecord]]:
+    """Exact largest remainder with ``Fraction`` quotas, one election."""
+    v = [int(x) if e else 0 for x, e in zip(votes, eligible, strict=True)]
+    P = len(v)
+    V = sum(v)
+    if V == 0 or seats == 0:
+        return [0] * P, []
+    if name == "droop":
+        q = Fraction(V // (seats + 1) + 1)
+    else:
+        q = Fraction(V, seats + _M_OFFSET[name])
+    quot = [Fraction(x) / q for x in v]
+    alloc = [int(x) for x in quot]  # floor (non-negative)
+    rem = [x - a for x, a in zip(quot, alloc, strict=True)]
+    ties: list[TieRecord] = []
+    left = seats - sum(alloc)
+    reduced: set[int] = set()
+    while left < 0:  # over-allocation: smallest remainders among seat holders give one back
+        holders = [i for i in range(P) if alloc[i] > 0 and i not in reduced]
+        if not holders:
+            reduced.clear()
+            continue
+        low = min(rem[i] for i in holders)
+        group = [i for i in holders if rem[i] == low]
+        if len(group) <= -left:
+            losers: tuple[int, ...] = tuple(group)
+        else:
+            losers, how = resolve_tie(group, -left, v, tie_break, rng)
+            ties.append(TieRecord(0, tuple(group), -left, losers, how, "overallocation"))
+        for i in losers:
+            alloc[i] -= 1
+        reduced.update(group)
+        left += len(losers)
+    while left > 0:
+        pool = [i for i in range(P) if v[i] > 0]
+        while left > 0 and pool:
+            best = max(rem[i] for i in pool)
+            group = [i for i in pool if rem[i] == best]
+            if len(group) <= left:
+                winners: tuple[int, ...] = tuple(group)
+            else:
+                winners, how = resolve_tie(group, left, v, tie_break, rng)
+                ties.append(TieRecord(0, tuple(group), left, winners, how, "remainder"))
+            for i in winners:
+                alloc[i] += 1
+            left -= len(winners)
+            pool = [i for i in pool if i not in group]
+    return alloc, ties
+
+
+def _make_reference(name: str):  # type: ignore[no-untyped-def]
+    def reference(
+        votes: Sequence[int],
+        seats: int,
+        eligible: Sequence[bool],
+        tie_break: str,
+        rng: np.random.Generator | None,
+    ) -> tuple[list[int], list[TieRecord]]:
+        return _reference(name, votes, seats, eligible, tie_break, rng)
+
+    return reference
+
+
+_ALIASES = {
+    "hare": ("largest_remainder", "hamilton", "hare_niemeyer", "vinton"),
+    "droop": (),
+    "hagenbach_bischoff": (),
+    "imperiali_quota": (),
+}
+
+for _name, _desc in QUOTAS.items():
+    register(
+        Method(
+            name=_name,
+            family="quota",
+            kernel=_make_kernel(_name),
+            reference=_make_reference(_name),
+            description=_desc + ", largest remainders",
+            aliases=_ALIASES[_name],
+        )
+    )

@@ -1,0 +1,827 @@
+"""The data model: parties, regions, elections (batched) and polling-station results.
+
+All counts are integers (``int64``); shares are derived, never stored.  Arrays hold indices only;
+names live in :attr:`Election.parties` and :attr:`Election.regions`.  Every array an election holds
+is a private read-only copy: nothing the user passed is mutated, and an election cannot be changed
+after it was validated (use :meth:`Election.replace`).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._exact import RateLike, as_count_array, parse_rate
+from .errors import ElectsimError, ShapeMismatchError, UnknownNameError
+
+__all__ = ["Election", "Party", "PrecinctResults", "Region"]
+
+IntArray = NDArray[np.int64]
+
+#: Column names with a fixed meaning in the CSV formats (every other column is a party).
+RESERVED_COLUMNS = ("region", "against_all", "invalid", "registered", "in_regional_threshold")
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A party list.
+
+    Parameters
+    ----------
+    name : str
+        Full name, unique within an election.
+    short : str, optional
+        Short code for tables (defaults to ``name``), unique within an election.
+    color : str, optional
+        A matplotlib colour for plots.
+    bloc : str, optional
+        Political bloc (e.g. ``"pro-government"``), used by :func:`electsim.metrics.bloc_seats`.
+    """
+
+    name: str
+    short: str = ""
+    color: str | None = None
+    bloc: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ElectsimError(f"Party name={self.name!r} must be a non-empty string")
+        if not self.short:
+            object.__setattr__(self, "short", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A unit of the regional threshold (an oblast, a city) or a unit outside it.
+
+    Parameters
+    ----------
+    name : str
+        Unique within an election.
+    in_regional_threshold : bool
+        ``False`` for units whose votes count nationally but that are not tested by a regional
+        threshold -- e.g. polling stations abroad in Kyrgyzstan, or the single national unit of
+        an election without a regional breakdown.
+    """
+
+    name: str
+    in_regional_threshold: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ElectsimError(f"Region name={self.name!r} must be a non-empty string")
+
+
+#: The single unit of an election given without a regional breakdown.
+NATIONAL = Region("National", in_regional_threshold=False)
+
+
+def _as_parties(parties: Iterable[Party | str] | None, n: int) -> tuple[Party, ...]:
+    if parties is None:
+        return tuple(Party(f"Party {i + 1}", f"P{i + 1}") for i in range(n))
+    out = tuple(p if isinstance(p, Party) else Party(str(p)) for p in parties)
+    if len(out) != n:
+        raise ShapeMismatchError(
+            f"parties has {len(out)} entries but the vote array has {n} party columns"
+        )
+    for attr in ("name", "short"):
+        seen: set[str] = set()
+        for p in out:
+            key = getattr(p, attr)
+            if key in seen:
+                raise UnknownNameError(f"parties contains the duplicate {attr} {key!r}")
+            seen.add(key)
+    return out
+
+
+def _as_regions(regions: Iterable[Region | str] | None, n: int) -> tuple[Region, ...]:
+    if regions is None:
+        if n == 1:
+            return (NATIONAL,)
+        return tuple(Region(f"Region {i + 1}") for i in range(n))
+    out = tuple(r if isinstance(r, Region) else Region(str(r)) for r in regions)
+    if len(out) != n:
+        raise ShapeMismatchError(
+            f"regions has {len(out)} entries but the vote array has {n} region rows"
+        )
+    names = [r.name for r in out]
+    dup = {x for x in names if names.count(x) > 1}
+    if dup:
+        raise UnknownNameError(f"regions contains the duplicate name {sorted(dup)[0]!r}")
+    return out
+
+
+def _lookup(names: Sequence[str], key: str | int, what: str) -> int:
+    if isinstance(key, int | np.integer) and not isinstance(key, bool):
+        if not -len(names) <= int(key) < len(names):
+            raise UnknownNameError(f"{what} index {key} is out of range 0..{len(names) - 1}")
+        return int(key) % len(names)
+    if key in names:
+        return list(names).index(str(key))
+    raise UnknownNameError(f"unknown {what} {key!r}; known: {', '.join(names)}")
+
+
+@dataclass(frozen=True, eq=False)
+class Election:
+    """Results of one list-PR election, or of a batch of them.
+
+    Parameters
+    ----------
+    votes : array_like of int, shape ``(*batch, R, P)``
+        Votes for each of ``P`` party lists in each of ``R`` regions.  A 1-D array ``(P,)`` is
+        taken as national-only data (``R = 1``).
+    against_all : array_like of int, shape ``(*batch, R)``, optional
+        Ballots marked "against all": they count in turnout and in the ``"valid"`` base but never
+        win seats.  Default zeros.
+    invalid : array_like of int, shape ``(*batch, R)``, optional
+        Invalid (spoiled) ballots: they count among the voters who took part.  Default zeros.
+    registered : array_like of int, shape ``(*batch, R)``, optional
+        Registered voters, or ``None`` when unknown (then the ``"registered"`` threshold base is
+        unavailable).  Must be at least the ballots in each region.
+    parties : sequence of Party or str, length ``P``, optional
+    regions : sequence of Region or str, length ``R``, optional
+        Default: a single non-regional unit ``"National"`` when ``R = 1``, else ``"Region i"``.
+    name, source : str
+        Description and provenance, shown in tables.
+
+    Notes
+    -----
+    Scalars and arrays of lower rank broadcast against the batch: e.g. ``against_all`` of shape
+    ``(R,)`` with ``votes`` of shape ``(N, R, P)`` is the same in every draw.  Derived views:
+
+    * ``ballots`` = party votes + against all + invalid ("voters who took part"),
+    * ``valid`` = party votes + against all,
+    * ``party_total`` = party votes,
+
+    each per region ``(*batch, R)``; the ``national_*`` variants sum over regions.
+
+    Examples
+    --------
+    >>> e = Election([600, 300, 100], against_all=[20], invalid=[30], parties=["A", "B", "C"])
+    >>> e.national_ballots.item(), e.national_valid.item(), e.batch_shape
+    (1050, 1020, ())
+    """
+
+    votes: IntArray
+    against_all: IntArray | None = None
+    invalid: IntArray | None = None
+    registered: IntArray | None = None
+    parties: tuple[Party, ...] = field(default=())  # type: ignore[assignment]
+    regions: tuple[Region, ...] = field(default=())  # type: ignore[assignment]
+    name: str = ""
+    source: str = ""
+
+    def __init__(
+        self,
+        votes: ArrayLike,
+        against_all: ArrayLike | None = None,
+        invalid: ArrayLike | None = None,
+        registered: ArrayLike | None = None,
+        parties: Iterable[Party | str] | None = None,
+        regions: Iterable[Region | str] | None = None,
+        name: str = "",
+        source: str = "",
+    ) -> None:
+        v = as_count_array(votes, "votes")
+        if v.ndim == 0:
+            raise ShapeMismatchError("votes must have at least one axis (parties)")
+        if v.ndim == 1:
+            v = v.reshape(1, -1)
+            v.setflags(write=False)
+        R, P = v.shape[-2], v.shape[-1]
+        if P == 0:
+            raise ShapeMismatchError("votes has no party column")
+        if R == 0:
+            raise ShapeMismatchError("votes has no region row")
+        batch = v.shape[:-2]
+
+        def per_region(x: ArrayLike | None, pname: str) -> IntArray | None:
+            if x is None:
+                return None
+            a = as_count_array(x, pname)
+            try:
+                b = np.broadcast_to(a, (*batch, R))
+            except ValueError as exc:
+                raise ShapeMismatchError(
+                    f"{pname} has shape {a.shape}; expected {(*batch, R)} (batch, regions) "
+                    f"to match votes of shape {v.shape}"
+                ) from exc
+            b = np.ascontiguousarray(b)
+            b.setflags(write=False)
+            return b
+
+        aa = per_region(against_all, "against_all")
+        inv = per_region(invalid, "invalid")
+        reg = per_region(registered, "registered")
+        zeros = np.zeros((*batch, R), dtype=np.int64)
+        zeros.setflags(write=False)
+        aa = zeros if aa is None else aa
+        inv = zeros if inv is None else inv
+        object.__setattr__(self, "votes", v)
+        object.__setattr__(self, "against_all", aa)
+        object.__setattr__(self, "invalid", inv)
+        object.__setattr__(self, "registered", reg)
+        object.__setattr__(self, "parties", _as_parties(parties, P))
+        object.__setattr__(self, "regions", _as_regions(regions, R))
+        object.__setattr__(self, "name", str(name))
+        object.__setattr__(self, "source", str(source))
+        if reg is not None:
+            short = reg < self.ballots
+            if short.any():
+                idx = np.argwhere(short)[0]
+                raise ElectsimError(
+                    f"registered={int(reg[tuple(idx)])} is below the {int(self.ballots[tuple(idx)])} "
+                    f"ballots cast at index {tuple(int(i) for i in idx)} "
+                    f"(region {self.regions[int(idx[-1])].name!r})"
+                )
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Leading batch dimensions (``()`` for a single election)."""
+        return tuple(self.votes.shape[:-2])
+
+    @property
+    def n_parties(self) -> int:
+        """Number of party lists ``P``."""
+        return int(self.votes.shape[-1])
+
+    @property
+    def n_regions(self) -> int:
+        """Number of regions ``R``."""
+        return int(self.votes.shape[-2])
+
+    @property
+    def has_regional_breakdown(self) -> bool:
+        """Whether at least one region takes part in a regional threshold."""
+        return any(r.in_regional_threshold for r in self.regions)
+
+    @property
+    def party_names(self) -> tuple[str, ...]:
+        """Party names, in column order."""
+        return tuple(p.name for p in self.parties)
+
+    @property
+    def region_names(self) -> tuple[str, ...]:
+        """Region names, in row order."""
+        return tuple(r.name for r in self.regions)
+
+    # ----------------------------------------------------------- derived views
+    @property
+    def party_total(self) -> IntArray:
+        """Sum of party votes per region, ``(*batch, R)``."""
+        return self.votes.sum(axis=-1)
+
+    @property
+    def valid(self) -> IntArray:
+        """Party votes + against all per region, ``(*batch, R)``."""
+        assert self.against_all is not None
+        return self.party_total + self.against_all
+
+    @property
+    def ballots(self) -> IntArray:
+        """Voters who took part (party votes + against all + invalid) per region, ``(*batch, R)``."""
+        assert self.invalid is not None
+        return self.valid + self.invalid
+
+    @property
+    def national_votes(self) -> IntArray:
+        """Party votes summed over regions, ``(*batch, P)``."""
+        return self.votes.sum(axis=-2)
+
+    @property
+    def national_against_all(self) -> IntArray:
+        """Against-all ballots nationally, ``(*batch,)``."""
+        assert self.against_all is not None
+        return self.against_all.sum(axis=-1)
+
+    @property
+    def national_invalid(self) -> IntArray:
+        """Invalid ballots nationally, ``(*batch,)``."""
+        assert self.invalid is not None
+        return self.invalid.sum(axis=-1)
+
+    @property
+    def national_party_total(self) -> IntArray:
+        """Sum of all party votes nationally, ``(*batch,)``."""
+        return self.votes.sum(axis=(-2, -1))
+
+    @property
+    def national_valid(self) -> IntArray:
+        """Party votes + against all nationally, ``(*batch,)``."""
+        return self.national_party_total + self.national_against_all
+
+    @property
+    def national_ballots(self) -> IntArray:
+        """Voters who took part nationally, ``(*batch,)``."""
+        return self.national_valid + self.national_invalid
+
+    @property
+    def national_registered(self) -> IntArray | None:
+        """Registered voters nationally ``(*batch,)``, or ``None`` when unknown."""
+        return None if self.registered is None else self.registered.sum(axis=-1)
+
+    def base(self, kind: str, *, national: bool = True) -> IntArray:
+        """Threshold base: ``"ballots"``, ``"valid"``, ``"party_votes"`` or ``"registered"``.
+
+        Returns ``(*batch,)`` when ``national`` else ``(*batch, R)``.
+
+        Raises
+        ------
+        UnknownMethodError
+            For an unknown ``kind``.
+        MissingDataError
+            For ``"registered"`` when the election has no registered-voter counts.
+        """
+        from .errors import MissingDataError, UnknownMethodError
+
+        if kind == "ballots":
+            out = self.ballots
+        elif kind == "valid":
+            out = self.valid
+        elif kind == "party_votes":
+            out = self.party_total
+        elif kind == "registered":
+            if self.registered is None:
+                raise MissingDataError(
+                    "base='registered' needs registered voters, but this election has "
+                    "registered=None; pass registered= when building it"
+                )
+            out = self.registered
+        else:
+            raise UnknownMethodError(
+                f"base={kind!r} is unknown; use 'ballots', 'valid', 'party_votes' or 'registered'"
+            )
+        return out.sum(axis=-1) if national else out
+
+    def shares(self, base: str = "valid") -> NDArray[np.float64]:
+        """National party shares of a base, as floats (descriptive only), ``(*batch, P)``."""
+        b = self.base(base).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.national_votes / b[..., None]
+
+    # --------------------------------------------------------------- indexing
+    def party_index(self, party: str | int) -> int:
+        """Column index of a party given by name, short code or index."""
+        names = self.party_names
+        if isinstance(party, str) and party not in names:
+            shorts = [p.short for p in self.parties]
+            if party in shorts:
+                return shorts.index(party)
+        return _lookup(names, party, "party")
+
+    def region_index(self, region: str | int) -> int:
+        """Row index of a region given by name or index."""
+        return _lookup(self.region_names, region, "region")
+
+    def select(self, index: Any) -> Election:
+        """Select along the batch dimensions with numpy indexing, e.g. ``e.select(3)``.
+
+        Examples
+        --------
+        >>> e = Election([[[5, 3]], [[1, 9]]])      # a batch of two
+        >>> e.select(1).votes.tolist()
+        [[1, 9]]
+        """
+        if not self.batch_shape:
+            raise ShapeMismatchError("select() needs an election with batch dimensions")
+        idx = index if isinstance(index, tuple) else (index,)
+        if Ellipsis in idx:
+            raise ShapeMismatchError("select() does not accept Ellipsis; index batch axes only")
+        if len(idx) > len(self.batch_shape):
+            raise ShapeMismatchError(
+                f"index {index!r} has more axes than the batch shape {self.batch_shape}"
+            )
+        full = (*idx, Ellipsis)
+        reg = None if self.registered is None else self.registered[full]
+        assert self.against_all is not None and self.invalid is not None
+        return Election(
+            self.votes[full],
+            self.against_all[full],
+            self.invalid[full],
+            reg,
+            self.parties,
+            self.regions,
+            self.name,
+            self.source,
+        )
+
+    def replace(self, **changes: Any) -> Election:
+        """A copy with some fields replaced (validated again).
+
+        Examples
+        --------
+        >>> e = Election([600, 300, 100])
+        >>> e.replace(invalid=[50]).national_ballots.item()
+        1050
+        """
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown field(s) {sorted(unknown)}; fields are {sorted(fields)}"
+            )
+        fields.update(changes)
+        return Election(**fields)
+
+    def national(self) -> Election:
+        """The same election with regions summed into one national unit (``R = 1``)."""
+        assert self.against_all is not None and self.invalid is not None
+        reg = None if self.registered is None else self.registered.sum(-1, keepdims=True)
+        return Election(
+            self.national_votes[..., None, :],
+            self.national_against_all[..., None],
+            self.national_invalid[..., None],
+            reg,
+            self.parties,
+            (NATIONAL,),
+            self.name,
+            self.source,
+        )
+
+    def __repr__(self) -> str:
+        batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
+        label = f"{self.name!r}, " if self.name else ""
+        return (
+            f"Election({label}{self.n_parties} parties, {self.n_regions} regions{batch}, "
+            f"ballots={int(self.national_ballots.sum())})"
+        )
+
+    # ------------------------------------------------------------ constructors
+    @classmethod
+    def from_mapping(
+        cls,
+        votes: Mapping[str, int] | Mapping[str, Mapping[str, int]],
+        *,
+        against_all: int | Mapping[str, int] | None = None,
+        invalid: int | Mapping[str, int] | None = None,
+        registered: int | Mapping[str, int] | None = None,
+        parties: Sequence[Party] | None = None,
+        regions: Sequence[Region] | None = None,
+        name: str = "",
+        source: str = "",
+    ) -> Election:
+        """Build a single election from ``{party: votes}`` or ``{region: {party: votes}}``.
+
+        Parties missing from a region's mapping get 0 votes there.  ``parties``/``regions``
+        optionally give metadata objects; their names must match the mapping keys.
+
+        Examples
+        --------
+        >>> e = Election.from_mapping({"A": 600, "B": 400}, against_all=10)
+        >>> e.party_names, e.national_valid.item()
+        (('A', 'B'), 1010)
+        >>> e = Election.from_mapping({"North": {"A": 5, "B": 1}, "South": {"B": 7}})
+        >>> e.votes.tolist()
+        [[5, 1], [0, 7]]
+        """
+        if not isinstance(votes, Mapping) or not votes:
+            raise ElectsimError("votes must be a non-empty mapping")
+        nested = all(isinstance(x, Mapping) for x in votes.values())
+        if not nested and any(isinstance(x, Mapping) for x in votes.values()):
+            raise ShapeMismatchError("votes mixes regions (mappings) and parties (counts)")
+        if nested:
+            region_names = [str(k) for k in votes]
+            party_names: list[str] = []
+            for sub in votes.values():
+                assert isinstance(sub, Mapping)
+                for p in sub:
+                    if str(p) not in party_names:
+                        party_names.append(str(p))
+            rows = [[sub.get(p, 0) for p in party_names] for sub in votes.values()]  # type: ignore[union-attr]
+        else:
+            region_names = [NATIONAL.name]
+            party_names = [str(k) for k in votes]
+            rows = [list(votes.values())]
+        if parties is not None:
+            by_name = {p.name: p for p in parties}
+            missing = [p for p in party_names if p not in by_name]
+            if missing:
+                raise UnknownNameError(f"parties lacks metadata for {missing}")
+            party_objs: list[Party | str] = [by_name[p] for p in party_names]
+        else:
+            party_objs = list(party_names)
+        if regions is not None:
+            rmap = {r.name: r for r in regions}
+            missing = [r for r in region_names if r not in rmap]
+            if missing:
+                raise UnknownNameError(f"regions lacks metadata for {missing}")
+            region_objs: list[Region | str] = [rmap[r] for r in region_names]
+        elif nested:
+            region_objs = list(region_names)
+        else:
+            region_objs = [NATIONAL]
+
+        def col(x: int | Mapping[str, int] | None, pname: str) -> list[int] | None:
+            if x is None:
+                return None
+            if isinstance(x, Mapping):
+                unknown = set(map(str, x)) - set(region_names)
+                if unknown:
+                    raise UnknownNameError(f"{pname} names unknown region(s) {sorted(unknown)}")
+                return [x.get(r, 0) for r in region_names]
+            if len(region_names) != 1:
+                raise ShapeMismatchError(f"{pname} must be a {{region: count}} mapping")
+            return [x]
+
+        return cls(
+            rows,
+            col(against_all, "against_all"),
+            col(invalid, "invalid"),
+            col(registered, "registered"),
+            party_objs,
+            region_objs,
+            name,
+            source,
+        )
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        parties: Sequence[Party] | None = None,
+        name: str = "",
+        source: str = "",
+    ) -> Election:
+        """Read an election from a CSV file in electsim's wide format.
+
+        Format: UTF-8, comma-separated, a header row, one row per region.  Reserved columns
+        (all optional): ``region`` (the region's name; without it the file must have one row,
+        the national total), ``against_all``, ``invalid``, ``registered`` (empty cells mean
+        unknown; then the whole column must be empty), ``in_regional_threshold`` (``true``/
+        ``false``, default true; e.g. ``false`` for votes cast abroad).  Every other column is a
+        party, headed by its name, in the order of the file.  Counts must be integers (``85`` or
+        ``85.0``).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> text = "region,A,B,against_all,invalid\\nNorth,60,40,5,1\\nSouth,10,90,0,2\\n"
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     p = os.path.join(d, "e.csv")
+        ...     with open(p, "w") as fh:
+        ...         _ = fh.write(text)
+        ...     e = Election.from_csv(p)
+        >>> e.region_names, e.national_votes.tolist(), e.national_ballots.item()
+        (('North', 'South'), [70, 130], 208)
+        """
+        header, rows = _read_csv(path)
+        party_cols = [c for c in header if c not in RESERVED_COLUMNS]
+        if not party_cols:
+            raise ElectsimError(f"{path}: no party columns (reserved: {RESERVED_COLUMNS})")
+        if "region" not in header and len(rows) != 1:
+            raise ShapeMismatchError(
+                f"{path}: {len(rows)} rows but no 'region' column; a file without regions "
+                "must have exactly one row (the national totals)"
+            )
+        votes = [[_cell_count(r[c], c, i) for c in party_cols] for i, r in enumerate(rows)]
+        cols = {c: _optional_column(rows, c) for c in ("against_all", "invalid", "registered")}
+        if "region" in header:
+            flags = [_parse_bool(r.get("in_regional_threshold", ""), i) for i, r in enumerate(rows)]
+            region_objs: list[Region | str] = [
+                Region(r["region"], f) for r, f in zip(rows, flags, strict=True)
+            ]
+        else:
+            region_objs = [NATIONAL]
+        if parties is not None:
+            by_name = {p.name: p for p in parties} | {p.short: p for p in parties}
+            unmatched = [c for c in party_cols if c not in by_name]
+            if unmatched:
+                raise UnknownNameError(
+                    f"parties has no metadata for column(s) {unmatched} (matched by name or short)"
+                )
+            party_objs: list[Party | str] = [by_name[c] for c in party_cols]
+        else:
+            party_objs = list(party_cols)
+        return cls(
+            votes,
+            cols["against_all"],
+            cols["invalid"],
+            cols["registered"],
+            party_objs,
+            region_objs,
+            name or Path(path).stem,
+            source or str(path),
+        )
+
+
+def _read_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            rows = [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in reader]
+    except OSError as exc:
+        raise ElectsimError(f"cannot read CSV path={str(path)!r}: {exc}") from exc
+    if not header:
+        raise ElectsimError(f"{path}: empty file (no header row)")
+    dup = {h for h in header if header.count(h) > 1}
+    if dup:
+        raise UnknownNameError(f"{path}: duplicate column(s) {sorted(dup)}")
+    if not rows:
+        raise ElectsimError(f"{path}: no data rows")
+    return header, rows
+
+
+def _cell_count(text: str, column: str, row: int) -> int:
+    try:
+        x = float(text)
+    except ValueError as exc:
+        raise ElectsimError(f"column {column!r}, row {row + 1}: {text!r} is not a count") from exc
+    if not np.isfinite(x) or x != int(x) or x < 0:
+        raise ElectsimError(
+            f"column {column!r}, row {row + 1}: {text!r} is not a non-negative integer count"
+        )
+    return int(x)
+
+
+def _optional_column(rows: list[dict[str, str]], column: str) -> list[int] | None:
+    cells = [r.get(column, "") for r in rows]
+    if all(c == "" for c in cells):
+        return None
+    if any(c == "" for c in cells):
+        raise ElectsimError(f"column {column!r} is filled in some rows and empty in others")
+    return [_cell_count(c, column, i) for i, c in enumerate(cells)]
+
+
+def _parse_bool(text: str, row: int) -> bool:
+    t = text.strip().lower()
+    if t in ("", "true", "1", "yes"):
+        return True
+    if t in ("false", "0", "no"):
+        return False
+    raise ElectsimError(f"in_regional_threshold, row {row + 1}: {text!r} is not true/false")
+
+
+@dataclass(frozen=True, eq=False)
+class PrecinctResults:
+    """Results per polling station, aggregated exactly to regions by :meth:`to_election`.
+
+    Parameters
+    ----------
+    votes : array_like of int, shape ``(K, P)``
+        Party votes at each of ``K`` polling stations.
+    region : array_like of int, shape ``(K,)``
+        Index into ``regions`` of each station's region.
+    regions : sequence of Region or str
+    parties : sequence of Party or str, length ``P``
+    against_all : array_like of int, shape ``(K,)``, optional (default zeros)
+    invalid : array_like of int, shape ``(K,)``, optional
+        ``None`` means *unknown* (not zero): :meth:`to_election` then asks for an explicit
+        assumption.
+    registered : array_like of int, shape ``(K,)``, optional
+    extra : mapping of str to array_like, shape ``(K,)``, optional
+        Further per-station columns kept as float arrays (e.g. ``"form2_share"``); they are
+        descriptive and never enter a seat decision.
+    station_ids : sequence of str, optional
+    name, source : str
+    """
+
+    votes: IntArray
+    region: IntArray
+    regions: tuple[Region, ...]
+    parties: tuple[Party, ...]
+    against_all: IntArray
+    invalid: IntArray | None
+    registered: IntArray | None
+    extra: Mapping[str, NDArray[np.float64]]
+    station_ids: tuple[str, ...]
+    name: str
+    source: str
+
+    def __init__(
+        self,
+        votes: ArrayLike,
+        region: ArrayLike,
+        regions: Iterable[Region | str],
+        parties: Iterable[Party | str] | None = None,
+        against_all: ArrayLike | None = None,
+        invalid: ArrayLike | None = None,
+        registered: ArrayLike | None = None,
+        extra: Mapping[str, ArrayLike] | None = None,
+        station_ids: Sequence[str] | None = None,
+        name: str = "",
+        source: str = "",
+    ) -> None:
+        v = as_count_array(votes, "votes")
+        if v.ndim != 2:
+            raise ShapeMismatchError(f"votes must have shape (stations, parties), got {v.shape}")
+        K, P = v.shape
+        regs = tuple(r if isinstance(r, Region) else Region(str(r)) for r in regions)
+        _as_regions(regs, len(regs))  # duplicate check
+        reg_idx = as_count_array(region, "region")
+        if reg_idx.shape != (K,):
+            raise ShapeMismatchError(f"region has shape {reg_idx.shape}; expected ({K},)")
+        if K and int(reg_idx.max()) >= len(regs):
+            raise UnknownNameError(
+                f"region contains index {int(reg_idx.max())} but only {len(regs)} regions exist"
+            )
+
+        def col(x: ArrayLike | None, pname: str) -> IntArray | None:
+            if x is None:
+                return None
+            a = as_count_array(x, pname)
+            if a.shape != (K,):
+                raise ShapeMismatchError(f"{pname} has shape {a.shape}; expected ({K},)")
+            return a
+
+        aa = col(against_all, "against_all")
+        if aa is None:
+            aa = np.zeros(K, dtype=np.int64)
+            aa.setflags(write=False)
+        extras: dict[str, NDArray[np.float64]] = {}
+        for key, val in (extra or {}).items():
+            arr = np.array(val, dtype=np.float64)
+            if arr.shape != (K,):
+                raise ShapeMismatchError(f"extra[{key!r}] has shape {arr.shape}; expected ({K},)")
+            arr.setflags(write=False)
+            extras[str(key)] = arr
+        ids = tuple(str(s) for s in station_ids) if station_ids is not None else ()
+        if ids and len(ids) != K:
+            raise ShapeMismatchError(f"station_ids has {len(ids)} entries; expected {K}")
+        object.__setattr__(self, "votes", v)
+        object.__setattr__(self, "region", reg_idx)
+        object.__setattr__(self, "regions", regs)
+        object.__setattr__(self, "parties", _as_parties(parties, P))
+        object.__setattr__(self, "against_all", aa)
+        object.__setattr__(self, "invalid", col(invalid, "invalid"))
+        object.__setattr__(self, "registered", col(registered, "registered"))
+        object.__setattr__(self, "extra", MappingProxyType(extras))
+        object.__setattr__(self, "station_ids", ids)
+        object.__setattr__(self, "name", str(name))
+        object.__setattr__(self, "source", str(source))
+
+    @property
+    def n_stations(self) -> int:
+        """Number of polling stations ``K``."""
+        return int(self.votes.shape[0])
+
+    @property
+    def valid(self) -> IntArray:
+        """Party votes + against all per station, ``(K,)``."""
+        return self.votes.sum(axis=1) + self.against_all
+
+    def to_election(self, invalid_rate: RateLike | None = None) -> Election:
+        """Aggregate the stations exactly into one election with a row per region.
+
+        Parameters
+        ----------
+        invalid_rate : rate, optional
+            Required when the stations' invalid ballots are unknown (``invalid is None``): the
+            assumed share of invalid ballots among the voters who took part, applied per region
+            as ``invalid = round(valid * r / (1 - r))`` (round half up, exact integers).  Pass
+            ``0`` to assume no invalid ballots.  Refused when invalid ballots are known.
+
+        Raises
+        ------
+        MissingDataError
+            When invalid ballots are unknown and no ``invalid_rate`` is given.
+        """
+        from .errors import MissingDataError
+
+        votes = np.zeros((len(self.regions), self.votes.shape[1]), dtype=np.int64)
+        np.add.at(votes, self.region, self.votes)
+        aa = np.zeros(len(self.regions), dtype=np.int64)
+        np.add.at(aa, self.region, self.against_all)
+        if self.invalid is not None:
+            if invalid_rate is not None:
+                raise ElectsimError(
+                    "invalid_rate was given but these results have invalid-ballot counts"
+                )
+            inv = np.zeros(len(self.regions), dtype=np.int64)
+            np.add.at(inv, self.region, self.invalid)
+        else:
+            if invalid_rate is None:
+                raise MissingDataError(
+                    "these station results do not include invalid ballots; state an assumption "
+                    "with to_election(invalid_rate=...), e.g. invalid_rate=0 or '1.5%'"
+                )
+            r = parse_rate(invalid_rate, "invalid_rate")
+            if r >= 1:
+                raise ElectsimError(f"invalid_rate={invalid_rate!r} must be below 100 %")
+            ratio = r / (1 - r)
+            valid = votes.sum(axis=1) + aa
+            inv = np.array(
+                [int(Fraction(int(x)) * ratio + Fraction(1, 2)) for x in valid], dtype=np.int64
+            )
+        reg = None
+        if self.registered is not None:
+            reg = np.zeros(len(self.regions), dtype=np.int64)
+            np.add.at(reg, self.region, self.registered)
+        return Election(votes, aa, inv, reg, self.parties, self.regions, self.name, self.source)
+
+    def __repr__(self) -> str:
+        return (
+            f"PrecinctResults({self.name!r}, {self.n_stations} stations, "
+            f"{len(self.parties)} parties, {len(self.regions)} regions)"
+        )

@@ -1,0 +1,242 @@
+"""Electoral rules: thresholds, seat caps and the electoral system that combines them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from ._exact import RateLike, parse_rate
+from .apportion import TIE_POLICIES, Method, get_method
+from .errors import ElectsimError, UnknownMethodError
+
+__all__ = ["BASES", "ElectoralSystem", "SeatCap", "Threshold"]
+
+Base = Literal["ballots", "valid", "party_votes", "registered"]
+
+#: Threshold bases and what they count.
+BASES: dict[str, str] = {
+    "ballots": "voters who took part: party votes + against all + invalid (Kyrgyz law)",
+    "valid": "valid ballots: party votes + against all (Venice Commission recommendation)",
+    "party_votes": "the sum of party votes (what most peer libraries use)",
+    "registered": "registered voters (Kyrgyzstan 2010)",
+}
+
+
+@dataclass(frozen=True, init=False)
+class Threshold:
+    """A legal threshold: a party needs ``rate`` of ``base`` to qualify.
+
+    Parameters
+    ----------
+    rate : Fraction, Decimal, str, float or int
+        ``"7%"``, ``Fraction(7, 100)``, ``Decimal("0.07")`` or ``0.07``; stored as an exact
+        :class:`~fractions.Fraction` (floats via their shortest decimal ``repr``; see
+        :func:`electsim._exact.parse_rate`).
+    base : {"ballots", "valid", "party_votes", "registered"}
+        What the rate is a share of; see :data:`BASES`.  Default ``"ballots"`` (voters who took
+        part), the base of Kyrgyz law.
+    inclusive : bool
+        ``True`` (default): a party with exactly ``rate * base`` votes passes ("7 % or more").
+        ``False``: it must exceed it.
+
+    Notes
+    -----
+    The test is exact: ``votes * den >= num * base`` with ``rate = num / den``.
+
+    Examples
+    --------
+    >>> t = Threshold("7%")
+    >>> t.rate, t.base, t.inclusive
+    (Fraction(7, 100), 'ballots', True)
+    >>> Threshold(0.05, base="valid")
+    Threshold('5%', base='valid')
+    """
+
+    rate: Fraction
+    base: Base
+    inclusive: bool
+
+    def __init__(self, rate: RateLike, base: Base = "ballots", inclusive: bool = True) -> None:
+        if base not in BASES:
+            raise UnknownMethodError(f"base={base!r} is unknown; use one of {sorted(BASES)}")
+        if not isinstance(inclusive, bool):
+            raise ElectsimError(f"inclusive={inclusive!r} must be True or False")
+        object.__setattr__(self, "rate", parse_rate(rate, "rate"))
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "inclusive", inclusive)
+
+    @property
+    def percent(self) -> str:
+        """The rate as a percentage string, exact when it terminates (``'7%'``, ``'0.7%'``)."""
+        return _fraction_percent(self.rate)
+
+    def __repr__(self) -> str:
+        extra = "" if self.inclusive else ", inclusive=False"
+        return f"Threshold({self.percent!r}, base={self.base!r}{extra})"
+
+    def __str__(self) -> str:
+        op = ">=" if self.inclusive else ">"
+        return f"{op} {self.percent} of {self.base}"
+
+
+def _fraction_percent(f: Fraction) -> str:
+    p = f * 100
+    for digits in range(0, 12):
+        scaled = p * 10**digits
+        if scaled.denominator == 1:
+            text = f"{p.numerator / p.denominator:.{digits}f}" if digits else str(scaled.numerator)
+            return text + "%"
+    return f"{p.numerator}/{p.denominator}%"
+
+
+CapPolicy = Literal["reallocate"]
+
+
+@dataclass(frozen=True)
+class SeatCap:
+    """At most ``max_seats`` seats per party.
+
+    Parameters
+    ----------
+    max_seats : int
+        The cap (65 in Kyrgyzstan 2020).
+    policy : {"reallocate"}
+        What happens to the seats above the cap.  ``"reallocate"`` (the only policy so far): a
+        capped party keeps the cap and the remaining seats are allocated among the other
+        eligible parties by the same method, repeated until no party exceeds the cap.  If every
+        eligible party is capped, the seats left are reported as unfilled.  Kyrgyz law does not
+        spell out the redistribution (``kyrgyzstan.md`` §3); this is the reading that keeps the
+        method's own logic.
+    """
+
+    max_seats: int
+    policy: CapPolicy = "reallocate"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_seats, bool) or not isinstance(self.max_seats, int):
+            raise ElectsimError(f"cap max_seats={self.max_seats!r} must be an integer")
+        if self.max_seats < 1:
+            raise ElectsimError(f"cap max_seats={self.max_seats} must be at least 1")
+        if self.policy != "reallocate":
+            raise UnknownMethodError(f"cap policy={self.policy!r} is unknown; use 'reallocate'")
+
+
+MissingRegions = Literal["raise", "skip"]
+
+
+@dataclass(frozen=True)
+class ElectoralSystem:
+    """A complete list-PR rule set.
+
+    Parameters
+    ----------
+    seats : int
+        House size (seats allocated by this tier).
+    method : str, Method or callable
+        An apportionment method name (see :func:`electsim.apportion.available_methods`), a
+        :class:`~electsim.apportion.Method`, or a callable (see
+        :func:`electsim.apportion.get_method`).  Stored resolved.
+    national : Threshold, optional
+        National threshold on national votes.
+    regional : Threshold, optional
+        A threshold every party must pass in *every* region flagged ``in_regional_threshold``
+        (the base is computed per region).
+    cap : int or SeatCap, optional
+        Per-party seat cap.
+    tie_break : {"raise", "lowest_index", "most_votes", "lot"}
+        How exact ties for the last seat(s) are resolved.  ``"raise"`` (default) refuses to
+        guess; ``"lot"`` uses the ``rng`` passed to :func:`electsim.allocate`.  Every tie is
+        reported in the :class:`~electsim.Allocation` whatever the policy.
+    missing_regions : {"raise", "skip"}
+        What to do when ``regional`` is set but the election has no region in the regional
+        test (national-only data): ``"raise"`` (default) a
+        :class:`~electsim.errors.MissingDataError`; ``"skip"`` the regional test with an
+        :class:`~electsim.errors.ElectsimWarning` and ``Allocation.regional_skipped = True``.
+    name, source : str
+        Label and legal source.
+
+    Examples
+    --------
+    >>> s = ElectoralSystem(120, "hare", national=Threshold("7%"), cap=65)
+    >>> s.replace(national=Threshold("5%", base="valid")).national
+    Threshold('5%', base='valid')
+    """
+
+    seats: int
+    method: Method
+    national: Threshold | None = None
+    regional: Threshold | None = None
+    cap: SeatCap | None = None
+    tie_break: str = "raise"
+    missing_regions: MissingRegions = "raise"
+    name: str = ""
+    source: str = ""
+
+    def __init__(
+        self,
+        seats: int,
+        method: str | Method | Callable[..., Any],
+        national: Threshold | None = None,
+        regional: Threshold | None = None,
+        cap: int | SeatCap | None = None,
+        tie_break: str = "raise",
+        missing_regions: MissingRegions = "raise",
+        name: str = "",
+        source: str = "",
+    ) -> None:
+        if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
+            raise ElectsimError(f"seats={seats!r} must be a non-negative integer")
+        for pname, t in (("national", national), ("regional", regional)):
+            if t is not None and not isinstance(t, Threshold):
+                raise ElectsimError(
+                    f"{pname}={t!r} must be a Threshold (e.g. Threshold('7%')) or None"
+                )
+        if cap is not None and not isinstance(cap, SeatCap):
+            cap = SeatCap(cap)  # type: ignore[arg-type]
+        if tie_break not in TIE_POLICIES:
+            raise UnknownMethodError(
+                f"tie_break={tie_break!r} is unknown; use one of {', '.join(TIE_POLICIES)}"
+            )
+        if missing_regions not in ("raise", "skip"):
+            raise UnknownMethodError(
+                f"missing_regions={missing_regions!r} is unknown; use 'raise' or 'skip'"
+            )
+        object.__setattr__(self, "seats", seats)
+        object.__setattr__(self, "method", get_method(method))
+        object.__setattr__(self, "national", national)
+        object.__setattr__(self, "regional", regional)
+        object.__setattr__(self, "cap", cap)
+        object.__setattr__(self, "tie_break", tie_break)
+        object.__setattr__(self, "missing_regions", missing_regions)
+        object.__setattr__(self, "name", str(name))
+        object.__setattr__(self, "source", str(source))
+
+    def replace(self, **changes: Any) -> ElectoralSystem:
+        """A variant with some rules changed: ``system.replace(national=Threshold("5%"))``."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
+            )
+        current = {n: getattr(self, n) for n in names}
+        current.update(changes)
+        return ElectoralSystem(**current)
+
+    def describe(self) -> str:
+        """One line summarising the rules."""
+        parts = [f"{self.seats} seats", self.method.name]
+        if self.national is not None:
+            parts.append(f"national {self.national}")
+        if self.regional is not None:
+            parts.append(f"every region {self.regional}")
+        if self.cap is not None:
+            parts.append(f"cap {self.cap.max_seats}")
+        parts.append(f"ties: {self.tie_break}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.describe()}" if self.name else self.describe()
