@@ -266,8 +266,11 @@ class Allocation:
         base_kind = sysm.national.base if sysm.national is not None else "valid"
         base = int(e.base(base_kind)[i]) if base_kind != "registered" or e.registered is not None \
             else 0
+        for r in recs:
+            if len(r["party"]) > 30:
+                r["party"] = r["party"][:29] + "…"
         width = max(12, *(len(r["party"]) for r in recs))
-        head = f"{'Party':<{width}}  {'Votes':>11}  {'% ' + base_kind:>10}  {'Passes':<22}  Seats"
+        head = f"{'Party':<{width}}  {'Votes':>11}  {'% ' + base_kind:>10}  {'Passes':<24}  Seats"
         lines = []
         title = e.name or "Election"
         if i:
@@ -288,12 +291,12 @@ class Allocation:
                     why.append(f"{n} region{'s' if n != 1 else ''}")
                 status = "no: " + ", ".join(why)
             lines.append(
-                f"{r['party']:<{width}}  {r['votes']:>11,}  {pct:>10}  {status:<22}  {r['seats']:>5}"
+                f"{r['party']:<{width}}  {r['votes']:>11,}  {pct:>10}  {status:<24}  {r['seats']:>5}"
             )
         lines.append("-" * len(head))
         total = int(self.seats[i].sum())
         lines.append(f"{'Total':<{width}}  {int(self.votes[i].sum()):>11,}  {'':>10}  "
-                     f"{'':<22}  {total:>5}")
+                     f"{'':<24}  {total:>5}")
         if sysm.national is not None:
             lines.append(f"National threshold {sysm.national}: base {base:,} "
                          f"({base_kind}), i.e. {float(sysm.national.rate * base):,.1f} votes")

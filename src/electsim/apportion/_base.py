@@ -19,6 +19,7 @@ __all__ = [
     "TieBreak",
     "TieRecord",
     "available_methods",
+    "blocked",
     "get_method",
     "register",
     "resolve_tie",
@@ -154,6 +155,39 @@ class Method:
         rng: np.random.Generator | None = None,
     ) -> tuple[IntArray, list[TieRecord]]:
         return self.kernel(votes, seats, eligible, tie_break, rng)
+
+
+#: Rows per block in the batch kernels: blocks of ~1 MB keep the elementwise passes in cache.
+BLOCK_ROWS = 8192
+
+
+def blocked(kernel: MethodKernel) -> MethodKernel:
+    """Run a batch kernel over blocks of :data:`BLOCK_ROWS` rows (memory tiling, not a loop
+    over elections: results are identical for any block size)."""
+
+    def run(
+        votes: IntArray,
+        seats: IntArray,
+        eligible: BoolArray,
+        tie_break: str,
+        rng: np.random.Generator | None,
+    ) -> tuple[IntArray, list[TieRecord]]:
+        N = votes.shape[0]
+        if N <= BLOCK_ROWS:
+            return kernel(votes, seats, eligible, tie_break, rng)
+        out = np.empty(votes.shape, dtype=np.int64)
+        ties: list[TieRecord] = []
+        for lo in range(0, N, BLOCK_ROWS):
+            hi = min(lo + BLOCK_ROWS, N)
+            a, t = kernel(votes[lo:hi], seats[lo:hi], eligible[lo:hi], tie_break, rng)
+            out[lo:hi] = a
+            ties += [
+                TieRecord(x.row + lo, x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
+                for x in t
+            ]
+        return out, ties
+
+    return run
 
 
 _REGISTRY: dict[str, Method] = {}

@@ -47,7 +47,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from ._base import Method, TieRecord, register, resolve_tie
+from ._base import Method, TieRecord, blocked, register, resolve_tie
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -135,13 +135,19 @@ _add(DivisorSpec("huntington_hill", _hh_float, lambda s: Fraction(s * (s + 1)), 
 _MARGIN = 1e-9
 
 
-def _averages(v: FloatArray, s: IntArray, spec: DivisorSpec, elig: BoolArray) -> FloatArray:
-    """Float ``v / d(s)``: +inf where ``d(s) = 0 < v`` (times 1 + v to order by votes)."""
+def _averages(v: FloatArray, s: IntArray, spec: DivisorSpec) -> FloatArray:
+    """Float ``v / d(s)`` (``v`` already 0 for ineligible parties).
+
+    Where ``d(s) = 0`` (first seat of Adams, Dean, Huntington-Hill): ``+inf`` if ``v > 0``,
+    else 0.  Parties without votes have average 0 and never win a seat, because a row is only
+    allocated when some party has votes.
+    """
     d = spec.d_float(s)
+    if not spec.zero_first:
+        return v / d
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(d > 0, v / np.where(d > 0, d, 1.0), np.inf)
-    a = np.where(v > 0, a, 0.0)
-    return np.where(elig, a, -np.inf)
+        a = v / d
+    return np.where(v > 0, a, 0.0)
 
 
 def _reference_spec(
@@ -184,56 +190,47 @@ def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
         rng: np.random.Generator | None,
     ) -> tuple[IntArray, list[TieRecord]]:
         N, P = votes.shape
-        vi = np.where(eligible, votes, 0)
+        vi = votes if eligible.all() else np.where(eligible, votes, 0)
         V = vi.sum(axis=1)
-        live = V > 0
-        S = np.where(live, seats, 0).astype(np.int64)
+        S = np.where(V > 0, seats, 0).astype(np.int64)
         v = vi.astype(np.float64)
-        elig = eligible & (vi > 0)
-        n_el = elig.sum(axis=1)
-        # start: s_i = rounding of v_i / lambda with lambda = V / (S + n (delta - 1/2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = (S + n_el * spec.shift) / np.where(live, V, 1)
-        x = v * np.maximum(scale, 0.0)[:, None]
+        pos = vi > 0
+        # start: s_i = rounding of v_i / lambda, lambda = V / (S + n (delta - 1/2)) (Pukelsheim)
+        scale = np.maximum(S + pos.sum(axis=1) * spec.shift, 0.0) / np.maximum(V, 1)
+        x = v * scale[:, None]
         # the method's own rounding, s = #{j >= 0 : d(j) <= x}, so the start is a divisor
         # apportionment of its own house size (d(j) lies in [j + offset, j + offset + 1])
         f = np.floor(x).astype(np.int64) - spec.offset
         s = f + (x >= spec.d_float(np.maximum(f, 0)))
-        s = np.where(elig, np.maximum(s, 0), 0)
-        if spec.zero_first:
-            s = np.where(elig, np.maximum(s, 1), 0)
+        s = np.maximum(s, 0) if not spec.zero_first else np.where(pos, np.maximum(s, 1), 0)
         diff = S - s.sum(axis=1)
         stuck = np.zeros(N, dtype=bool)
         act = np.flatnonzero(diff != 0)
         guard = 0
         while act.size and guard < 4 * P + 8:
             guard += 1
-            sa, va, ea, da = s[act], v[act], elig[act], diff[act]
+            sa, va, da = s[act], v[act], diff[act]
             up = da > 0
             if up.any():
-                iu = act[up]
-                avg = _averages(va[up], sa[up], spec, ea[up])
-                j = np.argmax(avg, axis=1)
-                s[iu, j] += 1
+                j = np.argmax(_averages(va[up], sa[up], spec), axis=1)
+                s[act[up], j] += 1
             dn = ~up
             if dn.any():
-                idn = act[dn]
-                sd = sa[dn]
-                prev = _averages(va[dn], np.maximum(sd - 1, 0), spec, ea[dn])
-                prev = np.where((sd > 0) & ea[dn], prev, np.inf)
+                idn, sd = act[dn], sa[dn]
+                prev = _averages(va[dn], np.maximum(sd - 1, 0), spec)
+                prev = np.where(sd > 0, prev, np.inf)
                 j = np.argmin(prev, axis=1)
                 movable = np.isfinite(prev[np.arange(j.size), j])
                 s[idn[movable], j[movable]] -= 1
                 stuck[idn[~movable]] = True  # only first seats left: exact reference decides
             diff = S - s.sum(axis=1)
             act = np.flatnonzero((diff != 0) & ~stuck)
-        # certificate: next average < weakest awarded average, with margin
-        nxt = _averages(v, s, spec, elig).max(axis=1) if P else np.zeros(N)
-        held = _averages(v, np.maximum(s - 1, 0), spec, elig)
-        held = np.where(s > 0, held, np.inf).min(axis=1)
-        ok = (diff == 0) & (nxt * (1 + _MARGIN) < held)
-        ok |= S == 0
-        out = np.where(S[:, None] > 0, s, 0)
+        # certificate: the best unawarded average is below the weakest awarded one, by a margin
+        nxt = _averages(v, s, spec).max(axis=1)
+        held = np.where(s > 0, _averages(v, np.maximum(s - 1, 0), spec), np.inf).min(axis=1)
+        ok = ((diff == 0) & (nxt * (1 + _MARGIN) < held)) | (S == 0)
+        out = s
+        out[S == 0] = 0
         ties: list[TieRecord] = []
         for n in np.flatnonzero(~ok):
             alloc, t = _reference_spec(spec, vi[n].tolist(), int(S[n]), [True] * P, tie_break, rng)
@@ -242,7 +239,7 @@ def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
                 TieRecord(int(n), x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
                 for x in t
             ]
-        return out.astype(np.int64), ties
+        return out, ties
 
     return kernel
 
@@ -265,7 +262,7 @@ for _spec in DIVISORS.values():
         Method(
             name=_spec.name,
             family="divisor",
-            kernel=_make_kernel(_spec),
+            kernel=blocked(_make_kernel(_spec)),
             reference=_make_reference(_spec),
             description=_spec.description,
             aliases=_spec.aliases,
