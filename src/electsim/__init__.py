@@ -8,7 +8,7 @@ Importing electsim changes no global state.
 [6, 3, 1]
 """
 
-from . import apportion, errors, presets
+from . import apportion, datasets, errors, metrics, presets
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
 from .election import Election, Party, PrecinctResults, Region
@@ -32,6 +32,8 @@ __all__ = [
     "__version__",
     "allocate",
     "apportion",
+    "datasets",
+    "metrics",
     "available_methods",
     "errors",
     "get_method",

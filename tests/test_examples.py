@@ -1,0 +1,30 @@
+"""Run the example scripts as a user would and check the published numbers they print."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(name: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_kyrgyzstan_2020_example_prints_the_published_parliament() -> None:
+    out = run("kyrgyzstan_2020.py")
+    # 46/45/16/13: the CEC's preliminary figures of 5 Oct 2020 under the 2020 law
+    # (https://for.kg/news-669682-ru.html; kyrgyzstan.md §1.1).
+    assert "CEC 5 Oct: 2020 law (7 % of ballots)   BRM 46 MKK 45 KYR 16 BUT 13 " in out
+    # 41/40/15/12/12: 7 % of valid votes on the later precinct count (kyrgyzstan.md §1.4).
+    assert "precincts: reform: 7 % of valid votes  BRM 41 MKK 40 KYR 15 BUT 12 MCH 12 " in out
+    # 46/44/16/14: ballots base with 1.5 % invalid ballots assumed (kyrgyzstan.md §1.4).
+    assert "precincts: 2020 law (7 % of ballots)   BRM 46 MKK 44 KYR 16 BUT 14 " in out
+    # the three pro-government parties hold 46 + 45 + 16 = 107 of 120 seats
+    assert " 107  yes  yes" in out
