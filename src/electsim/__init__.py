@@ -32,10 +32,10 @@ __all__ = [
     "__version__",
     "allocate",
     "apportion",
-    "datasets",
-    "metrics",
     "available_methods",
+    "datasets",
     "errors",
     "get_method",
+    "metrics",
     "presets",
 ]

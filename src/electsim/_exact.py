@@ -22,7 +22,7 @@ from .errors import ElectsimError, InvalidCountsError
 __all__ = ["RateLike", "as_count_array", "parse_rate", "passes_threshold"]
 
 RateLike = Fraction | Decimal | str | float | int
-"""A rate: ``Fraction(7, 100)``, ``Decimal("0.07")``, ``"7%"``, ``"7/100"``, ``"0.07"``, ``0.07``."""
+"""A rate: ``Fraction(7, 100)``, ``Decimal("0.07")``, ``"7%"``, ``"7/100"``, ``"0.07"``, 0.07."""
 
 #: Products above this bound are computed with Python integers (object arrays) instead of int64.
 _INT64_SAFE = 2**62
@@ -65,13 +65,15 @@ def parse_rate(rate: Any, name: str = "rate", *, allow_above_one: bool = False) 
     """
     value: Fraction
     if isinstance(rate, bool) or rate is None:
-        raise ElectsimError(f"{name}={rate!r} is not a rate; give e.g. '7%', Fraction(7, 100) or 0.07")
+        raise ElectsimError(
+            f"{name}={rate!r} is not a rate; give e.g. '7%', Fraction(7, 100) or 0.07"
+        )
     if isinstance(rate, Fraction):
         value = rate
     elif isinstance(rate, int | np.integer):
         value = Fraction(int(rate))
     elif isinstance(rate, Rational):
-        value = Fraction(rate.numerator, rate.denominator)
+        value = Fraction(int(rate.numerator), int(rate.denominator))
     elif isinstance(rate, Decimal):
         if not rate.is_finite():
             raise ElectsimError(f"{name}={rate!r} is not finite")

@@ -125,7 +125,7 @@ class Allocation:
     @property
     def no_party_eligible(self) -> BoolArray:
         """``(*batch,)``: no party passed the thresholds (no seats allocated)."""
-        return ~self.eligible.any(axis=-1)
+        return np.asarray(~self.eligible.any(axis=-1), dtype=bool)
 
     @property
     def tied(self) -> BoolArray:
@@ -147,8 +147,10 @@ class Allocation:
         idx = index if isinstance(index, tuple) else (index,)
         if len(idx) != len(self.batch_shape):
             raise ElectsimError(f"index={index!r} must address all batch axes {self.batch_shape}")
-        return tuple(int(i) for i in np.unravel_index(
-            np.ravel_multi_index(idx, self.batch_shape), self.batch_shape))
+        return tuple(
+            int(i)
+            for i in np.unravel_index(np.ravel_multi_index(idx, self.batch_shape), self.batch_shape)
+        )
 
     def by_party(self, index: Any = None) -> dict[str, int]:
         """``{party name: seats}`` of one election (all parties, in column order)."""
@@ -168,9 +170,7 @@ class Allocation:
         out = []
         for p in range(e.n_parties):
             v = int(self.votes[i][p])
-            fails = [
-                e.regions[r].name for r in range(e.n_regions) if self.failed_regions[i][r, p]
-            ]
+            fails = [e.regions[r].name for r in range(e.n_regions) if self.failed_regions[i][r, p]]
             out.append(
                 {
                     "party": e.parties[p].name,
@@ -243,8 +243,10 @@ class Allocation:
                     if m.name == "droop":
                         q = Fraction(V // (S + 1) + 1)
                     else:
-                        q = Fraction(V, S + {"hare": 0, "hagenbach_bischoff": 1,
-                                             "imperiali_quota": 2}[m.name])
+                        q = Fraction(
+                            V,
+                            S + {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}[m.name],
+                        )
                     quot = Fraction(v) / q
                     row.update(quota=q, quotient=quot, whole=int(quot), remainder=quot - int(quot))
                 elif m.name in DIVISORS:
@@ -264,8 +266,11 @@ class Allocation:
         sysm = self.system
         recs = self.to_records(index)
         base_kind = sysm.national.base if sysm.national is not None else "valid"
-        base = int(e.base(base_kind)[i]) if base_kind != "registered" or e.registered is not None \
+        base = (
+            int(e.base(base_kind)[i])
+            if base_kind != "registered" or e.registered is not None
             else 0
+        )
         for r in recs:
             if len(r["party"]) > 30:
                 r["party"] = r["party"][:29] + "…"
@@ -291,21 +296,27 @@ class Allocation:
                     why.append(f"{n} region{'s' if n != 1 else ''}")
                 status = "no: " + ", ".join(why)
             lines.append(
-                f"{r['party']:<{width}}  {r['votes']:>11,}  {pct:>10}  {status:<24}  {r['seats']:>5}"
+                f"{r['party']:<{width}}  {r['votes']:>11,}  {pct:>10}  {status:<24}  "
+                f"{r['seats']:>5}"
             )
         lines.append("-" * len(head))
         total = int(self.seats[i].sum())
-        lines.append(f"{'Total':<{width}}  {int(self.votes[i].sum()):>11,}  {'':>10}  "
-                     f"{'':<24}  {total:>5}")
+        lines.append(
+            f"{'Total':<{width}}  {int(self.votes[i].sum()):>11,}  {'':>10}  {'':<24}  {total:>5}"
+        )
         if sysm.national is not None:
-            lines.append(f"National threshold {sysm.national}: base {base:,} "
-                         f"({base_kind}), i.e. {float(sysm.national.rate * base):,.1f} votes")
+            lines.append(
+                f"National threshold {sysm.national}: base {base:,} "
+                f"({base_kind}), i.e. {float(sysm.national.rate * base):,.1f} votes"
+            )
         if sysm.regional is not None:
             if self.regional_skipped:
                 lines.append("Regional threshold SKIPPED: the election has no regional breakdown")
             else:
-                lines.append(f"Regional threshold {sysm.regional} in each of "
-                             f"{sum(r.in_regional_threshold for r in e.regions)} regions")
+                lines.append(
+                    f"Regional threshold {sysm.regional} in each of "
+                    f"{sum(r.in_regional_threshold for r in e.regions)} regions"
+                )
         if int(self.unfilled[i]):
             lines.append(f"Unfilled seats: {int(self.unfilled[i])}")
         for t in self.ties:
@@ -319,12 +330,16 @@ class Allocation:
         n = int(np.prod(self.batch_shape))
         mean = self.seats.reshape(n, -1).mean(axis=0)
         p_elig = self.eligible.reshape(n, -1).mean(axis=0)
-        lines = [f"Allocation of {n} elections (batch shape {self.batch_shape}) -- {self.system}",
-                 f"{'Party':<24}  {'mean seats':>10}  {'P(eligible)':>11}"]
+        lines = [
+            f"Allocation of {n} elections (batch shape {self.batch_shape}) -- {self.system}",
+            f"{'Party':<24}  {'mean seats':>10}  {'P(eligible)':>11}",
+        ]
         for p, m_, q in zip(self.election.parties, mean, p_elig, strict=True):
             lines.append(f"{p.name:<24}  {m_:>10.2f}  {q:>11.3f}")
-        lines.append(f"ties: {len(self.ties)}; elections with unfilled seats: "
-                     f"{int((self.unfilled > 0).sum())}")
+        lines.append(
+            f"ties: {len(self.ties)}; elections with unfilled seats: "
+            f"{int((self.unfilled > 0).sum())}"
+        )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -338,7 +353,7 @@ def _avg(key: tuple[int, Fraction]) -> Fraction | float:
     return val
 
 
-def _normalise_rng(rng: None | int | np.random.Generator) -> np.random.Generator:
+def _normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
@@ -350,7 +365,7 @@ def allocate(
     election: Election,
     system: ElectoralSystem,
     *,
-    rng: None | int | np.random.Generator = None,
+    rng: int | np.random.Generator | None = None,
 ) -> Allocation:
     """Allocate seats under ``system`` for one election or a batch of elections.
 
@@ -429,21 +444,21 @@ def allocate(
                     msg + "; use regional data, drop the rule with system.replace(regional=None)"
                     ", or set missing_regions='skip' to skip it with a flag"
                 )
-            warnings.warn(msg + "; the regional threshold was SKIPPED", ElectsimWarning,
-                          stacklevel=2)
+            warnings.warn(
+                msg + "; the regional threshold was SKIPPED", ElectsimWarning, stacklevel=2
+            )
             regional_skipped = True
         else:
             t = system.regional
             base_r = election.base(t.base, national=False).reshape(N, R)
-            ok = passes_threshold(votes[:, flagged, :], base_r[:, flagged, None], t.rate,
-                                  t.inclusive)
+            ok = passes_threshold(
+                votes[:, flagged, :], base_r[:, flagged, None], t.rate, t.inclusive
+            )
             failed[:, flagged, :] = ~ok
-    pass_reg = ~failed.any(axis=1)
+    pass_reg: BoolArray = np.asarray(~failed.any(axis=1), dtype=bool)
     eligible = pass_nat & pass_reg
 
-    alloc, capped, active, seats_left, records = _apportion_with_cap(
-        vnat, eligible, system, gen
-    )
+    alloc, capped, active, seats_left, records = _apportion_with_cap(vnat, eligible, system, gen)
     unfilled = system.seats - alloc.sum(axis=1)
 
     def shape(a: NDArray[Any], *tail: int) -> NDArray[Any]:
@@ -511,8 +526,14 @@ def _apportion_with_cap(
         a, ties = method(vnat[sub], seats_left[sub], active[sub], system.tie_break, rng)
         prefix = f"round {rnd}: " if cap is not None else ""
         records += [
-            TieRecord(int(pending[t.row]), t.contenders, t.n_seats, t.winners, t.resolution,
-                      prefix + t.stage)
+            TieRecord(
+                int(pending[t.row]),
+                t.contenders,
+                t.n_seats,
+                t.winners,
+                t.resolution,
+                prefix + t.stage,
+            )
             for t in ties
         ]
         over = a > cap if cap is not None else np.zeros_like(a, dtype=bool)

@@ -175,8 +175,8 @@ class Election:
     against_all: IntArray | None = None
     invalid: IntArray | None = None
     registered: IntArray | None = None
-    parties: tuple[Party, ...] = field(default=())  # type: ignore[assignment]
-    regions: tuple[Region, ...] = field(default=())  # type: ignore[assignment]
+    parties: tuple[Party, ...] = field(default=())
+    regions: tuple[Region, ...] = field(default=())
     name: str = ""
     source: str = ""
 
@@ -238,8 +238,9 @@ class Election:
             short = reg < self.ballots
             if short.any():
                 idx = np.argwhere(short)[0]
+                n_ballots = int(self.ballots[tuple(idx)])
                 raise ElectsimError(
-                    f"registered={int(reg[tuple(idx)])} is below the {int(self.ballots[tuple(idx)])} "
+                    f"registered={int(reg[tuple(idx)])} is below the {n_ballots} "
                     f"ballots cast at index {tuple(int(i) for i in idx)} "
                     f"(region {self.regions[int(idx[-1])].name!r})"
                 )
@@ -289,7 +290,7 @@ class Election:
 
     @property
     def ballots(self) -> IntArray:
-        """Voters who took part (party votes + against all + invalid) per region, ``(*batch, R)``."""
+        """Voters who took part (party votes + against all + invalid), ``(*batch, R)``."""
         assert self.invalid is not None
         return self.valid + self.invalid
 

@@ -195,7 +195,7 @@ class ElectoralSystem:
                     f"{pname}={t!r} must be a Threshold (e.g. Threshold('7%')) or None"
                 )
         if cap is not None and not isinstance(cap, SeatCap):
-            cap = SeatCap(cap)  # type: ignore[arg-type]
+            cap = SeatCap(cap)
         if tie_break not in TIE_POLICIES:
             raise UnknownMethodError(
                 f"tie_break={tie_break!r} is unknown; use one of {', '.join(TIE_POLICIES)}"

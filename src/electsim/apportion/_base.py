@@ -92,7 +92,10 @@ def resolve_tie(
 
 
 class MethodKernel(Protocol):
-    """Batch kernel: ``(votes (N,P), seats (N,), eligible (N,P), tie_break, rng) -> (alloc, ties)``."""
+    """Batch kernel ``(votes (N,P), seats (N,), eligible (N,P), tie_break, rng)``.
+
+    Returns ``(alloc (N,P), ties)``.
+    """
 
     def __call__(
         self,
@@ -262,9 +265,7 @@ def _custom(fn: Callable[..., object]) -> Method:
         v.setflags(write=False)
         out = np.asarray(fn(v, seats.copy()))
         if out.shape != votes.shape:
-            raise ElectsimError(
-                f"custom method returned shape {out.shape}; expected {votes.shape}"
-            )
+            raise ElectsimError(f"custom method returned shape {out.shape}; expected {votes.shape}")
         if out.dtype.kind not in "iu":
             raise ElectsimError(f"custom method returned dtype {out.dtype}; expected integers")
         out = out.astype(np.int64)
@@ -278,5 +279,10 @@ def _custom(fn: Callable[..., object]) -> Method:
         return out, []
 
     name = getattr(fn, "__name__", "custom")
-    return Method(name=str(name), family="custom", kernel=kernel, reference=None,
-                  description=f"user method {name}")
+    return Method(
+        name=str(name),
+        family="custom",
+        kernel=kernel,
+        reference=None,
+        description=f"user method {name}",
+    )

@@ -88,7 +88,9 @@ class DivisorSpec:
         return (0, num / d)
 
 
-def _stationary(delta: Fraction) -> tuple[Callable[[IntArray], FloatArray], Callable[[int], Fraction]]:
+def _stationary(
+    delta: Fraction,
+) -> tuple[Callable[[IntArray], FloatArray], Callable[[int], Fraction]]:
     fd = float(delta)
     return (lambda s: s + fd), (lambda s: s + delta)
 
@@ -112,25 +114,88 @@ def _add(spec: DivisorSpec) -> None:
     DIVISORS[spec.name] = spec
 
 
-_add(DivisorSpec("dhondt", *_stationary(Fraction(1)), False, 0.5,
-                 "D'Hondt / Jefferson: d(s) = s + 1", ("jefferson", "hagenbach_bischoff_divisor")))
-_add(DivisorSpec("sainte_lague", *_stationary(Fraction(1, 2)), False, 0.0,
-                 "Sainte-Laguë / Webster: d(s) = s + 1/2", ("webster",)))
-_add(DivisorSpec("modified_sainte_lague", _msl_float,
-                 lambda s: Fraction(7, 10) if s == 0 else s + Fraction(1, 2), False, 0.0,
-                 "modified Sainte-Laguë: divisors 1.4, 3, 5, ... (first divisor 1.4)",
-                 ("sainte_lague_modified",)))
-_add(DivisorSpec("danish", *_stationary(Fraction(1, 3)), False, -1 / 6,
-                 "Danish: divisors 1, 4, 7, ... (d(s) = s + 1/3)"))
-_add(DivisorSpec("imperiali", *_stationary(Fraction(2)), False, 1.5,
-                 "Imperiali divisors 2, 3, 4, ... (d(s) = s + 2)", ("imperiali_divisor",), 1))
-_add(DivisorSpec("adams", *_stationary(Fraction(0)), False, -0.5,
-                 "Adams (smallest divisors): d(s) = s", ("smallest_divisors",)))
-_add(DivisorSpec("dean", _dean_float, lambda s: Fraction(s * (s + 1)) / (s + Fraction(1, 2)),
-                 False, 0.0, "Dean (harmonic mean): d(s) = s(s+1)/(s+1/2)"))
-_add(DivisorSpec("huntington_hill", _hh_float, lambda s: Fraction(s * (s + 1)), True, 0.0,
-                 "Huntington-Hill (equal proportions): d(s) = sqrt(s(s+1))",
-                 ("equal_proportions", "hill")))
+_add(
+    DivisorSpec(
+        "dhondt",
+        *_stationary(Fraction(1)),
+        False,
+        0.5,
+        "D'Hondt / Jefferson: d(s) = s + 1",
+        ("jefferson", "hagenbach_bischoff_divisor"),
+    )
+)
+_add(
+    DivisorSpec(
+        "sainte_lague",
+        *_stationary(Fraction(1, 2)),
+        False,
+        0.0,
+        "Sainte-Laguë / Webster: d(s) = s + 1/2",
+        ("webster",),
+    )
+)
+_add(
+    DivisorSpec(
+        "modified_sainte_lague",
+        _msl_float,
+        lambda s: Fraction(7, 10) if s == 0 else s + Fraction(1, 2),
+        False,
+        0.0,
+        "modified Sainte-Laguë: divisors 1.4, 3, 5, ... (first divisor 1.4)",
+        ("sainte_lague_modified",),
+    )
+)
+_add(
+    DivisorSpec(
+        "danish",
+        *_stationary(Fraction(1, 3)),
+        False,
+        -1 / 6,
+        "Danish: divisors 1, 4, 7, ... (d(s) = s + 1/3)",
+    )
+)
+_add(
+    DivisorSpec(
+        "imperiali",
+        *_stationary(Fraction(2)),
+        False,
+        1.5,
+        "Imperiali divisors 2, 3, 4, ... (d(s) = s + 2)",
+        ("imperiali_divisor",),
+        1,
+    )
+)
+_add(
+    DivisorSpec(
+        "adams",
+        *_stationary(Fraction(0)),
+        False,
+        -0.5,
+        "Adams (smallest divisors): d(s) = s",
+        ("smallest_divisors",),
+    )
+)
+_add(
+    DivisorSpec(
+        "dean",
+        _dean_float,
+        lambda s: Fraction(s * (s + 1)) / (s + Fraction(1, 2)),
+        False,
+        0.0,
+        "Dean (harmonic mean): d(s) = s(s+1)/(s+1/2)",
+    )
+)
+_add(
+    DivisorSpec(
+        "huntington_hill",
+        _hh_float,
+        lambda s: Fraction(s * (s + 1)),
+        True,
+        0.0,
+        "Huntington-Hill (equal proportions): d(s) = sqrt(s(s+1))",
+        ("equal_proportions", "hill"),
+    )
+)
 
 _MARGIN = 1e-9
 

@@ -53,9 +53,7 @@ QUOTAS: dict[str, str] = {
 _M_OFFSET = {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}
 
 
-def _quota_parts(
-    name: str, v: IntArray, S: IntArray, V: IntArray
-) -> tuple[IntArray, IntArray]:
+def _quota_parts(name: str, v: IntArray, S: IntArray, V: IntArray) -> tuple[IntArray, IntArray]:
     """Integer parts and integer remainders (comparable within a row), vectorised."""
     safe_V = np.where(V > 0, V, 1)
     if name == "droop":
@@ -79,7 +77,7 @@ def _kernel_int(
     rows: IntArray,
 ) -> tuple[IntArray, list[TieRecord]]:
     """Exact integer largest remainder on rows of eligible-masked votes ``v``."""
-    N, P = v.shape
+    P = v.shape[1]
     V = v.sum(axis=1)
     whole, rem = _quota_parts(name, v, S, V)
     k = S - whole.sum(axis=1)
