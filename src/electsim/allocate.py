@@ -404,9 +404,13 @@ def allocate(
     Examples
     --------
     >>> from electsim import Election, ElectoralSystem, Threshold
-    >>> e = Election([487_685, 475_372, 174_317, 141_940, 136_276], against_all=[0],
-    ...              invalid=[0], parties="ABCDE")
-    >>> s = ElectoralSystem(120, "hare", national=Threshold("7%", base="party_votes"))
+    The five largest lists of Kyrgyzstan 2020; the other eleven lists' 507,626 votes are folded
+    into ``against_all`` for brevity (they win nothing either way):
+
+    >>> from electsim import Election, ElectoralSystem, Threshold
+    >>> e = Election([487_685, 475_372, 174_317, 141_940, 136_276], against_all=[543_340],
+    ...              invalid=[31_823], parties="ABCDE")
+    >>> s = ElectoralSystem(120, "hare", national=Threshold("7%"))   # 7 % of 1,990,753 ballots
     >>> allocate(e, s).seats.tolist()
     [46, 45, 16, 13, 0]
     """
