@@ -403,7 +403,6 @@ def allocate(
 
     Examples
     --------
-    >>> from electsim import Election, ElectoralSystem, Threshold
     The five largest lists of Kyrgyzstan 2020; the other eleven lists' 507,626 votes are folded
     into ``against_all`` for brevity (they win nothing either way):
 
