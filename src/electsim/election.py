@@ -12,7 +12,6 @@ import csv
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -666,26 +665,32 @@ def _parse_bool(text: str, row: int) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class PrecinctResults:
-    """Results per polling station, aggregated exactly to regions by :meth:`to_election`.
+    """Results per polling station (optionally batched), aggregated exactly by :meth:`to_election`.
 
     Parameters
     ----------
-    votes : array_like of int, shape ``(K, P)``
+    votes : array_like of int, shape ``(*batch, K, P)``
         Party votes at each of ``K`` polling stations.
     region : array_like of int, shape ``(K,)``
-        Index into ``regions`` of each station's region.
+        Index into ``regions`` of each station's region (the same in every batch element).
     regions : sequence of Region or str
     parties : sequence of Party or str, length ``P``
-    against_all : array_like of int, shape ``(K,)``, optional (default zeros)
-    invalid : array_like of int, shape ``(K,)``, optional
+    against_all : array_like of int, shape ``(*batch, K)``, optional (default zeros)
+    invalid : array_like of int, shape ``(*batch, K)``, optional
         ``None`` means *unknown* (not zero): :meth:`to_election` then asks for an explicit
         assumption.
-    registered : array_like of int, shape ``(K,)``, optional
+    registered : array_like of int, shape ``(*batch, K)``, optional
     extra : mapping of str to array_like, shape ``(K,)``, optional
-        Further per-station columns kept as float arrays (e.g. ``"form2_share"``); they are
-        descriptive and never enter a seat decision.
+        Further per-station columns kept as read-only float arrays (e.g. ``"form2_share"``);
+        descriptive, they never enter a seat decision.
     station_ids : sequence of str, optional
     name, source : str
+
+    Examples
+    --------
+    >>> pr = PrecinctResults([[5, 1], [2, 2], [0, 9]], region=[0, 0, 1], regions=["N", "S"])
+    >>> pr.to_election(invalid_rate=0).votes.tolist()
+    [[7, 3], [0, 9]]
     """
 
     votes: IntArray
@@ -715,9 +720,12 @@ class PrecinctResults:
         source: str = "",
     ) -> None:
         v = as_count_array(votes, "votes")
-        if v.ndim != 2:
-            raise ShapeMismatchError(f"votes must have shape (stations, parties), got {v.shape}")
-        K, P = v.shape
+        if v.ndim < 2:
+            raise ShapeMismatchError(
+                f"votes must have shape (*batch, stations, parties), got {v.shape}"
+            )
+        K, P = v.shape[-2], v.shape[-1]
+        batch = v.shape[:-2]
         regs = tuple(r if isinstance(r, Region) else Region(str(r)) for r in regions)
         _as_regions(regs, len(regs))  # duplicate check
         reg_idx = as_count_array(region, "region")
@@ -732,13 +740,18 @@ class PrecinctResults:
             if x is None:
                 return None
             a = as_count_array(x, pname)
-            if a.shape != (K,):
-                raise ShapeMismatchError(f"{pname} has shape {a.shape}; expected ({K},)")
-            return a
+            try:
+                b = np.ascontiguousarray(np.broadcast_to(a, (*batch, K)))
+            except ValueError as exc:
+                raise ShapeMismatchError(
+                    f"{pname} has shape {a.shape}; expected {(*batch, K)}"
+                ) from exc
+            b.setflags(write=False)
+            return b
 
         aa = col(against_all, "against_all")
         if aa is None:
-            aa = np.zeros(K, dtype=np.int64)
+            aa = np.zeros((*batch, K), dtype=np.int64)
             aa.setflags(write=False)
         extras: dict[str, NDArray[np.float64]] = {}
         for key, val in (extra or {}).items():
@@ -761,16 +774,55 @@ class PrecinctResults:
         object.__setattr__(self, "station_ids", ids)
         object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "source", str(source))
+        if self.registered is not None:
+            took_part = self.valid + (0 if self.invalid is None else self.invalid)
+            if (self.registered < took_part).any():
+                idx = tuple(int(i) for i in np.argwhere(self.registered < took_part)[0])
+                raise ElectsimError(f"registered is below the ballots cast at station index {idx}")
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Leading batch dimensions (``()`` for one set of results)."""
+        return tuple(self.votes.shape[:-2])
 
     @property
     def n_stations(self) -> int:
         """Number of polling stations ``K``."""
-        return int(self.votes.shape[0])
+        return int(self.votes.shape[-2])
+
+    @property
+    def n_parties(self) -> int:
+        """Number of party lists ``P``."""
+        return int(self.votes.shape[-1])
+
+    @property
+    def party_names(self) -> tuple[str, ...]:
+        """Party names, in column order."""
+        return tuple(p.name for p in self.parties)
+
+    def party_index(self, party: str | int) -> int:
+        """Column index of a party given by name, short code or index."""
+        shorts = [p.short for p in self.parties]
+        if isinstance(party, str) and party not in self.party_names and party in shorts:
+            return shorts.index(party)
+        return _lookup(self.party_names, party, "party")
 
     @property
     def valid(self) -> IntArray:
-        """Party votes + against all per station, ``(K,)``."""
-        return self.votes.sum(axis=1) + self.against_all
+        """Party votes + against all per station, ``(*batch, K)``."""
+        return self.votes.sum(axis=-1) + self.against_all
+
+    def _onehot(self) -> IntArray:
+        m = np.zeros((self.n_stations, len(self.regions)), dtype=np.int64)
+        m[np.arange(self.n_stations), self.region] = 1
+        return m
+
+    def _by_region(self, x: IntArray, axis_tail: int) -> IntArray:
+        """Sum ``x`` over stations into regions (exact integer matrix product)."""
+        oh = self._onehot()
+        if axis_tail:  # (..., K, P) -> (..., R, P)
+            return np.einsum("...kp,kr->...rp", x, oh)
+        return np.einsum("...k,kr->...r", x, oh)
 
     def to_election(self, invalid_rate: RateLike | None = None) -> Election:
         """Aggregate the stations exactly into one election with a row per region.
@@ -790,17 +842,14 @@ class PrecinctResults:
         """
         from .errors import MissingDataError
 
-        votes = np.zeros((len(self.regions), self.votes.shape[1]), dtype=np.int64)
-        np.add.at(votes, self.region, self.votes)
-        aa = np.zeros(len(self.regions), dtype=np.int64)
-        np.add.at(aa, self.region, self.against_all)
+        votes = self._by_region(self.votes, 1)
+        aa = self._by_region(self.against_all, 0)
         if self.invalid is not None:
             if invalid_rate is not None:
                 raise ElectsimError(
                     "invalid_rate was given but these results have invalid-ballot counts"
                 )
-            inv = np.zeros(len(self.regions), dtype=np.int64)
-            np.add.at(inv, self.region, self.invalid)
+            inv = self._by_region(self.invalid, 0)
         else:
             if invalid_rate is None:
                 raise MissingDataError(
@@ -811,18 +860,41 @@ class PrecinctResults:
             if r >= 1:
                 raise ElectsimError(f"invalid_rate={invalid_rate!r} must be below 100 %")
             ratio = r / (1 - r)
-            valid = votes.sum(axis=1) + aa
-            inv = np.array(
-                [int(Fraction(int(x)) * ratio + Fraction(1, 2)) for x in valid], dtype=np.int64
-            )
-        reg = None
-        if self.registered is not None:
-            reg = np.zeros(len(self.regions), dtype=np.int64)
-            np.add.at(reg, self.region, self.registered)
+            a, b = ratio.numerator, ratio.denominator
+            valid = (votes.sum(axis=-1) + aa).astype(object)
+            inv = ((2 * valid * a + b) // (2 * b)).astype(np.int64)  # round half up, exact
+        reg = None if self.registered is None else self._by_region(self.registered, 0)
         return Election(votes, aa, inv, reg, self.parties, self.regions, self.name, self.source)
 
+    def replace(self, **changes: Any) -> PrecinctResults:
+        """A copy with some fields replaced (validated again)."""
+        names = (
+            "votes",
+            "region",
+            "regions",
+            "parties",
+            "against_all",
+            "invalid",
+            "registered",
+            "extra",
+            "station_ids",
+            "name",
+            "source",
+        )
+        unknown = set(changes) - set(names)
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown field(s) {sorted(unknown)}; fields are {sorted(names)}"
+            )
+        fields = {n: getattr(self, n) for n in names}
+        fields["extra"] = dict(self.extra)
+        fields["station_ids"] = self.station_ids or None
+        fields.update(changes)
+        return PrecinctResults(**fields)
+
     def __repr__(self) -> str:
+        batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
         return (
             f"PrecinctResults({self.name!r}, {self.n_stations} stations, "
-            f"{len(self.parties)} parties, {len(self.regions)} regions)"
+            f"{len(self.parties)} parties, {len(self.regions)} regions{batch})"
         )
