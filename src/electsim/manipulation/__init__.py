@@ -1,0 +1,27 @@
+"""Manipulation models: perturbations of election results with an exact ledger.
+
+See :mod:`electsim.manipulation._base` for the protocol.  Mechanisms: vote buying, voter
+transport (Form No. 2, carousel), administrative coercion, ballot stuffing.
+"""
+
+from ._base import (
+    Composition,
+    Ledger,
+    Perturbation,
+    Perturbed,
+    broadcast_batch,
+    compose,
+    sample_without_replacement,
+    split_exact,
+)
+
+__all__ = [
+    "Composition",
+    "Ledger",
+    "Perturbation",
+    "Perturbed",
+    "broadcast_batch",
+    "compose",
+    "sample_without_replacement",
+    "split_exact",
+]
