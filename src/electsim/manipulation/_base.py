@@ -79,6 +79,30 @@ def _zeros(shape: tuple[int, ...]) -> IntArray:
     return np.zeros(shape, dtype=np.int64)
 
 
+#: The count arrays of a Ledger, in order.
+_COUNT_FIELDS = (
+    "votes_added",
+    "votes_removed",
+    "against_all_added",
+    "against_all_removed",
+    "invalid_added",
+    "invalid_removed",
+    "registered_added",
+    "registered_removed",
+    "transported_out",
+    "transported_in",
+    "cost_som",
+)
+
+
+def _field_shapes(vshape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """Shapes of the ledger arrays for votes of shape ``(*batch, U, P)``."""
+    out = {n: vshape[:-1] for n in _COUNT_FIELDS}
+    out["votes_added"] = out["votes_removed"] = vshape
+    out["cost_som"] = vshape[:-2]
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Ledger:
     """Exact accounting of a perturbation.
@@ -123,14 +147,10 @@ class Ledger:
     @classmethod
     def empty(cls, results: Results, mechanism: str = "") -> Ledger:
         """A ledger with nothing in it, shaped like ``results``."""
-        b = results.votes.shape[:-1]
-        return cls(
-            _zeros(results.votes.shape),
-            _zeros(results.votes.shape),
-            *(_zeros(b) for _ in range(8)),
-            _zeros(b[:-1]),
-            mechanism,
-        )
+        v = results.votes.shape
+        shapes = _field_shapes(v)
+        arrays: dict[str, Any] = {n: _zeros(shapes[n]) for n in _COUNT_FIELDS}
+        return cls(**arrays, mechanism=mechanism)
 
     @classmethod
     def from_changes(
@@ -223,15 +243,10 @@ class Ledger:
                 f"cannot add ledgers of shapes {self.votes_added.shape} and "
                 f"{other.votes_added.shape}"
             )
-        names = (
-            "votes_added", "votes_removed", "against_all_added", "against_all_removed",
-            "invalid_added", "invalid_removed", "registered_added", "registered_removed",
-            "transported_out", "transported_in", "cost_som",
-        )  # fmt: skip
         parts = (self.parts or (self,)) + (other.parts or (other,))
         label = "compose(" + ", ".join(p.mechanism for p in parts) + ")"
         return Ledger(
-            *(getattr(self, n) + getattr(other, n) for n in names),  # type: ignore[arg-type]
+            **{n: getattr(self, n) + getattr(other, n) for n in _COUNT_FIELDS},
             mechanism=label,
             parts=parts,
         )
@@ -340,30 +355,14 @@ class Composition:
 
 
 def _broadcast_ledger(ledger: Ledger, vshape: tuple[int, ...]) -> Ledger:
-    ushape = vshape[:-1]
-
-    def b(x: IntArray, shape: tuple[int, ...]) -> IntArray:
-        return np.ascontiguousarray(np.broadcast_to(x, shape))
-
+    shapes = _field_shapes(vshape)
     return Ledger(
-        b(ledger.votes_added, vshape),
-        b(ledger.votes_removed, vshape),
-        *(
-            b(getattr(ledger, n), ushape)
-            for n in (
-                "against_all_added",
-                "against_all_removed",
-                "invalid_added",
-                "invalid_removed",
-                "registered_added",
-                "registered_removed",
-                "transported_out",
-                "transported_in",
-            )
-        ),  # fmt: skip
-        b(ledger.cost_som, ushape[:-1]),
-        ledger.mechanism,
-        ledger.parts,
+        **{
+            n: np.ascontiguousarray(np.broadcast_to(getattr(ledger, n), shapes[n]))
+            for n in _COUNT_FIELDS
+        },
+        mechanism=ledger.mechanism,
+        parts=ledger.parts,
     )
 
 
@@ -393,7 +392,9 @@ def broadcast_batch(results: R, *params: ArrayLike) -> tuple[R, list[NDArray[Any
     """
     arrays = [np.asarray(p) for p in params]
     try:
-        batch = np.broadcast_shapes(results.batch_shape, *(a.shape for a in arrays))
+        batch: tuple[int, ...] = np.broadcast_shapes(
+            results.batch_shape, *(a.shape for a in arrays)
+        )
     except ValueError as exc:
         raise ShapeMismatchError(
             f"parameter shapes {[a.shape for a in arrays]} do not broadcast against the batch "
@@ -436,7 +437,7 @@ def split_exact(total: ArrayLike, weights: ArrayLike, cap: ArrayLike | None = No
     """
     w = np.asarray(weights, dtype=np.float64)
     t = np.asarray(total, dtype=np.int64)
-    batch = np.broadcast_shapes(t.shape, w.shape[:-1])
+    batch: tuple[int, ...] = np.broadcast_shapes(t.shape, w.shape[:-1])
     w = np.broadcast_to(w, (*batch, w.shape[-1])).reshape(-1, w.shape[-1])
     K = w.shape[1]
     t = np.broadcast_to(t, batch).reshape(-1)
