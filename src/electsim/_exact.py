@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import ElectsimError, InvalidCountsError
 
-__all__ = ["RateLike", "as_count_array", "parse_rate", "passes_threshold"]
+__all__ = ["RateLike", "as_count_array", "parse_rate", "passes_threshold", "votes_needed"]
 
 RateLike = Fraction | Decimal | str | float | int
 """A rate: ``Fraction(7, 100)``, ``Decimal("0.07")``, ``"7%"``, ``"7/100"``, ``"0.07"``, 0.07."""
@@ -214,3 +214,32 @@ def passes_threshold(
         rhs = b.astype(object) * num
     out = lhs >= rhs if inclusive else lhs > rhs
     return np.asarray(out, dtype=bool)
+
+
+def votes_needed(base: ArrayLike, rate: RateLike, inclusive: bool = True) -> NDArray[np.int64]:
+    """The fewest (integer) votes that pass ``rate`` of ``base``, exactly.
+
+    ``ceil(num * base / den)`` when inclusive, ``floor(num * base / den) + 1`` when strict, with
+    ``rate = num / den``.  For integer votes, ``votes >= votes_needed(base, rate, inclusive)``
+    is the same test as :func:`passes_threshold`, but costs one comparison per party: the
+    cross-multiplication happens once per base, not once per party.
+
+    Examples
+    --------
+    >>> votes_needed([100_000, 1_990_753], "7%").tolist()
+    [7000, 139353]
+    >>> votes_needed([100_000], "7%", inclusive=False).tolist()
+    [7001]
+    """
+    r = parse_rate(rate)
+    b = np.asarray(base, dtype=np.int64)
+    num, den = r.numerator, r.denominator
+    bmax = int(b.max()) if b.size else 0
+    if bmax * num + den < _INT64_SAFE:
+        prod = b * np.int64(num)
+        dd = np.int64(den)
+        out = -((-prod) // dd) if inclusive else prod // dd + 1
+        return np.asarray(out, dtype=np.int64)
+    prod_o = b.astype(object) * num
+    out_o = -((-prod_o) // den) if inclusive else prod_o // den + 1
+    return np.asarray(out_o.astype(np.int64) if b.ndim else int(out_o), dtype=np.int64)

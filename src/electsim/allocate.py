@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._exact import passes_threshold
+from ._exact import votes_needed
 from .apportion import TieRecord
 from .apportion.divisor import DIVISORS
 from .apportion.quota import QUOTAS
@@ -353,6 +353,26 @@ def _avg(key: tuple[int, Fraction]) -> Fraction | float:
     return val
 
 
+def _bases(election: Election, party_r: IntArray) -> dict[str, IntArray]:
+    """Per-region threshold bases ``(*batch, R)`` from per-region party totals (computed once)."""
+    assert election.against_all is not None and election.invalid is not None
+    valid = party_r + election.against_all
+    out = {"party_votes": party_r, "valid": valid, "ballots": valid + election.invalid}
+    if election.registered is not None:
+        out["registered"] = election.registered
+    return _LazyBases(out)
+
+
+class _LazyBases(dict[str, IntArray]):
+    """Bases by name; a missing ``"registered"`` raises the election's own error."""
+
+    def __missing__(self, key: str) -> IntArray:
+        raise MissingDataError(
+            "base='registered' needs registered voters, but this election has registered=None; "
+            "pass registered= when building it"
+        )
+
+
 def _normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
@@ -423,13 +443,18 @@ def allocate(
     N = int(np.prod(batch)) if batch else 1
     R, P = election.n_regions, election.n_parties
     votes = election.votes.reshape(N, R, P)
-    vnat = votes.sum(axis=1)
+    vnat = np.einsum("nrp->np", votes)  # einsum: much faster than sum over a short axis
+
+    # per-region totals computed once; every base derives from them
+    party_r = np.einsum("nrp->nr", votes)  # (N, R)
+    bases_r = _bases(election, party_r.reshape((*batch, R)))
 
     national_base: IntArray | None = None
     if system.national is not None:
         t = system.national
-        national_base = election.base(t.base).reshape(N)
-        pass_nat = passes_threshold(vnat, national_base[:, None], t.rate, t.inclusive)
+        national_base = bases_r[t.base].reshape(N, R).sum(axis=1)
+        need = votes_needed(national_base, t.rate, t.inclusive)
+        pass_nat = vnat >= need[:, None]
     else:
         pass_nat = np.ones((N, P), dtype=bool)
 
@@ -453,12 +478,13 @@ def allocate(
             regional_skipped = True
         else:
             t = system.regional
-            base_r = election.base(t.base, national=False).reshape(N, R)
-            ok = passes_threshold(
-                votes[:, flagged, :], base_r[:, flagged, None], t.rate, t.inclusive
-            )
-            failed[:, flagged, :] = ~ok
-    pass_reg: BoolArray = np.asarray(~failed.any(axis=1), dtype=bool)
+            need_r = votes_needed(bases_r[t.base].reshape(N, R), t.rate, t.inclusive)
+            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
+            failed = votes < need_r[:, :, None]
+    if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
+        pass_reg: BoolArray = np.einsum("nrp->np", failed.view(np.uint8)) == 0
+    else:
+        pass_reg = np.asarray(~failed.any(axis=1), dtype=bool)
     eligible = pass_nat & pass_reg
 
     alloc, capped, active, seats_left, records = _apportion_with_cap(vnat, eligible, system, gen)
@@ -522,6 +548,15 @@ def _apportion_with_cap(
     records: list[TieRecord] = []
     pending = np.arange(N)
     cap = system.cap.max_seats if system.cap is not None else None
+    # first round on every row; most batches end here (no cap, or nobody above it)
+    a, ties = method(vnat, seats_left, active, system.tie_break, rng)
+    if cap is None or not (a > cap).any():
+        prefix = "round 0: " if cap is not None else ""
+        records = [
+            TieRecord(t.row, t.contenders, t.n_seats, t.winners, t.resolution, prefix + t.stage)
+            for t in ties
+        ]
+        return a, capped, active, seats_left, records
     for rnd in range(P + 1):
         if pending.size == 0:
             break

@@ -279,7 +279,7 @@ class Election:
     @property
     def party_total(self) -> IntArray:
         """Sum of party votes per region, ``(*batch, R)``."""
-        return self.votes.sum(axis=-1)
+        return np.einsum("...rp->...r", self.votes)
 
     @property
     def valid(self) -> IntArray:
@@ -296,7 +296,7 @@ class Election:
     @property
     def national_votes(self) -> IntArray:
         """Party votes summed over regions, ``(*batch, P)``."""
-        return self.votes.sum(axis=-2)
+        return np.einsum("...rp->...p", self.votes)
 
     @property
     def national_against_all(self) -> IntArray:
