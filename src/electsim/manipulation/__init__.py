@@ -14,12 +14,15 @@ from ._base import (
     sample_without_replacement,
     split_exact,
 )
+from .vote_buying import BoughtVotes, VoteBuying
 
 __all__ = [
+    "BoughtVotes",
     "Composition",
     "Ledger",
     "Perturbation",
     "Perturbed",
+    "VoteBuying",
     "broadcast_batch",
     "compose",
     "sample_without_replacement",

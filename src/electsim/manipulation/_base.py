@@ -446,7 +446,7 @@ def split_exact(total: ArrayLike, weights: ArrayLike, cap: ArrayLike | None = No
     if (t < 0).any():
         raise ElectsimError("total must be non-negative")
     capv = (
-        np.full(w.shape, np.iinfo(np.int64).max // 4, dtype=np.int64)
+        np.repeat(t[:, None], K, axis=1)  # a cell never needs more than its row's total
         if cap is None
         else np.broadcast_to(np.asarray(cap, dtype=np.int64), (*batch, K)).reshape(-1, K)
     )
