@@ -14,10 +14,14 @@ from ._base import (
     sample_without_replacement,
     split_exact,
 )
+from .coercion import Coercion
+from .stuffing import BallotStuffing
 from .vote_buying import BoughtVotes, VoteBuying
 
 __all__ = [
+    "BallotStuffing",
     "BoughtVotes",
+    "Coercion",
     "Composition",
     "Ledger",
     "Perturbation",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, cast, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -44,7 +44,7 @@ __all__ = [
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Results = Election | PrecinctResults
-R = TypeVar("R", Election, PrecinctResults)
+R = TypeVar("R", bound=Election | PrecinctResults)
 Mode = Literal["expected", "sample"]
 
 
@@ -196,7 +196,7 @@ class Ledger:
         def arr(x: ArrayLike | None, shape: tuple[int, ...]) -> IntArray:
             if x is None:
                 return _zeros(shape)
-            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.int64), shape))
+            return np.broadcast_to(np.asarray(x, dtype=np.int64), shape).copy()
 
         return cls(
             va,
@@ -357,10 +357,7 @@ class Composition:
 def _broadcast_ledger(ledger: Ledger, vshape: tuple[int, ...]) -> Ledger:
     shapes = _field_shapes(vshape)
     return Ledger(
-        **{
-            n: np.ascontiguousarray(np.broadcast_to(getattr(ledger, n), shapes[n]))
-            for n in _COUNT_FIELDS
-        },
+        **{n: np.broadcast_to(getattr(ledger, n), shapes[n]).copy() for n in _COUNT_FIELDS},
         mechanism=ledger.mechanism,
         parts=ledger.parts,
     )
@@ -415,7 +412,7 @@ def broadcast_batch(results: R, *params: ArrayLike) -> tuple[R, list[NDArray[Any
         "invalid": bb(results.invalid),
         "registered": bb(results.registered),
     }
-    return results.replace(**fields), out
+    return cast(R, results.replace(**fields)), out
 
 
 def split_exact(total: ArrayLike, weights: ArrayLike, cap: ArrayLike | None = None) -> IntArray:
