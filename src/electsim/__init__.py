@@ -8,7 +8,7 @@ Importing electsim changes no global state.
 [6, 3, 1]
 """
 
-from . import apportion, datasets, errors, metrics, presets
+from . import apportion, datasets, errors, manipulation, metrics, presets
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
 from .election import Election, Party, PrecinctResults, Region
@@ -36,6 +36,7 @@ __all__ = [
     "datasets",
     "errors",
     "get_method",
+    "manipulation",
     "metrics",
     "presets",
 ]

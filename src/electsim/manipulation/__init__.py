@@ -16,11 +16,13 @@ from ._base import (
 )
 from .coercion import Coercion
 from .stuffing import BallotStuffing
+from .transport import Carousel, Transport
 from .vote_buying import BoughtVotes, VoteBuying
 
 __all__ = [
     "BallotStuffing",
     "BoughtVotes",
+    "Carousel",
     "Coercion",
     "Composition",
     "Ledger",
