@@ -28,6 +28,7 @@ __all__ = [
     "Ledger",
     "Perturbation",
     "Perturbed",
+    "Transport",
     "VoteBuying",
     "broadcast_batch",
     "compose",
