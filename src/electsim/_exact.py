@@ -125,6 +125,8 @@ def as_count_array(values: ArrayLike, name: str) -> NDArray[np.int64]:
     InvalidCountsError
         Naming ``name`` and the first offending value.
     """
+    if isinstance(values, list | tuple) and _contains_bool(values):
+        raise InvalidCountsError(f"{name} contains a boolean; counts must be integers")
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError) as exc:
@@ -167,6 +169,15 @@ def as_count_array(values: ArrayLike, name: str) -> NDArray[np.int64]:
     return out
 
 
+def _contains_bool(values: list[Any] | tuple[Any, ...]) -> bool:
+    for v in values:
+        if isinstance(v, bool | np.bool_):
+            return True
+        if isinstance(v, list | tuple) and _contains_bool(v):
+            return True
+    return False
+
+
 def passes_threshold(
     votes: ArrayLike,
     base: ArrayLike,
@@ -206,7 +217,12 @@ def passes_threshold(
     num, den = r.numerator, r.denominator
     vmax = int(v.max()) if v.size else 0
     bmax = int(b.max()) if b.size else 0
-    if vmax * den < _INT64_SAFE and bmax * num < _INT64_SAFE:
+    if (
+        den < _INT64_SAFE
+        and num < _INT64_SAFE
+        and vmax * den < _INT64_SAFE
+        and bmax * num < _INT64_SAFE
+    ):
         lhs = v * np.int64(den)
         rhs = b * np.int64(num)
     else:  # exact but slow: Python integers
@@ -235,7 +251,7 @@ def votes_needed(base: ArrayLike, rate: RateLike, inclusive: bool = True) -> NDA
     b = np.asarray(base, dtype=np.int64)
     num, den = r.numerator, r.denominator
     bmax = int(b.max()) if b.size else 0
-    if bmax * num + den < _INT64_SAFE:
+    if num < _INT64_SAFE and bmax * num + den < _INT64_SAFE:
         prod = b * np.int64(num)
         dd = np.int64(den)
         out = -((-prod) // dd) if inclusive else prod // dd + 1

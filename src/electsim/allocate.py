@@ -147,10 +147,14 @@ class Allocation:
         idx = index if isinstance(index, tuple) else (index,)
         if len(idx) != len(self.batch_shape):
             raise ElectsimError(f"index={index!r} must address all batch axes {self.batch_shape}")
-        return tuple(
-            int(i)
-            for i in np.unravel_index(np.ravel_multi_index(idx, self.batch_shape), self.batch_shape)
-        )
+        out = []
+        for i, n in zip(idx, self.batch_shape, strict=True):
+            if isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= int(i) < n:
+                raise ElectsimError(
+                    f"index={index!r} is out of range for the batch shape {self.batch_shape}"
+                )
+            out.append(int(i) % n)
+        return tuple(out)
 
     def by_party(self, index: Any = None) -> dict[str, int]:
         """``{party name: seats}`` of one election (all parties, in column order)."""
@@ -537,54 +541,52 @@ def _apportion_with_cap(
     system: ElectoralSystem,
     rng: np.random.Generator | None,
 ) -> tuple[IntArray, BoolArray, BoolArray, IntArray, list[TieRecord]]:
-    """Run the method, then re-run among uncapped parties while anybody exceeds the cap."""
+    """Run the method, then re-run among uncapped parties while anybody exceeds the cap.
+
+    Ties of a round that is superseded (because a party exceeded the cap) are reported only
+    when they were decisive: when a contender would exceed the cap with the tied seat and not
+    without it, so that the tie decided who was capped.
+    """
     N, P = vnat.shape
     method = system.method
     seats_left = np.full(N, system.seats, dtype=np.int64)
-    active = eligible.copy()
-    fixed = np.zeros((N, P), dtype=np.int64)
     capped = np.zeros((N, P), dtype=bool)
-    out = np.zeros((N, P), dtype=np.int64)
-    records: list[TieRecord] = []
-    pending = np.arange(N)
     cap = system.cap.max_seats if system.cap is not None else None
-    # first round on every row; most batches end here (no cap, or nobody above it)
-    a, ties = method(vnat, seats_left, active, system.tie_break, rng)
-    if cap is None or not (a > cap).any():
+    a, ties = method(vnat, seats_left, eligible, system.tie_break, rng)
+    if cap is None or not (a > cap).any():  # the common case: one round, no copies
         prefix = "round 0: " if cap is not None else ""
-        records = [
+        first = [
             TieRecord(t.row, t.contenders, t.n_seats, t.winners, t.resolution, prefix + t.stage)
             for t in ties
         ]
-        return a, capped, active, seats_left, records
+        return a, capped, eligible, seats_left, first
+    active = eligible.copy()
+    fixed = np.zeros((N, P), dtype=np.int64)
+    out = np.zeros((N, P), dtype=np.int64)
+    records: list[TieRecord] = []
+    pending = np.arange(N)
     for rnd in range(P + 1):
-        if pending.size == 0:
-            break
-        sub = pending if pending.size < N else slice(None)
-        a, ties = method(vnat[sub], seats_left[sub], active[sub], system.tie_break, rng)
-        prefix = f"round {rnd}: " if cap is not None else ""
-        records += [
-            TieRecord(
-                int(pending[t.row]),
-                t.contenders,
-                t.n_seats,
-                t.winners,
-                t.resolution,
-                prefix + t.stage,
-            )
-            for t in ties
-        ]
-        over = a > cap if cap is not None else np.zeros_like(a, dtype=bool)
-        done = ~over.any(axis=1)
+        over = a > cap
+        done: BoolArray = np.asarray(~over.any(axis=1), dtype=bool)
+        for t in ties:
+            row = int(pending[t.row])
+            stage = f"round {rnd}: {t.stage}"
+            if not done[t.row]:
+                with_seat = [int(a[t.row, c]) + (c not in t.winners) for c in t.contenders]
+                if cap + 1 not in with_seat:
+                    continue  # superseded and not decisive: it decided no seat
+                stage += " (decided who is capped)"
+            records.append(TieRecord(row, t.contenders, t.n_seats, t.winners, t.resolution, stage))
         rows_done = pending[done]
         out[rows_done] = fixed[rows_done] + a[done]
         rows_over = pending[~done]
-        if rows_over.size:
-            o = over[~done]
-            assert cap is not None
-            fixed[rows_over] += np.where(o, cap, 0)
-            capped[rows_over] |= o
-            active[rows_over] &= ~o
-            seats_left[rows_over] -= cap * o.sum(axis=1)
+        if rows_over.size == 0:
+            break
+        o = over[~done]
+        fixed[rows_over] += np.where(o, cap, 0)
+        capped[rows_over] |= o
+        active[rows_over] &= ~o
+        seats_left[rows_over] -= cap * o.sum(axis=1)
         pending = rows_over
+        a, ties = method(vnat[pending], seats_left[pending], active[pending], system.tie_break, rng)
     return out, capped, active, seats_left, records

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._exact import RateLike, as_count_array, parse_rate
-from .errors import ElectsimError, ShapeMismatchError, UnknownNameError
+from .errors import ElectsimError, InvalidCountsError, ShapeMismatchError, UnknownNameError
 
 __all__ = ["Election", "Party", "PrecinctResults", "Region"]
 
@@ -82,6 +82,29 @@ class Region:
 
 #: The single unit of an election given without a regional breakdown.
 NATIONAL = Region("National", in_regional_threshold=False)
+
+
+def _check_totals(
+    votes: IntArray, against_all: IntArray, invalid: IntArray, registered: IntArray | None
+) -> None:
+    """Refuse counts whose national totals would overflow int64 (checked exactly)."""
+    R, P = votes.shape[-2], votes.shape[-1]
+    bound = 2**62
+    big = [int(votes.max()) * R * P if votes.size else 0]
+    big += [int(x.max()) * R if x.size else 0 for x in (against_all, invalid)]
+    if registered is not None:
+        big.append(int(registered.max()) * R if registered.size else 0)
+    if sum(big) < bound:
+        return
+    total = votes.astype(object).sum(axis=(-2, -1)) + against_all.astype(object).sum(axis=-1)
+    total = total + invalid.astype(object).sum(axis=-1)
+    worst = max([*np.ravel(total).tolist(), 0])
+    if registered is not None:
+        worst = max([worst, *np.ravel(registered.astype(object).sum(axis=-1)).tolist()])
+    if worst >= bound:
+        raise InvalidCountsError(
+            f"votes: national totals reach {worst}, beyond the int64-safe bound 2**62"
+        )
 
 
 def _as_parties(parties: Iterable[Party | str] | None, n: int) -> tuple[Party, ...]:
@@ -207,6 +230,13 @@ class Election:
             if x is None:
                 return None
             a = as_count_array(x, pname)
+            if (a.ndim == 0 and R != 1) or (a.ndim > 0 and a.shape[-1] != R):
+                # never stretch one number over several regions: a national figure given to a
+                # regional election would be multiplied by R
+                raise ShapeMismatchError(
+                    f"{pname} has shape {a.shape}; its last axis must have one entry per "
+                    f"region (R = {R}), with optional batch axes in front"
+                )
             try:
                 b = np.broadcast_to(a, (*batch, R))
             except ValueError as exc:
@@ -225,6 +255,7 @@ class Election:
         zeros.setflags(write=False)
         aa = zeros if aa is None else aa
         inv = zeros if inv is None else inv
+        _check_totals(v, aa, inv, reg)
         object.__setattr__(self, "votes", v)
         object.__setattr__(self, "against_all", aa)
         object.__setattr__(self, "invalid", inv)
@@ -740,6 +771,11 @@ class PrecinctResults:
             if x is None:
                 return None
             a = as_count_array(x, pname)
+            if a.ndim == 0 or a.shape[-1] != K:
+                raise ShapeMismatchError(
+                    f"{pname} has shape {a.shape}; its last axis must have one entry per "
+                    f"station (K = {K})"
+                )
             try:
                 b = np.ascontiguousarray(np.broadcast_to(a, (*batch, K)))
             except ValueError as exc:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+import numpy as np
+
 from ._exact import RateLike, parse_rate
 from .apportion import TIE_POLICIES, Method, get_method
 from .errors import ElectsimError, UnknownMethodError
@@ -116,6 +118,8 @@ class SeatCap:
     policy: CapPolicy = "reallocate"
 
     def __post_init__(self) -> None:
+        if isinstance(self.max_seats, np.integer):
+            object.__setattr__(self, "max_seats", int(self.max_seats))
         if isinstance(self.max_seats, bool) or not isinstance(self.max_seats, int):
             raise ElectsimError(f"cap max_seats={self.max_seats!r} must be an integer")
         if self.max_seats < 1:
@@ -187,6 +191,10 @@ class ElectoralSystem:
         name: str = "",
         source: str = "",
     ) -> None:
+        if isinstance(seats, np.integer):
+            seats = int(seats)
+        if isinstance(cap, np.integer):
+            cap = int(cap)
         if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
             raise ElectsimError(f"seats={seats!r} must be a non-negative integer")
         for pname, t in (("national", national), ("regional", regional)):

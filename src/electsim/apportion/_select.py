@@ -20,6 +20,7 @@ def select_top(
     rng: np.random.Generator | None,
     stage: str,
     rows: IntArray | None = None,
+    lose: bool = False,
 ) -> tuple[BoolArray, list[TieRecord]]:
     """Mark the ``k[n]`` candidates with the largest integer ``key`` in each row.
 
@@ -33,6 +34,10 @@ def select_top(
     key : (N, P) int64, candidate : (N, P) bool, k : (N,) int64, votes : (N, P) int64
     rows : (N,) int64, optional
         The original row numbers to report in tie records (default ``arange(N)``).
+    lose : bool
+        ``True`` when being chosen means *losing* a seat (over-allocation): the tie policy
+        then picks who keeps one (so ``"lowest_index"`` still favours the lowest index), and the
+        tie record lists the keepers as winners of the ``len(contenders) - k`` seats kept.
 
     Returns
     -------
@@ -61,9 +66,18 @@ def select_top(
             cont = np.flatnonzero(candidate[n] & (key[n] == val))
             above = int((candidate[n] & (key[n] > val)).sum())
             n_seats = int(k[n]) - above
-            winners, how = resolve_tie(cont.tolist(), n_seats, votes[n].tolist(), tie_break, rng)
-            chosen[n, cont] = False
-            chosen[n, list(winners)] = True
+            if lose:
+                n_keep = len(cont) - n_seats
+                keepers, how = resolve_tie(cont.tolist(), n_keep, votes[n].tolist(), tie_break, rng)
+                chosen[n, cont] = True
+                chosen[n, list(keepers)] = False
+                n_seats, winners = n_keep, keepers
+            else:
+                winners, how = resolve_tie(
+                    cont.tolist(), n_seats, votes[n].tolist(), tie_break, rng
+                )
+                chosen[n, cont] = False
+                chosen[n, list(winners)] = True
             row = int(n if rows is None else rows[n])
             ties.append(TieRecord(row, tuple(int(c) for c in cont), n_seats, winners, how, stage))
     return chosen, ties

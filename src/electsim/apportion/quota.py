@@ -79,8 +79,14 @@ def _kernel_int(
     """Exact integer largest remainder on rows of eligible-masked votes ``v``."""
     P = v.shape[1]
     V = v.sum(axis=1)
+    if v.size and int(V.max()) * (int(S.max()) + 2) >= 2**62:
+        # products v * (S + 2) could overflow int64: exact Python integers (slow, rare)
+        v = v.astype(object)
+        V = v.sum(axis=1)
+        S = S.astype(object)
     whole, rem = _quota_parts(name, v, S, V)
-    k = S - whole.sum(axis=1)
+    whole = whole.astype(np.int64)
+    k = np.asarray(S - whole.sum(axis=1)).astype(np.int64)
     has_votes = v > 0
     n_cand = has_votes.sum(axis=1)
     out = whole.copy()
@@ -106,6 +112,7 @@ def _kernel_int(
             rng,
             "overallocation",
             rows[over],
+            lose=True,
         )
         out[over] -= chosen
         ties += t
@@ -216,9 +223,11 @@ def _reference(
         group = [i for i in holders if rem[i] == low]
         if len(group) <= -left:
             losers: tuple[int, ...] = tuple(group)
-        else:
-            losers, how = resolve_tie(group, -left, v, tie_break, rng)
-            ties.append(TieRecord(0, tuple(group), -left, losers, how, "overallocation"))
+        else:  # the policy picks who KEEPS a seat, so it favours the same parties as elsewhere
+            n_keep = len(group) + left
+            keepers, how = resolve_tie(group, n_keep, v, tie_break, rng)
+            losers = tuple(i for i in group if i not in keepers)
+            ties.append(TieRecord(0, tuple(group), n_keep, keepers, how, "overallocation"))
         for i in losers:
             alloc[i] -= 1
         reduced.update(group)
