@@ -246,6 +246,61 @@ def _reference_spec(
     return alloc, ties
 
 
+def _exact_fix(
+    spec: DivisorSpec,
+    votes: Sequence[int],
+    seats: int,
+    start: Sequence[int],
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[list[int], list[TieRecord]]:
+    """Exact divisor apportionment of one election, starting from a nearly right ``start``.
+
+    Gives the same allocation and tie record as :func:`_reference_spec` (sequential highest
+    averages), in O(P) exact comparisons per step instead of O(S P): first the house size is
+    reached by exact highest-average steps, then seats move from the weakest held average to
+    the strongest unawarded one until ``max next average <= min held average``; equality there
+    is the tie for the last seats, resolved by the policy.
+    """
+    v = [int(x) for x in votes]
+    pool = [i for i in range(len(v)) if v[i] > 0]
+    s = [int(x) if v[i] > 0 else 0 for i, x in enumerate(start)]
+    if not pool or seats == 0:
+        return [0] * len(v), []
+
+    def nxt(i: int) -> tuple[int, Fraction]:
+        return spec.key(v[i], s[i])
+
+    def held(i: int) -> tuple[int, Fraction]:
+        return spec.key(v[i], s[i] - 1)
+
+    while sum(s) < seats:
+        s[max(pool, key=nxt)] += 1
+    while sum(s) > seats:
+        s[min((i for i in pool if s[i] > 0), key=held)] -= 1
+    while True:
+        holders = [i for i in pool if s[i] > 0]
+        lo_i = max(pool, key=nxt)
+        hi_i = min(holders, key=held)
+        lo, hi = nxt(lo_i), held(hi_i)
+        if lo <= hi:
+            break
+        s[hi_i] -= 1  # the start was not a divisor apportionment here: move one seat
+        s[lo_i] += 1
+    if lo < hi:
+        return s, []
+    m_in = [i for i in holders if held(i) == hi]  # hold a seat at the tied average
+    m_out = [i for i in pool if nxt(i) == lo]  # claim one at the same average
+    group = sorted(m_in + m_out)
+    winners, how = resolve_tie(group, len(m_in), v, tie_break, rng)
+    for i in m_in:
+        s[i] -= 1
+    for i in winners:
+        s[i] += 1
+    stage = "first seat" if lo[0] == 1 else "average"
+    return s, [TieRecord(0, tuple(group), len(m_in), winners, how, stage)]
+
+
 def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
     def kernel(
         votes: IntArray,
@@ -297,8 +352,8 @@ def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
         out = s
         out[S == 0] = 0
         ties: list[TieRecord] = []
-        for n in np.flatnonzero(~ok):
-            alloc, t = _reference_spec(spec, vi[n].tolist(), int(S[n]), [True] * P, tie_break, rng)
+        for n in np.flatnonzero(~ok):  # ties and near-ties: exact, from the float estimate
+            alloc, t = _exact_fix(spec, vi[n].tolist(), int(S[n]), s[n].tolist(), tie_break, rng)
             out[n] = alloc
             ties += [
                 TieRecord(int(n), x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
