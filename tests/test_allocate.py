@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import electsim as es
-from electsim import ElectoralSystem, Election, Region, Threshold, allocate
+from electsim import Election, ElectoralSystem, Region, Threshold, allocate
 from electsim.datasets import kyrgyzstan_2020, kyrgyzstan_2020_regions
 from electsim.errors import ElectsimWarning, MissingDataError, TieError
 
@@ -425,12 +425,9 @@ def test_cap_tie_in_final_round_is_reported_with_its_round() -> None:
     assert a.ties[0].stage.startswith("round 1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a tie in a cap round that is superseded (the row is re-run) is still reported "
-    "and makes tie_break='raise' fail, although it decides no seat",
-)
 def test_cap_superseded_round_tie_does_not_raise() -> None:
+    # Regression (found by this suite, fixed in 78f7ad5): the round-0 tie used to be reported
+    # and to raise TieError although it decided no seat.
     # Hare, S = 10, cap 5, v = [650, 250, 100] (V = 1,000, quota 100).
     # Round 0: quotas 6.5, 2.5, 1.0 -> floors 6/2/1 and one seat tied between A and B (.5, .5).
     # Whoever wins it, A has 6 or 7 > 5 seats and is capped at 5, so the tie decides nothing.
@@ -440,6 +437,25 @@ def test_cap_superseded_round_tie_does_not_raise() -> None:
     a = allocate(e, ElectoralSystem(10, "hare", cap=5, tie_break="raise"))
     assert a.seats.tolist() == [5, 4, 1]
     assert a.ties == ()
+
+
+def test_cap_superseded_round_tie_that_decides_the_cap_is_reported() -> None:
+    # Same votes, cap 6.  Round 0: the tie between A (6.5) and B (2.5) decides whether A has
+    # 7 > 6 seats (A wins the tie, A is capped) or 6 (B wins it, nobody is capped): it is
+    # decisive and must be reported, and refused under "raise".
+    # lowest_index: A wins -> A capped at 6; round 1: 4 seats among B, C (V = 350): 2.857,
+    # 1.143 -> floors 2, 1; the seat left goes to B (.857) -> [6, 3, 1].
+    e = Election([650, 250, 100], parties=["A", "B", "C"])
+    s = ElectoralSystem(10, "hare", cap=6)
+    with pytest.raises(TieError, match="A, B"):
+        allocate(e, s)
+    a = allocate(e, s.replace(tie_break="lowest_index"))
+    assert a.seats.tolist() == [6, 3, 1]
+    assert a.capped.tolist() == [True, False, False]
+    assert len(a.ties) == 1
+    assert a.ties[0].contenders == (0, 1)
+    assert a.ties[0].winners == (0,)
+    assert a.ties[0].stage.startswith("round 0")
 
 
 @pytest.mark.parametrize("method", ["hare", "dhondt", "sainte_lague"])
@@ -732,14 +748,22 @@ def elections(draw: st.DrawFn, max_batch: int = 3) -> tuple[Election, list[bool]
     R = draw(st.integers(1, 3), label="R")
     P = draw(st.integers(1, 6), label="P")
     counts = st.integers(0, 400)
-    votes = draw(st.lists(st.lists(st.lists(counts, min_size=P, max_size=P), min_size=R,
-                                   max_size=R), min_size=N, max_size=N))
-    aa = draw(st.lists(st.lists(st.integers(0, 60), min_size=R, max_size=R), min_size=N,
-                       max_size=N))
-    inv = draw(st.lists(st.lists(st.integers(0, 60), min_size=R, max_size=R), min_size=N,
-                        max_size=N))
-    extra = draw(st.lists(st.lists(st.integers(0, 300), min_size=R, max_size=R), min_size=N,
-                          max_size=N))
+    votes = draw(
+        st.lists(
+            st.lists(st.lists(counts, min_size=P, max_size=P), min_size=R, max_size=R),
+            min_size=N,
+            max_size=N,
+        )
+    )
+    aa = draw(
+        st.lists(st.lists(st.integers(0, 60), min_size=R, max_size=R), min_size=N, max_size=N)
+    )
+    inv = draw(
+        st.lists(st.lists(st.integers(0, 60), min_size=R, max_size=R), min_size=N, max_size=N)
+    )
+    extra = draw(
+        st.lists(st.lists(st.integers(0, 300), min_size=R, max_size=R), min_size=N, max_size=N)
+    )
     flags = draw(st.lists(st.booleans(), min_size=R, max_size=R))
     v = np.array(votes, dtype=np.int64)
     reg = v.sum(axis=-1) + np.array(aa) + np.array(inv) + np.array(extra)
@@ -845,8 +869,12 @@ def test_p7_raising_a_threshold_never_adds_a_qualifying_party(
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
-@given(data=elections(), national=st.none() | rules, S=st.integers(0, 40),
-       cap=st.none() | st.integers(1, 40))
+@given(
+    data=elections(),
+    national=st.none() | rules,
+    S=st.integers(0, 40),
+    cap=st.none() | st.integers(1, 40),
+)
 @settings(max_examples=25, deadline=None)
 def test_seat_invariants_every_method(
     method: str,
@@ -915,17 +943,16 @@ def test_p8_divisor_survivors_never_lose_seats(
     assert (b.seats[survivors] >= a.seats[survivors]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the exact integer Hare path multiplies votes by (S + offset) in int64 and "
-    "wraps around for votes * seats >= 2**63; a wrong allocation is returned silently",
-)
-def test_hare_huge_counts_do_not_overflow() -> None:
-    # Counts accepted by Election (each < 2**63, total 9.0e18 < 2**63) but far beyond any real
-    # election: the oracle computes in Python integers.
-    votes = [5 * 10**18] + [2 * 10**17 + i for i in range(20)]
-    a = allocate(Election(votes), ElectoralSystem(10, "hare"))
-    assert a.seats.tolist() == oracle_hare(votes, 10)
+@pytest.mark.parametrize("method", ["hare", "dhondt", "sainte_lague"])
+def test_huge_counts_do_not_overflow(method: str) -> None:
+    # Regression (found by this suite, fixed in 78f7ad5): the exact integer Hare path computed
+    # votes * S in int64 and wrapped around, returning a wrong allocation silently.  The total
+    # 4.0e18 is below Election's bound of 2**62, but 2e18 * 10 seats is above 2**63; the
+    # oracle computes in Python integers.
+    votes = [2 * 10**18] + [10**17 + i for i in range(20)]
+    assert sum(votes) < 2**62
+    a = allocate(Election(votes), ElectoralSystem(10, method))
+    assert a.seats.tolist() == ORACLES[method](votes, 10)
 
 
 # ==================================================================== 11. output formats

@@ -268,7 +268,8 @@ def kyrgyzstan_2020_precincts() -> PrecinctResults:
     This is a later and less complete count than :func:`kyrgyzstan_2020`: 1,887,345 valid ballots
     (the CEC's 5 October figure is 1,958,930 without the stations abroad), and it lacks the
     invalid ballots, so Mekenchil's 7.04 % of valid ballots falls below 7 % of the voters who
-    took part once more than 9,898 invalid ballots are assumed.
+    took part once 9,898 or more invalid ballots are assumed
+    (132,807 / 0.07 − 1,887,345 = 9,897.86).
 
     Examples
     --------
