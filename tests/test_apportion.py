@@ -1076,12 +1076,8 @@ def test_quota_kernel_does_not_overflow_int64() -> None:
     assert [(t.contenders, t.n_seats, t.winners) for t in ties] == [(tuple(range(1, 10)), 1, (1,))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (kernel level): vote totals >= 2**63 wrap in votes.sum() and every kernel "
-    "silently returns zero seats; allocate() refuses totals >= 2**62, but Method.__call__ "
-    "neither checks nor documents the bound",
-)
+# Regression: vote totals >= 2**63 used to wrap in votes.sum(), so every kernel returned zero
+# seats silently; Method.__call__ now refuses totals >= 2**62.
 def test_kernels_refuse_or_handle_totals_beyond_int64() -> None:
     # [4e18, 4e18, 4e18] (each count < 2**62), 3 seats: every method gives [1, 1, 1]
     # (equal quotas of exactly 1; equal first averages).  Acceptable: that answer, or an

@@ -230,9 +230,9 @@ class Election:
             if x is None:
                 return None
             a = as_count_array(x, pname)
-            if (a.ndim == 0 and R != 1) or (a.ndim > 0 and a.shape[-1] != R):
+            if (a.ndim == 0 and R != 1 and int(a) != 0) or (a.ndim > 0 and a.shape[-1] != R):
                 # never stretch one number over several regions: a national figure given to a
-                # regional election would be multiplied by R
+                # regional election would be multiplied by R (a scalar 0, "none", is fine)
                 raise ShapeMismatchError(
                     f"{pname} has shape {a.shape}; its last axis must have one entry per "
                     f"region (R = {R}), with optional batch axes in front"
@@ -771,7 +771,7 @@ class PrecinctResults:
             if x is None:
                 return None
             a = as_count_array(x, pname)
-            if a.ndim == 0 or a.shape[-1] != K:
+            if (a.ndim == 0 and int(a) != 0) or (a.ndim > 0 and a.shape[-1] != K):
                 raise ShapeMismatchError(
                     f"{pname} has shape {a.shape}; its last axis must have one entry per "
                     f"station (K = {K})"

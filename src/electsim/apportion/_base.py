@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -138,6 +139,9 @@ class Method:
         One line, with the quota or divisor formula.
     gives_every_party_a_seat : bool
         True for divisor methods with ``d(0) = 0`` (Adams, Dean, Huntington-Hill).
+
+    Calling a method runs its kernel; rows whose vote total reaches ``2**62`` are refused with
+    an :class:`~electsim.errors.ElectsimError` (the kernels work in int64).
     """
 
     name: str
@@ -157,6 +161,13 @@ class Method:
         tie_break: str = "raise",
         rng: np.random.Generator | None = None,
     ) -> tuple[IntArray, list[TieRecord]]:
+        P = votes.shape[-1]
+        if votes.size and int(votes.max()) * P >= 2**62:
+            totals = np.asarray(votes, dtype=object).sum(axis=-1)
+            if max(np.ravel(totals).tolist()) >= 2**62:
+                raise ElectsimError(
+                    "votes: a row's total reaches 2**62; the kernels work in int64 and refuse it"
+                )
         return self.kernel(votes, seats, eligible, tie_break, rng)
 
 
@@ -214,7 +225,8 @@ def available_methods(family: str | None = None) -> tuple[str, ...]:
 
 
 def _normalise(name: str) -> str:
-    return name.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return plain.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
 
 
 def get_method(method: str | Method | Callable[..., object]) -> Method:
