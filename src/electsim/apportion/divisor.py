@@ -302,6 +302,8 @@ def _exact_fix(
 
 
 def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
+    stationary = spec.name not in ("modified_sainte_lague", "dean", "huntington_hill")
+
     def kernel(
         votes: IntArray,
         seats: IntArray,
@@ -311,49 +313,58 @@ def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
     ) -> tuple[IntArray, list[TieRecord]]:
         N, P = votes.shape
         vi = votes if eligible.all() else np.where(eligible, votes, 0)
-        V = vi.sum(axis=1)
-        S = np.where(V > 0, seats, 0).astype(np.int64)
-        v = vi.astype(np.float64)
-        pos = vi > 0
+        # work party-major, (P, N): reductions over parties become fast elementwise passes
+        vt = np.ascontiguousarray(vi.T).astype(np.float64)
+        V = vt.sum(axis=0)
+        S = np.where(V > 0, seats, 0).astype(np.float64)
+        pos = vt > 0
         # start: s_i = rounding of v_i / lambda, lambda = V / (S + n (delta - 1/2)) (Pukelsheim)
-        scale = np.maximum(S + pos.sum(axis=1) * spec.shift, 0.0) / np.maximum(V, 1)
-        x = v * scale[:, None]
+        scale = np.maximum(S + pos.sum(axis=0) * spec.shift, 0.0) / np.maximum(V, 1.0)
+        x = vt * scale
         # the method's own rounding, s = #{j >= 0 : d(j) <= x}, so the start is a divisor
-        # apportionment of its own house size (d(j) lies in [j + offset, j + offset + 1])
-        f = np.floor(x).astype(np.int64) - spec.offset
-        s = f + (x >= spec.d_float(np.maximum(f, 0)))
-        s = np.maximum(s, 0) if not spec.zero_first else np.where(pos, np.maximum(s, 1), 0)
-        diff = S - s.sum(axis=1)
+        # apportionment of its own house size (d(j) lies in [j + offset, j + offset + 1]).
+        # Seat counts are held as float64 (exact integers far below 2**53).
+        f = np.floor(x) - spec.offset
+        s = f + (x >= spec.d_float(np.maximum(f, 0.0)))
+        s = np.maximum(s, 0.0) if not spec.zero_first else np.where(pos, np.maximum(s, 1.0), 0.0)
+        diff = S - s.sum(axis=0)
         stuck = np.zeros(N, dtype=bool)
         act = np.flatnonzero(diff != 0)
         guard = 0
         while act.size and guard < 4 * P + 8:
             guard += 1
-            sa, va, da = s[act], v[act], diff[act]
+            sa, va, da = s[:, act], vt[:, act], diff[act]
             up = da > 0
             if up.any():
-                j = np.argmax(_averages(va[up], sa[up], spec), axis=1)
-                s[act[up], j] += 1
+                j = np.argmax(_averages(va[:, up], sa[:, up], spec), axis=0)
+                s[j, act[up]] += 1
             dn = ~up
             if dn.any():
-                idn, sd = act[dn], sa[dn]
-                prev = _averages(va[dn], np.maximum(sd - 1, 0), spec)
+                idn, sd = act[dn], sa[:, dn]
+                prev = _averages(va[:, dn], np.maximum(sd - 1, 0.0), spec)
                 prev = np.where(sd > 0, prev, np.inf)
-                j = np.argmin(prev, axis=1)
-                movable = np.isfinite(prev[np.arange(j.size), j])
-                s[idn[movable], j[movable]] -= 1
-                stuck[idn[~movable]] = True  # only first seats left: exact reference decides
-            diff = S - s.sum(axis=1)
+                j = np.argmin(prev, axis=0)
+                movable = np.isfinite(prev[j, np.arange(j.size)])
+                s[j[movable], idn[movable]] -= 1
+                stuck[idn[~movable]] = True  # only first seats left: exact fix-up decides
+            diff = S - s.sum(axis=0)
             act = np.flatnonzero((diff != 0) & ~stuck)
         # certificate: the best unawarded average is below the weakest awarded one, by a margin
-        nxt = _averages(v, s, spec).max(axis=1)
-        held = np.where(s > 0, _averages(v, np.maximum(s - 1, 0), spec), np.inf).min(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if stationary and not spec.zero_first:
+                d = s + spec.d_float(np.zeros(1))[0]  # type: ignore[arg-type]
+                nxt = (vt / d).max(axis=0)
+                held_all = vt / (d - 1.0)
+            else:
+                nxt = _averages(vt, s, spec).max(axis=0)
+                held_all = _averages(vt, np.maximum(s - 1.0, 0.0), spec)
+            held = np.where(s > 0, held_all, np.inf).min(axis=0)
         ok = ((diff == 0) & (nxt * (1 + _MARGIN) < held)) | (S == 0)
-        out = s
-        out[S == 0] = 0
+        s[:, S == 0] = 0
+        out = np.ascontiguousarray(s.T).astype(np.int64)
         ties: list[TieRecord] = []
         for n in np.flatnonzero(~ok):  # ties and near-ties: exact, from the float estimate
-            alloc, t = _exact_fix(spec, vi[n].tolist(), int(S[n]), s[n].tolist(), tie_break, rng)
+            alloc, t = _exact_fix(spec, vi[n].tolist(), int(S[n]), out[n].tolist(), tie_break, rng)
             out[n] = alloc
             ties += [
                 TieRecord(int(n), x.contenders, x.n_seats, x.winners, x.resolution, x.stage)
