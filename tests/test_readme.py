@@ -1,0 +1,46 @@
+"""The README's Python snippets run, in order, as a user would paste them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_python_blocks_run_and_show_the_published_parliament() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 3
+    namespace: dict[str, object] = {"print": lambda *a, **k: None}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    # 46/45/16/13 from the CEC figures (https://for.kg/news-669682-ru.html), as the README shows
+    result = namespace["result"]
+    assert result.seats[:4].tolist() == [46, 45, 16, 13]  # type: ignore[attr-defined]
+    # the batch snippet: the 2020 rules on resampled regional counts keep 46/44/16/14 on average
+    a = namespace["a"]
+    assert np.allclose(a.seats.mean(axis=0)[:4], [46, 44, 16, 14], atol=0.05)  # type: ignore[attr-defined]
+
+
+def test_readme_manipulation_snippet_balances() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    namespace: dict[str, object] = {"print": lambda *a, **k: None}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    import electsim as es
+
+    out, regional, system = namespace["out"], namespace["regional"], namespace["system"]
+    seats = es.allocate(out.election, system).seats  # type: ignore[attr-defined]
+    # a zero budget buys nothing: the unmanipulated 46/44/16/14 (kyrgyzstan.md §1.4, 1.5 % invalid)
+    assert seats[0, :4].tolist() == [46, 44, 16, 14]
+    # money spent never exceeds the budgets 0, 100 M and 400 M som
+    assert (out.ledger.cost_som <= np.array([0, 100e6, 400e6])).all()  # type: ignore[attr-defined]
+    plan = namespace["plan"].apply(regional, rng=1)  # type: ignore[attr-defined]
+    plan.verify()
+    # transport moves voters, never creates them: as many leave the origins as reach Bishkek/Osh
+    # (the plan is a batch of three: one per budget of the vote-buying step)
+    moved_out = plan.ledger.transported_out.sum(axis=-1)
+    moved_in = plan.ledger.transported_in.sum(axis=-1)
+    assert moved_out.tolist() == moved_in.tolist() == [110_000] * 3
