@@ -8,25 +8,35 @@ Importing electsim changes no global state.
 [6, 3, 1]
 """
 
-from . import apportion, datasets, errors, manipulation, metrics, presets
+from . import apportion, datasets, errors, manipulation, metrics, presets, sensitivity
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
 from .election import Election, Party, PrecinctResults, Region
 from .errors import ElectsimError, ElectsimWarning
+from .simulate import (
+    DirichletMultinomial,
+    Multinomial,
+    SimulationResult,
+    estimate_concentration,
+    simulate,
+)
 from .system import ElectoralSystem, SeatCap, Threshold
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Allocation",
+    "DirichletMultinomial",
     "Election",
     "ElectoralSystem",
     "ElectsimError",
     "ElectsimWarning",
+    "Multinomial",
     "Party",
     "PrecinctResults",
     "Region",
     "SeatCap",
+    "SimulationResult",
     "Threshold",
     "Tie",
     "__version__",
@@ -35,8 +45,11 @@ __all__ = [
     "available_methods",
     "datasets",
     "errors",
+    "estimate_concentration",
     "get_method",
     "manipulation",
     "metrics",
     "presets",
+    "sensitivity",
+    "simulate",
 ]

@@ -426,7 +426,7 @@ class Election:
         if not self.batch_shape:
             raise ShapeMismatchError("select() needs an election with batch dimensions")
         idx = index if isinstance(index, tuple) else (index,)
-        if Ellipsis in idx:
+        if any(i is Ellipsis for i in idx):
             raise ShapeMismatchError("select() does not accept Ellipsis; index batch axes only")
         if len(idx) > len(self.batch_shape):
             raise ShapeMismatchError(

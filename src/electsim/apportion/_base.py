@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -152,6 +152,14 @@ class Method:
     aliases: tuple[str, ...] = ()
     gives_every_party_a_seat: bool = False
     explain: Callable[..., dict[str, list[object]]] | None = field(default=None, repr=False)
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Registered methods pickle by name (their kernels are closures)."""
+        if _REGISTRY.get(self.name) is self:
+            return (get_method, (self.name,))
+        raise ElectsimError(
+            f"method {self.name!r} is not registered and cannot be pickled; register() it"
+        )
 
     def __call__(
         self,

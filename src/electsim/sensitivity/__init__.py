@@ -4,6 +4,7 @@
   threshold rate (``Fraction`` endpoints) or of an integer manipulation intensity.
 * :mod:`~electsim.sensitivity.tipping` -- the minimum manipulation (votes, % of ballots, som)
   that reaches a target, with a plan that is applied and verified.
+* :mod:`~electsim.sensitivity.sweep` -- outputs over a grid of parameters as a labelled array.
 * :mod:`~electsim.sensitivity.sobol` -- Sobol first- and total-order indices of seat outputs
   (``scipy.stats.sobol_indices``) with reproducible bootstrap intervals.
 """
@@ -21,6 +22,7 @@ from .breakpoints import (
     threshold_steps,
 )
 from .sobol import SobolResult, allocate_national_rates, seats_function, sobol
+from .sweep import LabelledArray, sweep
 from .tipping import (
     SOM_PER_VOTE,
     Action,
@@ -48,6 +50,7 @@ __all__ = [
     "Add",
     "ChangePoint",
     "IntegerStepFunction",
+    "LabelledArray",
     "Move",
     "Path",
     "Piece",
@@ -72,6 +75,7 @@ __all__ = [
     "remove_path",
     "seats_function",
     "sobol",
+    "sweep",
     "switch_path",
     "threshold_steps",
     "tipping_point",
