@@ -6,16 +6,26 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_python_blocks_run_and_show_the_published_parliament() -> None:
+@pytest.fixture(scope="module")
+def readme() -> dict[str, object]:
+    """Run every ```python block of the README in order, in one namespace."""
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert len(blocks) >= 3
     namespace: dict[str, object] = {"print": lambda *a, **k: None}
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)
+    return namespace
+
+
+def test_readme_python_blocks_run_and_show_the_published_parliament(
+    readme: dict[str, object],
+) -> None:
+    namespace = readme
     # 46/45/16/13 from the CEC figures (https://for.kg/news-669682-ru.html), as the README shows
     result = namespace["result"]
     assert result.seats[:4].tolist() == [46, 45, 16, 13]  # type: ignore[attr-defined]
@@ -24,11 +34,8 @@ def test_readme_python_blocks_run_and_show_the_published_parliament() -> None:
     assert np.allclose(a.seats.mean(axis=0)[:4], [46, 44, 16, 14], atol=0.05)  # type: ignore[attr-defined]
 
 
-def test_readme_manipulation_snippet_balances() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    namespace: dict[str, object] = {"print": lambda *a, **k: None}
-    for block in blocks:
-        exec(compile(block, str(README), "exec"), namespace)
+def test_readme_manipulation_snippet_balances(readme: dict[str, object]) -> None:
+    namespace = readme
     import electsim as es
 
     out, regional, system = namespace["out"], namespace["regional"], namespace["system"]
@@ -44,3 +51,19 @@ def test_readme_manipulation_snippet_balances() -> None:
     moved_out = plan.ledger.transported_out.sum(axis=-1)
     moved_in = plan.ledger.transported_in.sum(axis=-1)
     assert moved_out.tolist() == moved_in.tolist() == [110_000] * 3
+
+
+def test_readme_sensitivity_snippet_numbers(readme: dict[str, object]) -> None:
+    namespace = readme
+    from fractions import Fraction
+
+    steps, tp, mc = namespace["steps"], namespace["tp"], namespace["mc"]
+    # 7 % of ballots lies between Mekenchil's and Butun Kyrgyzstan's shares of 1,990,753
+    # (CEC, 5 Oct 2020): the piece is (136,276/1,990,753, 141,940/1,990,753]
+    piece = steps.at("7%")  # type: ignore[attr-defined]
+    assert (piece.lo, piece.hi) == (Fraction(136_276, 1_990_753), Fraction(141_940, 1_990_753))
+    assert piece.seats[:4] == (46, 45, 16, 13)
+    # hand: 7 % of 1,990,753 = 139,352.71 -> 139,353 needed; 141,940 - 139,353 + 1 = 2,588
+    assert tp.votes == 2_588  # type: ignore[attr-defined]
+    # Birimdik, Mekenim and Kyrgyzstan are far above 7 %: they pass in every draw
+    assert mc.prob_pass[:3].tolist() == [1.0, 1.0, 1.0]  # type: ignore[attr-defined]
