@@ -8,7 +8,7 @@ Importing electsim changes no global state.
 [6, 3, 1]
 """
 
-from . import apportion, datasets, errors, manipulation, metrics, presets, sensitivity
+from . import apportion, datasets, errors, manipulation, metrics, presets, report, sensitivity
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
 from .election import Election, Party, PrecinctResults, Region
@@ -50,6 +50,7 @@ __all__ = [
     "manipulation",
     "metrics",
     "presets",
+    "report",
     "sensitivity",
     "simulate",
 ]
