@@ -9,7 +9,7 @@ each bloc holds a simple and a two-thirds majority.  Used by the reform examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -17,9 +17,47 @@ from . import metrics
 from .allocate import Allocation
 from .errors import ElectsimError
 
-__all__ = ["scenario_records", "scenario_table"]
+__all__ = ["Summary", "scenario_records", "scenario_table", "summary"]
 
 Scenarios = Mapping[str, Allocation] | Sequence[tuple[str, Allocation]]
+
+
+class Summary(NamedTuple):
+    """The usual one-line description of one allocation (see :func:`summary`)."""
+
+    seats: str
+    bloc: int
+    simple: str
+    two_thirds: str
+    wasted: float
+
+
+def summary(allocation: Allocation, bloc: str = "pro-government") -> Summary:
+    """Seats as ``"BRM 46 MKK 45 ..."`` (parties with seats), the seats of ``bloc``, whether it
+    has a simple / two-thirds majority of the house (``"yes"``/``"no"``) and the wasted-vote
+    share.  For one (unbatched) allocation.
+
+    Examples
+    --------
+    >>> import electsim as es
+    >>> a = es.allocate(es.datasets.kyrgyzstan_2020(),
+    ...                 es.presets.kyrgyzstan_2020().replace(regional=None))
+    >>> s = summary(a)
+    >>> s.seats, s.bloc, s.simple, s.two_thirds, round(s.wasted, 3)
+    ('BRM 46 MKK 45 KYR 16 BUT 13', 107, 'yes', 'yes', 0.357)
+    """
+    a = _items([("allocation", allocation)])[0][1]
+    parties = a.election.parties
+    seats = " ".join(f"{p.short} {int(n)}" for p, n in zip(parties, a.seats, strict=True) if n)
+    n_bloc = int(metrics.bloc_seats(a, bloc))
+    house = a.system.seats
+    return Summary(
+        seats,
+        n_bloc,
+        "yes" if metrics.has_majority(n_bloc, house) else "no",
+        "yes" if metrics.has_majority(n_bloc, house, "two_thirds") else "no",
+        float(metrics.wasted_vote_share(a)),
+    )
 
 
 def _items(scenarios: Scenarios) -> list[tuple[str, Allocation]]:
