@@ -8,7 +8,17 @@ Importing electsim changes no global state.
 [6, 3, 1]
 """
 
-from . import apportion, datasets, errors, manipulation, metrics, presets, report, sensitivity
+from . import (
+    apportion,
+    datasets,
+    errors,
+    manipulation,
+    metrics,
+    plotting,
+    presets,
+    report,
+    sensitivity,
+)
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
 from .election import Election, Party, PrecinctResults, Region
@@ -49,6 +59,7 @@ __all__ = [
     "get_method",
     "manipulation",
     "metrics",
+    "plotting",
     "presets",
     "report",
     "sensitivity",
