@@ -49,12 +49,9 @@ Run::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -62,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _machine import machine_info
 from numpy.typing import NDArray
 
 import electsim as es
@@ -80,51 +78,6 @@ BENEFICIARY = "Birimdik"
 
 
 # ------------------------------------------------------------------------------------ machine
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def machine_info() -> dict[str, Any]:
-    """Hardware, software versions, date, git commit and current load."""
-    import scipy  # type: ignore[import-untyped]
-
-    try:
-        usable: int | None = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    status = _git("status", "--porcelain", "--", "src")
-    return {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_model": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpu_usable": usable,
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "electsim": es.__version__,
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD"),
-        "git_src_dirty": None if status is None else bool(status),
-    }
 
 
 # --------------------------------------------------------------------------------------- data

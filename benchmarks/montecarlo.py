@@ -32,12 +32,9 @@ Run::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import platform
 import resource
-import subprocess
 import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _machine import machine_info
 
 import electsim as es
 from electsim.manipulation import VoteBuying
@@ -53,51 +51,6 @@ from electsim.simulate import DirichletMultinomial, estimate_concentration, simu
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "montecarlo.json"
 SEED = 20201004
-
-
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def machine_info() -> dict[str, Any]:
-    """Hardware, software versions, date, git commit and current load."""
-    import scipy  # type: ignore[import-untyped]
-
-    try:
-        usable: int | None = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    status = _git("status", "--porcelain", "--", "src")
-    return {
-        "platform": platform.platform(),
-        "cpu_model": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpu_usable": usable,
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "electsim": es.__version__,
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD"),
-        "git_src_dirty": None if status is None else bool(status),
-    }
 
 
 def _maxrss_mib(who: int) -> float:
