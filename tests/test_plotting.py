@@ -388,3 +388,16 @@ def test_import_electsim_does_not_load_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_step_plot_uses_the_parties_own_colours() -> None:
+    # the same colour for a party in the step plot as in the hemicycle
+    e = es.datasets.kyrgyzstan_2020()
+    law = es.presets.kyrgyzstan_2020().replace(regional=None, tie_break="lowest_index")
+    steps = es.sensitivity.threshold_steps(e, law, lo="5%", hi="8%")
+    ax = ep.step_plot(steps)
+    by_label = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines()}
+    for p in e.parties[:5]:
+        assert p.color is not None
+        assert by_label[p.short] == to_hex(p.color)
+    plt.close(ax.figure)

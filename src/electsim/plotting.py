@@ -499,8 +499,9 @@ def step_plot(
         chosen = _party_positions(names, shorts, parties)
     if not chosen:
         raise ElectsimError("no party to plot: no party has seats on any piece")
+    own = step_function.colors
     for i in chosen:
-        color = FALLBACK_COLORS[i % len(FALLBACK_COLORS)]
+        color = own[i] if i < len(own) and own[i] else FALLBACK_COLORS[i % len(FALLBACK_COLORS)]
         xs: list[float] = []
         ys: list[int] = []
         for lo, hi, row in zip(los, his, seat_rows, strict=True):

@@ -129,6 +129,8 @@ class StepFunction:
         The system whose other rules were held fixed.
     seconds : float
         Wall time of the computation (descriptive).
+    colors : tuple of str or None
+        The parties' plot colours (for :func:`electsim.plotting.step_plot`).
     """
 
     pieces: tuple[Piece, ...]
@@ -142,6 +144,7 @@ class StepFunction:
     critical: tuple[Fraction | None, ...]
     system: ElectoralSystem = field(repr=False)
     seconds: float = field(default=0.0, compare=False)
+    colors: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def breakpoints(self) -> tuple[Fraction, ...]:
@@ -410,6 +413,7 @@ def threshold_steps(
         critical=tuple(critical),
         system=system,
         seconds=time.perf_counter() - t0,
+        colors=tuple(p.color for p in election.parties),
     )
 
 
@@ -670,6 +674,7 @@ class IntegerStepFunction:
     tied: tuple[int, ...] = ()
     evaluated: int = 0
     seconds: float = field(default=0.0, compare=False)
+    colors: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def breakpoints(self) -> tuple[int, ...]:
@@ -869,4 +874,5 @@ def path_steps(
         tied=tuple(sorted(set(tied))),
         evaluated=t_max - t_min + 1,
         seconds=time.perf_counter() - t0,
+        colors=tuple(p.color for p in election.parties),
     )
