@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from ._exact import votes_needed
 from .apportion import TieRecord
 from .apportion.divisor import DIVISORS
-from .apportion.quota import QUOTAS
+from .apportion.quota import QUOTAS, quota_of
 from .election import Election
 from .errors import ElectsimError, ElectsimWarning, MissingDataError, TieError
 from .system import ElectoralSystem
@@ -244,13 +244,7 @@ class Allocation:
             if active[p] and V > 0 and S > 0:
                 v = votes[p]
                 if m.name in QUOTAS:
-                    if m.name == "droop":
-                        q = Fraction(V // (S + 1) + 1)
-                    else:
-                        q = Fraction(
-                            V,
-                            S + {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}[m.name],
-                        )
+                    q = quota_of(m.name, V, S)
                     quot = Fraction(v) / q
                     row.update(quota=q, quotient=quot, whole=int(quot), remainder=quot - int(quot))
                 elif m.name in DIVISORS:
@@ -357,26 +351,6 @@ def _avg(key: tuple[int, Fraction]) -> Fraction | float:
     return val
 
 
-def _bases(election: Election, party_r: IntArray) -> dict[str, IntArray]:
-    """Per-region threshold bases ``(*batch, R)`` from per-region party totals (computed once)."""
-    assert election.against_all is not None and election.invalid is not None
-    valid = party_r + election.against_all
-    out = {"party_votes": party_r, "valid": valid, "ballots": valid + election.invalid}
-    if election.registered is not None:
-        out["registered"] = election.registered
-    return _LazyBases(out)
-
-
-class _LazyBases(dict[str, IntArray]):
-    """Bases by name; a missing ``"registered"`` raises the election's own error."""
-
-    def __missing__(self, key: str) -> IntArray:
-        raise MissingDataError(
-            "base='registered' needs registered voters, but this election has registered=None; "
-            "pass registered= when building it"
-        )
-
-
 def _normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
@@ -450,13 +424,12 @@ def allocate(
     vnat = np.einsum("nrp->np", votes)  # einsum: much faster than sum over a short axis
 
     # per-region totals computed once; every base derives from them
-    party_r = np.einsum("nrp->nr", votes)  # (N, R)
-    bases_r = _bases(election, party_r.reshape((*batch, R)))
+    party_r = np.einsum("nrp->nr", votes).reshape((*batch, R))  # computed once for all bases
 
     national_base: IntArray | None = None
     if system.national is not None:
         t = system.national
-        national_base = bases_r[t.base].reshape(N, R).sum(axis=1)
+        national_base = election.base(t.base, party_total=party_r).reshape(N)
         need = votes_needed(national_base, t.rate, t.inclusive)
         pass_nat = vnat >= need[:, None]
     else:
@@ -482,7 +455,8 @@ def allocate(
             regional_skipped = True
         else:
             t = system.regional
-            need_r = votes_needed(bases_r[t.base].reshape(N, R), t.rate, t.inclusive)
+            base_r = election.base(t.base, national=False, party_total=party_r)
+            need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
             need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
             failed = votes < need_r[:, :, None]
     if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow

@@ -315,14 +315,12 @@ class Election:
     @property
     def valid(self) -> IntArray:
         """Party votes + against all per region, ``(*batch, R)``."""
-        assert self.against_all is not None
-        return self.party_total + self.against_all
+        return self.base("valid", national=False)
 
     @property
     def ballots(self) -> IntArray:
         """Voters who took part (party votes + against all + invalid), ``(*batch, R)``."""
-        assert self.invalid is not None
-        return self.valid + self.invalid
+        return self.base("ballots", national=False)
 
     @property
     def national_votes(self) -> IntArray:
@@ -361,10 +359,14 @@ class Election:
         """Registered voters nationally ``(*batch,)``, or ``None`` when unknown."""
         return None if self.registered is None else self.registered.sum(axis=-1)
 
-    def base(self, kind: str, *, national: bool = True) -> IntArray:
+    def base(
+        self, kind: str, *, national: bool = True, party_total: IntArray | None = None
+    ) -> IntArray:
         """Threshold base: ``"ballots"``, ``"valid"``, ``"party_votes"`` or ``"registered"``.
 
-        Returns ``(*batch,)`` when ``national`` else ``(*batch, R)``.
+        Returns ``(*batch,)`` when ``national`` else ``(*batch, R)``.  ``party_total`` may pass
+        the per-region party totals ``(*batch, R)`` when the caller has them already (saves a
+        pass over the vote tensor).
 
         Raises
         ------
@@ -375,12 +377,14 @@ class Election:
         """
         from .errors import MissingDataError, UnknownMethodError
 
+        assert self.against_all is not None and self.invalid is not None
+        parties = self.party_total if party_total is None else party_total
         if kind == "ballots":
-            out = self.ballots
+            out = parties + self.against_all + self.invalid
         elif kind == "valid":
-            out = self.valid
+            out = parties + self.against_all
         elif kind == "party_votes":
-            out = self.party_total
+            out = parties
         elif kind == "registered":
             if self.registered is None:
                 raise MissingDataError(

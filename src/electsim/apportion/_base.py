@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -151,7 +151,6 @@ class Method:
     description: str = ""
     aliases: tuple[str, ...] = ()
     gives_every_party_a_seat: bool = False
-    explain: Callable[..., dict[str, list[object]]] | None = field(default=None, repr=False)
 
     def __reduce__(self) -> str | tuple[Any, ...]:
         """Registered methods pickle by name (their kernels are closures)."""

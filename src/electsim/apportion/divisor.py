@@ -39,7 +39,6 @@ Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed., Appendix 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -400,5 +399,3 @@ for _spec in DIVISORS.values():
             gives_every_party_a_seat=_spec.zero_first,
         )
     )
-
-del math

@@ -40,7 +40,7 @@ from ._select import select_top
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-__all__ = ["QUOTAS"]
+__all__ = ["QUOTAS", "quota_of"]
 
 #: quota name -> (integer m in q = V/m as a function of S, or None for Droop), description
 QUOTAS: dict[str, str] = {
@@ -51,6 +51,17 @@ QUOTAS: dict[str, str] = {
 }
 
 _M_OFFSET = {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}
+
+
+def quota_of(name: str, V: int, S: int) -> Fraction:
+    """The exact quota of ``V`` votes for ``S`` seats (``V`` and ``S`` positive).
+
+    >>> quota_of("hare", 1_279_314, 120), quota_of("droop", 100, 9)
+    (Fraction(213219, 20), Fraction(11, 1))
+    """
+    if name == "droop":
+        return Fraction(V // (S + 1) + 1)
+    return Fraction(V, S + _M_OFFSET[name])
 
 
 def _quota_parts(name: str, v: IntArray, S: IntArray, V: IntArray) -> tuple[IntArray, IntArray]:
@@ -204,10 +215,7 @@ def _reference(
     V = sum(v)
     if V == 0 or seats == 0:
         return [0] * P, []
-    if name == "droop":
-        q = Fraction(V // (seats + 1) + 1)
-    else:
-        q = Fraction(V, seats + _M_OFFSET[name])
+    q = quota_of(name, V, seats)
     quot = [Fraction(x) / q for x in v]
     alloc = [int(x) for x in quot]  # floor (non-negative)
     rem = [x - a for x, a in zip(quot, alloc, strict=True)]
