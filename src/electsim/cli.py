@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import importlib
 import itertools
 import json
 import sys
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="assumed turnout when registered voters are unknown (turnout/double buying)",
     )
     _add_output(p)
+    for module in _COMMAND_MODULES:
+        COMMANDS.update(importlib.import_module(module).add_commands(sub))
     return parser
 
 
@@ -817,6 +820,12 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
     lines.append(str(res))
     return "\n".join(lines)
 
+
+# Subcommands that live next to their subject: each module defines
+# ``add_commands(sub) -> dict[str, handler]``, adding its parsers to ``sub`` (it may reuse this
+# module's ``_add_data``, ``_add_rules``, ``_add_output``, ``_load_election``, ``_single_system``,
+# ``_csv_text``, ``_json`` and ``_save_plot``, imported inside the function).
+_COMMAND_MODULES: tuple[str, ...] = ()
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "allocate": _cmd_allocate,
