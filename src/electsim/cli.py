@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import importlib
+import io
 import itertools
 import json
 import sys
