@@ -2,26 +2,49 @@
 
 Every subcommand prints a readable table by default; ``--format csv`` and ``--format json``
 print machine-readable output instead, and ``--plot FILE`` also saves a figure (drawn with
-:mod:`electsim.plotting`, imported only then).  Bad input prints one line
-``electsim: error: ...`` on stderr: exit status 2 for a malformed command line (argparse), 1 for
-input electsim refuses (:class:`~electsim.errors.ElectsimError`) or a file that cannot be read
-or written (:class:`OSError`).  Never a traceback.
+:mod:`electsim.plotting`, imported only then; the file name's extension chooses the format).
+Bad input prints one line ``electsim: error: ...`` on stderr, naming the command-line option:
+exit status 2 for a malformed command line (argparse), 1 for input electsim refuses
+(:class:`~electsim.errors.ElectsimError`) or a file that cannot be read or written
+(:class:`OSError`).  Never a traceback.
 
 Data (every subcommand): ``--dataset kyrgyzstan_2020`` (the CEC's national figures of
 5 October 2020, the default), ``--dataset kyrgyzstan_2020_regions --invalid-rate 1.5%`` (Kloop's
 precinct data by region, with an assumed share of invalid ballots), or ``--csv FILE`` in the
 format of :meth:`electsim.Election.from_csv`.
 
-Rules (every subcommand): start from ``--preset`` (default ``kyrgyzstan_2020``: 120 seats,
-Hare, 7 % of ballots, 0.7 % in every region, cap 65; ``--preset none``: 120 seats, Hare, no
-threshold, no cap) and override single rules with ``--seats``, ``--method``, ``--threshold``,
-``--base``, ``--strict``, ``--regional``/``--no-regional``, ``--regional-base``,
-``--cap``/``--no-cap``, ``--ties`` and ``--seed`` (for ``--ties lot``).
+Rules (every subcommand): start from ``--preset`` and override single rules with ``--seats``,
+``--method``, ``--threshold``, ``--base``, ``--strict``, ``--regional``/``--no-regional``,
+``--regional-base``, ``--cap``/``--no-cap``, ``--ties`` and ``--seed`` (for ``--ties lot``).
+The preset defaults to ``kyrgyzstan_2020`` (120 seats, Hare, 7 % of ballots, 0.7 % in every
+region, cap 65) on the bundled data and to ``none`` with ``--csv``: then the rules are exactly
+the options given (``--seats`` required; Hare, no threshold, no cap unless stated).  Every
+output starts with the complete rule set applied, including the rules that are *off*.
+
+Numbers: integers may be written ``1000000``, ``1_000_000``, ``1e6`` or ``10**6`` (a
+non-integral value such as ``1.5`` is refused); rates as ``7%``, ``0.07`` or ``7/100``.  A
+threshold written as a bare number above 0.5 (``--threshold 0.7``) is refused with "did you
+mean 0.7%?".
+
+Provenance: every output says how to reproduce it -- the electsim and numpy versions, the data
+(a ``--csv`` file with its SHA-256), the rules, the model and its parameters, the seed, and the
+command line itself (with ``--seed`` added when the seed was chosen automatically).  The
+table ends with ``Provenance:`` and ``Reproduce:`` lines; JSON output has a ``"provenance"``
+object; CSV output starts with ``# key: value`` comment lines before the header (read with
+``pandas.read_csv(path, comment="#")``; see :mod:`electsim._csvsafe`).  No time stamp: the same
+command gives the same bytes.  A random seed (``simulate``, ``--ties lot``) that was not given
+is chosen, printed on stderr and recorded.
+
+CSV cells that begin with ``= + - @``, a tab or a carriage return are written with a leading
+``'`` (spreadsheet formula injection; numbers are never changed).
 
 Examples
 --------
 >>> main(["allocate", "--dataset", "kyrgyzstan_2020", "--no-regional", "--format", "csv"])
 ... # doctest: +ELLIPSIS
+# electsim: ...
+# rules: 120 seats, hare, national threshold >= 7% of ballots, no regional threshold, ...
+...
 party,short,bloc,votes,share_of_base,passes_national,passes_regional,...
 Birimdik,BRM,pro-government,487685,...,46
 ...
@@ -31,17 +54,26 @@ Birimdik,BRM,pro-government,487685,...,46
 from __future__ import annotations
 
 import argparse
-import csv
+import hashlib
 import importlib
-import io
 import itertools
 import json
+import os
+import platform
+import re
+import shlex
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, NoReturn
 
+import numpy as np
+
 from . import datasets, presets
+from ._csvsafe import csv_text
+from ._exact import parse_rate
 from .allocate import Allocation, allocate
 from .apportion import TIE_POLICIES, available_methods
 from .election import Election
@@ -54,20 +86,100 @@ PROG = "electsim"
 DATASETS = ("kyrgyzstan_2020", "kyrgyzstan_2020_regions")
 FORMATS = ("table", "csv", "json")
 
+#: Largest house size and seat cap accepted on the command line (the largest legislature,
+#: China's National People's Congress, has under 3,000 seats).
+MAX_SEATS = 100_000
+#: Largest seed (numpy's SeedSequence takes any non-negative integer; 128 bits is its entropy).
+MAX_SEED = 2**128 - 1
+#: Bytes per party and draw kept by ``simulate`` (seats, up to 4 bytes, and the pass flag):
+#: an upper bound used for the memory estimate.
+RESULT_BYTES_PER_PARTY = 5
+#: Working memory of one chunk, in 8-byte words per draw, region and count category (the
+#: drawn counts, the Dirichlet shares and the batched election of the chunk): measured with
+#: tracemalloc on the 2020 regional data and rounded up.
+CHUNK_WORDS_PER_CELL = 12
+
 
 class CLIError(ElectsimError):
     """A command-line value electsim refuses (reported as one line, exit status 1)."""
 
 
 # ----------------------------------------------------------------------------- argument types
-def _rate(text: str) -> Fraction:
-    """An argparse type: a rate such as ``7%``, ``0.07`` or ``7/100``."""
+_POWER = re.compile(r"(\d{1,6})\*\*(\d{1,3})")
+
+
+def _integer(text: str) -> int:
+    """An integer written ``1000000``, ``1_000_000``, ``1e6``, ``1000000.0`` or ``10**6``."""
+    t = text.strip().replace("_", "")
+    m = _POWER.fullmatch(t)
+    if m:
+        return int(m[1]) ** int(m[2])
     try:
-        return Threshold(text).rate
-    except ElectsimError as exc:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a rate; give e.g. '7%', '0.7%', '0.07' or '7/100'"
-        ) from exc
+        d = Decimal(t)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not d.is_finite():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
+    if d.adjusted() > 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is far too large")
+    if d.adjusted() < -1 or d != d.to_integral_value():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(d)
+
+
+def _int_type(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse type: an integer in ``[lo, hi]`` (see :func:`_integer`)."""
+
+    def integer(text: str) -> int:
+        value = _integer(text)
+        if value < lo:
+            word = "non-negative" if lo == 0 else f"at least {lo:,}"
+            raise argparse.ArgumentTypeError(f"{text!r} must be {word}")
+        if value > hi:
+            raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {hi:,})")
+        return value
+
+    return integer
+
+
+_positive_int = _int_type(1, 10**18)
+_nonneg_int = _int_type(0, 10**18)
+_seats_int = _int_type(1, MAX_SEATS)
+_seed_int = _int_type(0, MAX_SEED)
+
+
+def _parse(text: str, *, above_one: str) -> Fraction:
+    """``text`` as an exact rate; ``above_one`` ends the hint for a bare number above 1."""
+    try:
+        with warnings.catch_warnings():  # the command line makes its own checks (below)
+            warnings.simplefilter("ignore")
+            return parse_rate(text, "rate")
+    except ElectsimError:
+        hint = _did_you_mean(text, 1)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate; {hint or above_one}") from None
+
+
+def _did_you_mean(text: str, limit: float) -> str | None:
+    """ "did you mean 0.7%?" for a bare number above ``limit`` (no ``%``, no ``/``)."""
+    t = text.strip()
+    if "%" in t or "/" in t:
+        return None
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return None
+    if d.is_finite() and d > Decimal(str(limit)) and d <= 100:
+        return f"did you mean {t}%? (a bare number is a fraction: {t} = {(d * 100).normalize():f}%)"
+    return None
+
+
+def _rate(text: str) -> Fraction:
+    """A threshold-like rate such as ``7%``, ``0.07`` or ``7/100``; a bare number above 0.5
+    (``0.7``, ``5``) is refused with "did you mean 0.7%?"."""
+    hint = _did_you_mean(text, 0.5)
+    if hint:
+        raise argparse.ArgumentTypeError(f"{text!r} is above 50%: {hint}")
+    return _parse(text, above_one="give e.g. '7%', '0.7%', '0.07' or '7/100'")
 
 
 def _rate_text(text: str) -> str:
@@ -76,48 +188,69 @@ def _rate_text(text: str) -> str:
     return text
 
 
+def _turnout(text: str) -> Fraction:
+    """A turnout in (0, 1]: ``56.5%``, ``0.565``; a bare number above 1 gets a hint."""
+    value = _parse(text, above_one="give e.g. '56.5%' or 0.565")
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a turnout must be above 0")
+    return value
+
+
+def _is_none(text: str) -> bool:
+    return text.strip().lower() in ("none", "off", "no")
+
+
 def _rate_or_none(text: str) -> Fraction | None:
     """A rate, or ``none`` (no threshold)."""
-    if text.strip().lower() in ("none", "off", "no"):
-        return None
-    return _rate(text)
+    return None if _is_none(text) else _rate(text)
 
 
 def _cap_or_none(text: str) -> int | None:
     """A positive integer seat cap, or ``none``."""
-    if text.strip().lower() in ("none", "off", "no"):
+    return None if _is_none(text) else _seats_int(text)
+
+
+def _money(text: str) -> float | None:
+    """An amount of som >= 0 (``50e6``, ``50_000_000``), or ``none``/``unlimited``."""
+    if _is_none(text) or text.strip().lower() in ("unlimited", "inf"):
         return None
-    return _positive_int(text)
-
-
-def _positive_int(text: str) -> int:
     try:
-        value = int(text)
+        value = float(text.replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount (e.g. 50e6)") from None
+    if not np.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite amount >= 0")
     return value
 
 
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be non-negative")
-    return value
-
-
-def _positive_float(text: str) -> float:
+def _concentration(text: str) -> float | str:
+    """``estimate`` or a positive number."""
+    if text.strip().lower() == "estimate":
+        return "estimate"
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither 'estimate' nor a number (e.g. 500)"
+        ) from None
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
     return value
+
+
+def _memory(text: str) -> int:
+    """A size in bytes: ``4GB``, ``512MB``, ``1.5e9``."""
+    m = re.fullmatch(r"\s*([0-9.eE+_]+)\s*([kKmMgGtT]?)i?[bB]?\s*", text)
+    scale = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+    try:
+        if not m:
+            raise ValueError
+        value = float(m[1]) * scale[m[2].lower()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 4GB, 512MB)") from None
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    return int(value)
 
 
 def _method(text: str) -> str:
@@ -129,11 +262,21 @@ def _method(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- parser
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows ``(default: X)`` after every option that has a default other than None/False."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or action.nargs == 0:
+            return action.help
+        return super()._get_help_string(action)
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line (no usage block), without abbreviations."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
@@ -146,9 +289,15 @@ def _add_data(p: argparse.ArgumentParser) -> None:
     src.add_argument(
         "--dataset",
         choices=DATASETS,
-        help="bundled data (default kyrgyzstan_2020: CEC national figures, 5 Oct 2020)",
+        help="bundled data: kyrgyzstan_2020 = CEC national figures of 5 Oct 2020 (the default "
+        "without --csv); kyrgyzstan_2020_regions = Kloop's precinct count by region",
     )
-    src.add_argument("--csv", metavar="FILE", help="an election in Election.from_csv format")
+    src.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="an election in Election.from_csv format (UTF-8): a region column, one column per "
+        "party, optional against_all, invalid, registered, in_regional_threshold",
+    )
     g.add_argument(
         "--invalid-rate",
         type=_rate_text,
@@ -168,10 +317,10 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
     g.add_argument(
         "--preset",
         choices=[*presets.PRESETS, "none"],
-        default="kyrgyzstan_2020",
-        help="starting rules (default kyrgyzstan_2020; none = 120 seats, Hare, no threshold)",
+        help="starting rules (default: kyrgyzstan_2020 on bundled data, none with --csv; "
+        "none = only the rules given here: --seats required, Hare, no threshold, no cap)",
     )
-    g.add_argument("--seats", type=_positive_int, nargs=nargs, help="house size")
+    g.add_argument("--seats", type=_seats_int, nargs=nargs, metavar="N", help="house size (seats)")
     g.add_argument(
         "--method", type=_method, nargs=nargs, help="apportionment method (hare, dhondt, ...)"
     )
@@ -180,10 +329,14 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
         type=_rate_or_none,
         nargs=nargs,
         metavar="RATE",
-        help="national threshold (7%%, 0.05, 1/20, or none)",
+        help="national threshold: 7%%, 0.07, 7/100 or none (a bare 0.7 is refused: write 0.7%%)",
     )
     g.add_argument(
-        "--base", choices=list(BASES), nargs=nargs, help="base of the national threshold"
+        "--base",
+        choices=list(BASES),
+        nargs=nargs,
+        help="base of the national threshold (ballots = voters who took part; valid = party "
+        "votes + against all)",
     )
     g.add_argument(
         "--strict", action="store_true", help="thresholds must be exceeded (default: reached)"
@@ -201,14 +354,33 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
         "--cap", type=_cap_or_none, nargs=nargs, metavar="N", help="seat cap per party (or none)"
     )
     g.add_argument("--no-cap", action="store_true", help="no seat cap")
-    g.add_argument("--ties", choices=list(TIE_POLICIES), help="tie policy")
-    g.add_argument("--seed", type=int, help="random seed (tie lots, Monte Carlo draws)")
+    g.add_argument(
+        "--ties",
+        choices=list(TIE_POLICIES),
+        help="tie policy for the last seat (default: the preset's; 'lot' in simulate)",
+    )
+    g.add_argument(
+        "--seed",
+        type=_seed_int,
+        metavar="N",
+        help="random seed >= 0 for --ties lot and Monte Carlo draws (default: chosen, printed "
+        "and recorded)",
+    )
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("output")
-    g.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    g.add_argument("--plot", metavar="FILE", help="also save a figure (PNG, PDF, SVG ...)")
+    g.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table, csv (with '# key: value' provenance lines first) or json",
+    )
+    g.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also save a figure; the extension chooses the format (png, pdf, svg, ...)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,7 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("allocate", help="seats under one rule set")
+    p = sub.add_parser(
+        "allocate", help="seats under one rule set", description="Seats under one rule set."
+    )
     _add_data(p)
     _add_rules(p)
     _add_output(p)
@@ -244,13 +418,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zip", action="store_true", help="pair the value lists instead of crossing")
     _add_output(p)
 
-    p = sub.add_parser("breakpoints", help="seats as an exact step function of a threshold")
+    p = sub.add_parser(
+        "breakpoints",
+        help="seats as an exact step function of a threshold",
+        description="The seats as an exact step function of the national or regional "
+        "threshold rate, with the exact rates where they change.",
+    )
     _add_data(p)
     _add_rules(p)
     g = p.add_argument_group("breakpoints")
-    g.add_argument("--which", choices=["national", "regional"], default="national")
-    g.add_argument("--from", dest="lo", type=_rate, default=Fraction(0), metavar="RATE")
-    g.add_argument("--to", dest="hi", type=_rate, default=Fraction(15, 100), metavar="RATE")
+    g.add_argument(
+        "--which",
+        choices=["national", "regional"],
+        default="national",
+        help="the threshold that varies",
+    )
+    g.add_argument(
+        "--from", dest="lo", type=_rate, default="0%", metavar="RATE", help="lowest rate"
+    )
+    g.add_argument(
+        "--to", dest="hi", type=_rate, default="15%", metavar="RATE", help="highest rate"
+    )
     g.add_argument(
         "--no-merge", action="store_true", help="one piece per eligible set (do not merge)"
     )
@@ -260,22 +448,47 @@ def build_parser() -> argparse.ArgumentParser:
         "tipping",
         help="the cheapest manipulation that reaches a target",
         description=(
-            "Targets: passes:PARTY[,PARTY...][@REGION], fails:..., qualifies:PARTY, "
-            "gains-seat:PARTY, loses-seat:PARTY, bloc-reaches:BLOC:SEATS, "
-            "bloc-loses:BLOC:SEATS, any-change.  Actions: switch:FROM:TO, add:PARTY, "
-            "remove:PARTY, invalidate:PARTY, each optionally @REGION.  Parties by name or "
-            "short code (e.g. BUT or 'Butun Kyrgyzstan')."
+            "The smallest manipulation (in votes or som) that reaches each target, found "
+            "exactly.  Parties by name or short code (e.g. BUT or 'Butun Kyrgyzstan')."
         ),
     )
     _add_data(p)
     _add_rules(p)
     g = p.add_argument_group("tipping point")
-    g.add_argument("--target", nargs="+", required=True, metavar="TARGET")
-    g.add_argument("--action", nargs="+", required=True, metavar="ACTION")
-    g.add_argument("--minimise", choices=["votes", "som"], default="votes")
-    g.add_argument("--max-votes", type=_nonneg_int, metavar="N")
     g.add_argument(
-        "--som", type=_nonneg_int, metavar="SOM", help="price of one vote (default 2,000 som)"
+        "--target",
+        nargs="+",
+        required=True,
+        metavar="TARGET",
+        help="what to reach, one or more of: passes:PARTY[,PARTY...][@REGION], fails:..., "
+        "qualifies:PARTY, gains-seat:PARTY, loses-seat:PARTY, bloc-reaches:BLOC:SEATS, "
+        "bloc-loses:BLOC:SEATS, any-change",
+    )
+    g.add_argument(
+        "--action",
+        nargs="+",
+        required=True,
+        metavar="ACTION",
+        help="what the manipulator may do, one or more of: switch:FROM:TO, add:PARTY, "
+        "remove:PARTY, invalidate:PARTY, each optionally @REGION",
+    )
+    g.add_argument(
+        "--minimise",
+        choices=["votes", "som"],
+        default="votes",
+        help="minimise the votes changed or their price",
+    )
+    g.add_argument(
+        "--max-votes",
+        type=_nonneg_int,
+        metavar="N",
+        help="search limit on the votes changed (default: none)",
+    )
+    g.add_argument(
+        "--som",
+        type=_nonneg_int,
+        metavar="SOM",
+        help="price of one vote in som (default: 2,000 som, the median reported price)",
     )
     _add_output(p)
 
@@ -284,32 +497,89 @@ def build_parser() -> argparse.ArgumentParser:
         help="Monte Carlo of the seats, optionally with vote buying",
         description=(
             "Monte Carlo of the seats.  The tie policy defaults to 'lot' here (a tie in one "
-            "draw would otherwise stop the run); --seed makes the run reproducible."
+            "draw would otherwise stop the run); without --seed a seed is chosen, printed and "
+            "recorded in the output, so every run can be repeated."
         ),
     )
     _add_data(p)
     _add_rules(p)
     g = p.add_argument_group("Monte Carlo")
-    g.add_argument("--draws", type=_positive_int, default=1000, metavar="N")
     g.add_argument(
-        "--uncertainty", choices=["multinomial", "dirichlet", "none"], default="multinomial"
+        "--draws",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="number of draws (1e6 and 10**6 accepted); the result keeps every draw",
     )
-    g.add_argument("--concentration", type=_positive_float, help="Dirichlet concentration (alpha)")
-    g.add_argument("--chunk-size", type=_positive_int, default=10_000, metavar="N")
+    g.add_argument(
+        "--uncertainty",
+        choices=["multinomial", "dirichlet", "none"],
+        default="multinomial",
+        help="count model: multinomial resampling of each region's ballots, the overdispersed "
+        "Dirichlet-multinomial, or none (the observed counts in every draw)",
+    )
+    g.add_argument(
+        "--concentration",
+        type=_concentration,
+        metavar="ALPHA",
+        help="Dirichlet concentration: a number, or 'estimate' (the default with --uncertainty "
+        "dirichlet: one per region from the 2,413 bundled polling stations, "
+        "kyrgyzstan_2020_regions only)",
+    )
+    g.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=10_000,
+        metavar="N",
+        help="draws per batch: bounds the working memory, never changes the result",
+    )
+    g.add_argument(
+        "--max-memory",
+        type=_memory,
+        metavar="SIZE",
+        help="refuse runs that would need more (e.g. 8GB; default: half of this machine's memory)",
+    )
     prog = g.add_mutually_exclusive_group()
-    prog.add_argument("--progress", dest="progress", action="store_true", default=None)
-    prog.add_argument("--no-progress", dest="progress", action="store_false")
+    prog.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    prog.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
     g = p.add_argument_group("vote buying (with --buyer)")
-    g.add_argument("--buyer", metavar="PARTY", help="the buying party (name or short code)")
-    g.add_argument("--budget", type=float, metavar="SOM", help="budget in som (default none)")
     g.add_argument(
-        "--strategy", choices=["turnout", "switch", "double", "abstention"], default="turnout"
+        "--buyer",
+        metavar="PARTY",
+        help="the party that buys votes (name or short code); electsim.manipulation.VoteBuying "
+        "with its documented defaults (price, offer rate, compliance), drawn in sample mode",
     )
     g.add_argument(
+        "--budget",
+        type=_money,
+        metavar="SOM",
+        help="the buyer's budget in som, e.g. 50e6 (default: unlimited)",
+    )
+    g.add_argument(
+        "--strategy",
+        choices=["turnout", "switch", "double", "abstention"],
+        default="turnout",
+        help="pay abstainers to vote (turnout), voters of other lists to switch, both "
+        "(double), or rivals' voters to stay home (abstention)",
+    )
+    g.add_argument(
+        "--assumed-turnout",
         "--turnout",
-        type=_rate,
+        dest="assumed_turnout",
+        type=_turnout,
         metavar="RATE",
-        help="assumed turnout when registered voters are unknown (turnout/double buying)",
+        help="ASSUMPTION when registered voters are unknown (kyrgyzstan_2020_regions): the "
+        "turnout in every region, from which abstainers are derived, e.g. 56.5%% (the CEC's "
+        "national figure); needed by --strategy turnout/double on such data (--turnout is a "
+        "deprecated spelling)",
     )
     _add_output(p)
     for module in _COMMAND_MODULES:
@@ -322,7 +592,17 @@ def _load_election(args: argparse.Namespace) -> Election:
     if args.csv is not None:
         if args.invalid_rate is not None:
             raise CLIError("--invalid-rate applies to --dataset kyrgyzstan_2020_regions only")
-        return Election.from_csv(args.csv)
+        if os.path.isdir(args.csv):
+            raise CLIError(f"--csv {args.csv}: is a directory, not a CSV file")
+        try:
+            return Election.from_csv(args.csv)
+        except UnicodeDecodeError as exc:
+            raise CLIError(
+                f"--csv {args.csv}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+                f"offset {exc.start}); save the file as UTF-8 (Excel: 'CSV UTF-8')"
+            ) from None
+        except ElectsimError as exc:
+            raise CLIError(f"--csv {args.csv}: {exc}") from None
     name = args.dataset or "kyrgyzstan_2020"
     if name == "kyrgyzstan_2020_regions":
         if args.invalid_rate is None:
@@ -336,10 +616,25 @@ def _load_election(args: argparse.Namespace) -> Election:
     return datasets.kyrgyzstan_2020()
 
 
-def _base_system(args: argparse.Namespace) -> ElectoralSystem:
-    if args.preset == "none":
-        return ElectoralSystem(120, "hare", name="custom")
-    return presets.PRESETS[args.preset]()
+def _preset(args: argparse.Namespace) -> str:
+    """The preset in use: ``--preset``, else ``none`` with ``--csv``, else ``kyrgyzstan_2020``."""
+    if args.preset is not None:
+        return str(args.preset)
+    return "none" if args.csv is not None else "kyrgyzstan_2020"
+
+
+def _base_system(args: argparse.Namespace, seats: int | None) -> ElectoralSystem:
+    preset = _preset(args)
+    if preset == "none":
+        if seats is None:
+            why = "with --csv the rules come only from the command line" if args.csv else ""
+            raise CLIError(
+                "give the house size with --seats N"
+                + (f" ({why}; add --method, --threshold, --cap as needed)" if why else "")
+                + " or a --preset"
+            )
+        return ElectoralSystem(seats, "hare", name="")
+    return presets.PRESETS[preset]()
 
 
 def _system(
@@ -353,7 +648,7 @@ def _system(
     cap: Any = ...,
 ) -> ElectoralSystem:
     """The preset with the command-line overrides (``...``: not given)."""
-    s = _base_system(args)
+    s = _base_system(args, seats)
     changes: dict[str, Any] = {}
     if seats is not None:
         changes["seats"] = seats
@@ -379,6 +674,8 @@ def _system(
         reg = None if regional is None else Threshold(regional, "ballots", inclusive)
     if reg is not None:
         reg = Threshold(reg.rate, args.regional_base or reg.base, inclusive and reg.inclusive)
+    elif args.regional_base is not None:
+        raise CLIError("--regional-base needs a regional threshold (--regional RATE)")
     changes["regional"] = reg
     # cap
     if args.no_cap:
@@ -418,34 +715,143 @@ def _check_regional(election: Election, system: ElectoralSystem) -> None:
         )
 
 
+def _rules(system: ElectoralSystem) -> str:
+    """Every rule of ``system``, including those that are off ("no regional threshold")."""
+    parts = [f"{system.seats} seats", system.method.name]
+    parts.append(
+        "no national threshold"
+        if system.national is None
+        else f"national threshold {system.national}"
+    )
+    parts.append(
+        "no regional threshold"
+        if system.regional is None
+        else f"regional threshold {system.regional} in every region"
+    )
+    parts.append("no seat cap" if system.cap is None else f"seat cap {system.cap.max_seats}")
+    parts.append(f"ties: {system.tie_break}")
+    return ", ".join(parts)
+
+
+def _seed(args: argparse.Namespace, *, needed: bool, why: str) -> int | None:
+    """``--seed``, or when ``needed`` a seed chosen now, printed on stderr and recorded."""
+    if args.seed is not None or not needed:
+        return args.seed
+    seed = int(np.random.SeedSequence().entropy) >> 65  # type: ignore[arg-type]  # 63 bits
+    args.seed, args._seed_chosen = seed, True
+    print(
+        f"{PROG}: {why} without --seed: using --seed {seed} (add it to repeat this run)",
+        file=sys.stderr,
+    )
+    return seed
+
+
 def _allocate(election: Election, system: ElectoralSystem, seed: int | None) -> Allocation:
     _check_regional(election, system)
     return allocate(election, system, rng=seed)
 
 
+# ----------------------------------------------------------------------------- provenance
+def _data_provenance(args: argparse.Namespace, election: Election) -> dict[str, Any]:
+    if args.csv is not None:
+        with open(args.csv, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()
+        return {"csv": args.csv, "sha256": digest, "name": election.name}
+    out: dict[str, Any] = {"dataset": args.dataset or "kyrgyzstan_2020", "name": election.name}
+    if args.invalid_rate is not None:
+        out["invalid_rate"] = f"{args.invalid_rate} (ASSUMPTION)"
+    return out
+
+
+def _command_line(args: argparse.Namespace) -> str:
+    """The command that repeats this run: the arguments given, plus a chosen ``--seed``."""
+    argv = list(getattr(args, "_argv", []))
+    if getattr(args, "_seed_chosen", False):
+        argv += ["--seed", str(args.seed)]
+    return shlex.join([PROG, *argv])
+
+
+def _provenance(
+    args: argparse.Namespace,
+    election: Election,
+    rules: str | Mapping[str, str],
+    model: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a result needs to be reproduced: versions, data, rules, model, seed, command."""
+    from . import __version__
+
+    out: dict[str, Any] = {
+        "electsim": __version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "command": _command_line(args),
+        "data": _data_provenance(args, election),
+        "preset": _preset(args),
+        "rules": rules if isinstance(rules, str) else dict(rules),
+    }
+    if model is not None:
+        out["model"] = dict(model)
+    out["seed"] = args.seed
+    out["seed_chosen_automatically"] = bool(getattr(args, "_seed_chosen", False))
+    return out
+
+
+def _flat(value: Any) -> str:
+    """A provenance value on one line (compact JSON for mappings and lists)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=_json_default, separators=(", ", ": "))
+
+
+def _footer(prov: Mapping[str, Any]) -> str:
+    """The table's last lines: versions, data, seed and the command that repeats the run."""
+    data = prov["data"]
+    what = data.get("csv") or data.get("dataset")
+    if "sha256" in data:
+        what += f" (sha256 {data['sha256'][:16]}...)"
+    elif "invalid_rate" in data:
+        what += f", invalid rate {data['invalid_rate']}"
+    seed = prov["seed"]
+    seed_text = "none" if seed is None else str(seed)
+    if prov["seed_chosen_automatically"]:
+        seed_text += " (chosen automatically)"
+    return (
+        f"Provenance: electsim {prov['electsim']}, numpy {prov['numpy']}, Python "
+        f"{prov['python']}; data {what}; seed {seed_text}\nReproduce: {prov['command']}"
+    )
+
+
+def _emit(
+    args: argparse.Namespace,
+    prov: dict[str, Any],
+    *,
+    table: Callable[[], str],
+    records: Callable[[], Sequence[Mapping[str, Any]]],
+    obj: Callable[[], Mapping[str, Any]],
+) -> str:
+    """The output in ``--format``, each carrying ``prov``."""
+    if args.format == "json":
+        return _json({"provenance": prov, **obj()})
+    if args.format == "csv":
+        return _csv_text(records(), prov)
+    return f"{table()}\n{_footer(prov)}"
+
+
 # ----------------------------------------------------------------------------- output helpers
-def _csv_text(rows: Sequence[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    if not rows:
-        return ""
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in r.items()})
-    return buf.getvalue().rstrip("\n")
-
-
-def _csv_cell(v: Any) -> Any:
-    if isinstance(v, list | tuple):
-        return ";".join(map(str, v))
-    if v is None:
-        return ""
-    return v
+def _csv_text(
+    rows: Sequence[Mapping[str, Any]], provenance: Mapping[str, Any] | None = None
+) -> str:
+    """Rows as CSV (formula-safe cells, see :mod:`electsim._csvsafe`), after ``# key: value``
+    provenance lines when given."""
+    comments = None if provenance is None else {k: _flat(v) for k, v in provenance.items()}
+    return csv_text(rows, comments=comments)
 
 
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, Fraction):
         return f"{obj.numerator}/{obj.denominator}"
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
     if hasattr(obj, "item"):
         return obj.item()
     return str(obj)
@@ -455,8 +861,34 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
 
 
+def _check_plot(path: str | None) -> None:
+    """Refuse a ``--plot`` path that cannot be written, before any work."""
+    if not path:
+        return
+    if os.path.isdir(path):
+        raise CLIError(
+            f"--plot {path}: is a directory; give a file name such as "
+            f"{os.path.join(path, 'figure.png')}"
+        )
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        raise CLIError(
+            f"--plot {path}: cannot write the figure: directory {parent!r} does not exist"
+        )
+    ext = os.path.splitext(path)[1].lstrip(".").lower()
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError as exc:
+        raise CLIError(f"--plot needs matplotlib ({exc})") from exc
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if ext not in formats:
+        what = f"unsupported format {ext!r}" if ext else "no extension"
+        raise CLIError(f"--plot {path}: {what}; end the name with one of .{', .'.join(formats)}")
+
+
 def _save_plot(path: str, draw: Callable[[Any], Any]) -> None:
     """Import :mod:`electsim.plotting` lazily, draw with it and save the figure to ``path``."""
+    _check_plot(path)
     try:
         from . import plotting
     except ImportError as exc:
@@ -468,23 +900,35 @@ def _save_plot(path: str, draw: Callable[[Any], Any]) -> None:
     try:
         fig.savefig(path, bbox_inches="tight", dpi=120)
     except OSError as exc:
-        raise CLIError(f"cannot write the figure to {path!r}: {exc.strerror or exc}") from exc
+        raise CLIError(f"--plot {path}: cannot write the figure: {exc.strerror or exc}") from exc
     finally:
         plt.close(fig)
     print(f"{PROG}: figure saved to {path}", file=sys.stderr)
 
 
 # ----------------------------------------------------------------------------- commands
+def _header(election: Election, rules: str) -> str:
+    return f"{election.name or 'Election'}\nRules: {rules}"
+
+
 def _cmd_allocate(args: argparse.Namespace) -> str:
+    _check_plot(args.plot)
     e = _load_election(args)
-    a = _allocate(e, _single_system(args), args.seed)
+    system = _single_system(args)
+    _check_regional(e, system)
+    seed = _seed(args, needed=system.tie_break == "lot", why="--ties lot")
+    a = _allocate(e, system, seed)
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.hemicycle(a, title=f"{e.name}\n{a.system}"))
-    if args.format == "json":
-        return a.to_json(indent=2)
-    if args.format == "csv":
-        return _csv_text(a.to_records())
-    return a.table()
+    prov = _provenance(args, e, _rules(system))
+    return _emit(
+        args,
+        prov,
+        # the table's first line repeats the rules in short; the header lists every rule
+        table=lambda: _header(e, prov["rules"]) + "\n" + a.table().split("\n", 1)[1],
+        records=a.to_records,
+        obj=lambda: json.loads(a.to_json()),
+    )
 
 
 def _scenarios(args: argparse.Namespace) -> list[tuple[str, ElectoralSystem]]:
@@ -503,8 +947,7 @@ def _scenarios(args: argparse.Namespace) -> list[tuple[str, ElectoralSystem]]:
             lists[key] = list(vals) if vals is not None else [None]
     if not lists:
         raise CLIError("compare needs several values of a rule, e.g. --threshold 7% 5% 3%")
-    order = _given(args)
-    keys = sorted(lists, key=lambda k: order.index(f"--{k}") if f"--{k}" in order else 99)
+    keys = sorted(lists, key=lambda k: given.index(f"--{k}") if f"--{k}" in given else 99)
     lists = {k: lists[k] for k in keys}
     if args.zip:
         n = max(len(v) for v in lists.values())
@@ -547,47 +990,53 @@ def _label(kw: dict[str, Any], keys: list[str], lists: dict[str, list[Any]]) -> 
 
 
 def _cmd_compare(args: argparse.Namespace) -> str:
+    _check_plot(args.plot)
     e = _load_election(args)
-    runs = [(label, _allocate(e, s, args.seed)) for label, s in _scenarios(args)]
+    scenarios = _scenarios(args)
+    for _, s in scenarios:
+        _check_regional(e, s)
+    seed = _seed(args, needed=any(s.tie_break == "lot" for _, s in scenarios), why="--ties lot")
+    runs = [(label, _allocate(e, s, seed)) for label, s in scenarios]
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.compare(runs))
     parties = e.parties
-    if args.format == "json":
-        return _json(
-            {
-                "election": e.name,
-                "scenarios": [{"label": lab, **a.to_dict()} for lab, a in runs],
-            }
-        )
-    if args.format == "csv":
-        rows = [
+    prov = _provenance(args, e, {lab: _rules(a.system) for lab, a in runs})
+
+    def table() -> str:
+        shown = [i for i, _ in enumerate(parties) if any(int(a.seats[i]) for _, a in runs)]
+        width = max(12, *(len(parties[i].name[:30]) for i in shown)) if shown else 12
+        cols = [max(6, len(lab)) for lab, _ in runs]
+        pairs = list(zip(runs, cols, strict=True))
+        head = f"{'Party':<{width}}  " + "  ".join(f"{lab:>{w}}" for (lab, _), w in pairs)
+        lines = [f"{e.name or 'Election'}: seats by scenario", "Rules:"]
+        lines += [f"  {lab}: {rules}" for lab, rules in prov["rules"].items()]
+        lines += [head, "-" * len(head)]
+        for i in shown:
+            cells = "  ".join(f"{int(a.seats[i]):>{w}}" for (_, a), w in pairs)
+            lines.append(f"{parties[i].name[:30]:<{width}}  {cells}")
+        lines.append("-" * len(head))
+        totals = "  ".join(f"{int(a.seats.sum()):>{w}}" for (_, a), w in pairs)
+        lines.append(f"{'Total':<{width}}  {totals}")
+        passing = "  ".join(f"{int(a.eligible.sum()):>{w}}" for (_, a), w in pairs)
+        lines.append(f"{'Parties in':<{width}}  {passing}")
+        hidden = len(parties) - len(shown)
+        if hidden:
+            lines.append(f"({hidden} other parties: 0 seats in every scenario)")
+        return "\n".join(lines)
+
+    return _emit(
+        args,
+        prov,
+        table=table,
+        records=lambda: [
             {"party": p.name, "short": p.short, **{lab: int(a.seats[i]) for lab, a in runs}}
             for i, p in enumerate(parties)
-        ]
-        return _csv_text(rows)
-    shown = [i for i, _ in enumerate(parties) if any(int(a.seats[i]) for _, a in runs)]
-    width = max(12, *(len(parties[i].name[:30]) for i in shown)) if shown else 12
-    cols = [max(6, len(lab)) for lab, _ in runs]
-    head = f"{'Party':<{width}}  " + "  ".join(
-        f"{lab:>{w}}" for (lab, _), w in zip(runs, cols, strict=True)
+        ],
+        obj=lambda: {
+            "election": e.name,
+            "scenarios": [{"label": lab, **a.to_dict()} for lab, a in runs],
+        },
     )
-    lines = [f"{e.name or 'Election'}: seats by scenario", head, "-" * len(head)]
-    for i in shown:
-        cells = "  ".join(f"{int(a.seats[i]):>{w}}" for (_, a), w in zip(runs, cols, strict=True))
-        lines.append(f"{parties[i].name[:30]:<{width}}  {cells}")
-    lines.append("-" * len(head))
-    totals = "  ".join(f"{int(a.seats.sum()):>{w}}" for (_, a), w in zip(runs, cols, strict=True))
-    lines.append(f"{'Total':<{width}}  {totals}")
-    passing = "  ".join(
-        f"{int(a.eligible.sum()):>{w}}" for (_, a), w in zip(runs, cols, strict=True)
-    )
-    lines.append(f"{'Parties in':<{width}}  {passing}")
-    hidden = len(parties) - len(shown)
-    if hidden:
-        lines.append(f"({hidden} other parties: 0 seats in every scenario)")
-    lines.append("Scenarios:")
-    lines += [f"  {lab}: {a.system.describe()}" for lab, a in runs]
-    return "\n".join(lines)
 
 
 def _cmd_breakpoints(args: argparse.Namespace) -> str:
@@ -595,6 +1044,7 @@ def _cmd_breakpoints(args: argparse.Namespace) -> str:
 
     if args.lo > args.hi:
         raise CLIError(f"--from {float(args.lo * 100):g}% is above --to {float(args.hi * 100):g}%")
+    _check_plot(args.plot)
     e = _load_election(args)
     system = _single_system(args)
     _check_regional(e, system)
@@ -603,17 +1053,15 @@ def _cmd_breakpoints(args: argparse.Namespace) -> str:
     )
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.step_plot(f))
-    if args.format == "json":
-        return _json(
-            {
-                "which": f.which,
-                "base": f.base,
-                "inclusive": f.inclusive,
-                "breakpoints": [{"rate": b, "percent": float(b * 100)} for b in f.breakpoints],
-                "pieces": f.to_records(),
-            }
-        )
-    if args.format == "csv":
+    varied = {
+        "which": args.which,
+        "from": Threshold(args.lo).percent,
+        "to": Threshold(args.hi).percent,
+        "merge": not args.no_merge,
+    }
+    prov = _provenance(args, e, _rules(system), {"varied_threshold": varied})
+
+    def records() -> list[dict[str, Any]]:
         rows = []
         for r in f.to_records():
             row = {
@@ -626,13 +1074,34 @@ def _cmd_breakpoints(args: argparse.Namespace) -> str:
             }
             row.update(r["seats"])
             rows.append(row)
-        return _csv_text(rows)
-    lines = [str(f), "Breakpoints (exact rates where the seats change):"]
-    for b in f.breakpoints:
-        lines.append(f"  {b.numerator}/{b.denominator} = {float(b * 100):.6f}%")
-    if not f.breakpoints:
-        lines.append("  none in this range")
-    return "\n".join(lines)
+        return rows
+
+    def table() -> str:
+        lines = [
+            _header(e, prov["rules"]),
+            f"Varying the {args.which} threshold from {varied['from']} to {varied['to']}",
+            str(f),
+            "Breakpoints (exact rates where the seats change):",
+        ]
+        for b in f.breakpoints:
+            lines.append(f"  {b.numerator}/{b.denominator} = {float(b * 100):.6f}%")
+        if not f.breakpoints:
+            lines.append("  none in this range")
+        return "\n".join(lines)
+
+    return _emit(
+        args,
+        prov,
+        table=table,
+        records=records,
+        obj=lambda: {
+            "which": f.which,
+            "base": f.base,
+            "inclusive": f.inclusive,
+            "breakpoints": [{"rate": b, "percent": float(b * 100)} for b in f.breakpoints],
+            "pieces": f.to_records(),
+        },
+    )
 
 
 def _party_list(text: str) -> tuple[str, ...]:
@@ -720,6 +1189,7 @@ def _parse_action(text: str, e: Election, som: int | None) -> Any:
 def _cmd_tipping(args: argparse.Namespace) -> str:
     from .sensitivity import tipping_point
 
+    _check_plot(args.plot)
     e = _load_election(args)
     system = _single_system(args)
     _check_regional(e, system)
@@ -732,62 +1202,160 @@ def _cmd_tipping(args: argparse.Namespace) -> str:
     if args.plot:
         labels = [str(p.target) for p in points]
         _save_plot(args.plot, lambda pl: pl.tipping_plot(points, labels=labels))
-    records: list[dict[str, Any]] = [
-        {
-            "target": str(p.target),
-            "achievable": p.achievable,
-            "votes": p.votes,
-            "percent_of_ballots": p.percent_of_ballots,
-            "som": p.som,
-            "plan": "; ".join(str(s) for s in p.plan),
-            "seats_before": p.before.by_party(),
-            "seats_after": None if p.after is None else p.after.by_party(),
-            "optimal_over": p.optimal_over,
+    model = {
+        "targets": list(args.target),
+        "actions": list(args.action),
+        "minimise": args.minimise,
+        "max_votes": args.max_votes,
+        "som_per_vote": args.som,
+    }
+    prov = _provenance(args, e, _rules(system), model)
+
+    def records(full: bool) -> list[dict[str, Any]]:
+        out = []
+        for p in points:
+            r: dict[str, Any] = {
+                "target": str(p.target),
+                "achievable": p.achievable,
+                "votes": p.votes,
+                "percent_of_ballots": p.percent_of_ballots,
+                "som": p.som,
+                "plan": p.to_records() if full else "; ".join(str(s) for s in p.plan),
+                "optimal_over": p.optimal_over,
+            }
+            if full:
+                r["seats_before"] = p.before.by_party()
+                r["seats_after"] = None if p.after is None else p.after.by_party()
+            out.append(r)
+        return out
+
+    return _emit(
+        args,
+        prov,
+        table=lambda: "\n\n".join([_header(e, prov["rules"]), *(str(p) for p in points)]),
+        records=lambda: records(False),
+        obj=lambda: {"election": e.name, "targets": records(True)},
+    )
+
+
+def _available_memory() -> int:
+    """Half of this machine's physical memory (4 GB when it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) // 2
+    except (AttributeError, ValueError, OSError):
+        return 4 * 10**9
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1e9:,.1f} GB" if n >= 1e8 else f"{n / 1e6:,.1f} MB"
+
+
+def _check_memory(args: argparse.Namespace, election: Election) -> None:
+    """Refuse a Monte Carlo run whose memory need is above ``--max-memory``, before any work.
+
+    The result keeps seats and eligibility of every draw: at most
+    ``draws * (parties * RESULT_BYTES_PER_PARTY + 1)`` bytes.  One chunk works on about
+    ``chunk_size * regions * (parties + 2) * CHUNK_WORDS_PER_CELL * 8`` bytes.
+    """
+    limit = args.max_memory or _available_memory()
+    where = "--max-memory" if args.max_memory else "half of this machine's memory"
+    P, R = election.n_parties, election.n_regions
+    result = args.draws * (P * RESULT_BYTES_PER_PARTY + 1)
+    chunk = min(args.chunk_size, args.draws) * R * (P + 2) * CHUNK_WORDS_PER_CELL * 8
+    if result > limit:
+        raise CLIError(
+            f"--draws {args.draws:,} would need about {_gb(result)} for the result (every draw "
+            f"of {P} parties is kept), more than {_gb(limit)} ({where}); --chunk-size bounds "
+            "only the working memory, so use fewer draws (the standard error of a probability "
+            "is at most 0.5/sqrt(draws): 0.0005 at 10**6 draws) or split the run into several "
+            "with different --seed values"
+        )
+    if result + chunk > limit:
+        raise CLIError(
+            f"--chunk-size {args.chunk_size:,} would need about {_gb(chunk)} of working memory "
+            f"on top of {_gb(result)} for the result, more than {_gb(limit)} ({where}); use a "
+            "smaller --chunk-size (it does not change the result)"
+        )
+
+
+def _uncertainty(args: argparse.Namespace, election: Election) -> tuple[Any, dict[str, Any]]:
+    """The count model and its description for the provenance."""
+    from .simulate import DirichletMultinomial, Multinomial, estimate_concentration
+
+    if args.uncertainty != "dirichlet":
+        if args.concentration is not None:
+            raise CLIError("--concentration applies to --uncertainty dirichlet only")
+        if args.uncertainty == "none":
+            return None, {"uncertainty": "none (the observed counts in every draw)"}
+        return Multinomial(), {"uncertainty": "multinomial"}
+    alpha = "estimate" if args.concentration is None else args.concentration
+    if alpha != "estimate":
+        return DirichletMultinomial(alpha), {
+            "uncertainty": "dirichlet-multinomial",
+            "concentration": alpha,
         }
-        for p in points
-    ]
-    if args.format == "json":
-        for r, p in zip(records, points, strict=True):
-            r["plan"] = p.to_records()
-        return _json(records)
-    if args.format == "csv":
-        for r in records:
-            del r["seats_before"], r["seats_after"]
-        return _csv_text(records)
-    head = f"{e.name or 'Election'} -- {system}"
-    return "\n\n".join([head, *(str(p) for p in points)])
+    if args.dataset != "kyrgyzstan_2020_regions":
+        raise CLIError(
+            "--concentration estimate needs the bundled polling stations, so --dataset "
+            "kyrgyzstan_2020_regions --invalid-rate RATE; otherwise give --concentration ALPHA "
+            "(e.g. 500)"
+        )
+    precincts = datasets.kyrgyzstan_2020_precincts()
+    if [r.name for r in precincts.regions] != [r.name for r in election.regions]:
+        raise CLIError("--concentration estimate: the stations' regions differ from the data's")
+    est = np.asarray(estimate_concentration(precincts, level="region"), dtype=np.float64)
+    return DirichletMultinomial(est), {
+        "uncertainty": "dirichlet-multinomial",
+        "concentration": dict(zip((r.name for r in election.regions), est.tolist(), strict=True)),
+        "concentration_source": "estimated from the 2,413 bundled polling stations "
+        "(electsim.simulate.estimate_concentration(precincts, level='region'))",
+    }
+
+
+def _vote_buying(args: argparse.Namespace, election: Election) -> Any:
+    """The manipulation of ``simulate --buyer`` (the only place the CLI builds one)."""
+    from .manipulation import VoteBuying
+
+    if args.buyer is None:
+        if args.budget is not None or args.assumed_turnout is not None:
+            raise CLIError("--budget and --assumed-turnout need --buyer PARTY")
+        return None
+    election.party_index(args.buyer)
+    needs_abstainers = args.strategy in ("turnout", "double")
+    if needs_abstainers and election.registered is None and args.assumed_turnout is None:
+        raise CLIError(
+            f"--strategy {args.strategy} buys abstainers, but these data have no registered "
+            "voters: state an ASSUMPTION with --assumed-turnout RATE (e.g. 56.5%, the CEC's "
+            "national turnout of 2020), or use --strategy switch"
+        )
+    if args.assumed_turnout is not None and election.registered is not None:
+        raise CLIError(
+            "--assumed-turnout: these data have registered voters, so abstainers are known; "
+            "leave it out"
+        )
+    return VoteBuying(
+        args.buyer,
+        strategy=args.strategy,
+        budget_som=args.budget,
+        assumed_turnout=None if args.assumed_turnout is None else args.assumed_turnout,
+    )
 
 
 def _cmd_simulate(args: argparse.Namespace) -> str:
-    from .simulate import DirichletMultinomial, Multinomial, simulate
+    from .simulate import simulate
 
+    if "--turnout" in _given(args):
+        print(f"{PROG}: warning: --turnout is deprecated; use --assumed-turnout", file=sys.stderr)
+    _check_plot(args.plot)
     e = _load_election(args)
     system = _single_system(args)
     _check_regional(e, system)
     if args.ties is None:
         system = system.replace(tie_break="lot")
-    uncertainty: Any
-    if args.uncertainty == "dirichlet":
-        if args.concentration is None:
-            raise CLIError("--uncertainty dirichlet needs --concentration ALPHA")
-        uncertainty = DirichletMultinomial(args.concentration)
-    elif args.concentration is not None:
-        raise CLIError("--concentration applies to --uncertainty dirichlet only")
-    else:
-        uncertainty = Multinomial() if args.uncertainty == "multinomial" else None
-    perturbation = None
-    if args.buyer is not None:
-        from .manipulation import VoteBuying
-
-        e.party_index(args.buyer)
-        perturbation = VoteBuying(
-            args.buyer,
-            strategy=args.strategy,
-            budget_som=args.budget,
-            assumed_turnout=args.turnout,
-        )
-    elif args.budget is not None or args.turnout is not None:
-        raise CLIError("--budget and --turnout need --buyer PARTY")
+    _check_memory(args, e)
+    uncertainty, model = _uncertainty(args, e)
+    perturbation = _vote_buying(args, e)
+    seed = _seed(args, needed=True, why="simulate")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     res = simulate(
         e,
@@ -795,36 +1363,66 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
         args.draws,
         uncertainty=uncertainty,
         perturbation=perturbation,
-        rng=args.seed,
+        rng=seed,
         chunk_size=args.chunk_size,
         progress=progress,
     )
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.seat_distributions(res))
-    if args.format == "json":
-        return _json(
-            {
-                "election": e.name,
-                "system": str(system),
-                "draws": res.n,
-                "ties": res.n_ties,
-                "parties": res.to_records(),
-            }
-        )
-    if args.format == "csv":
-        return _csv_text(res.to_records())
-    lines = [f"{e.name or 'Election'} -- {system}"]
-    if perturbation is not None:
-        budget = "unlimited" if args.budget is None else f"{args.budget:,.0f} som"
-        lines.append(f"Vote buying: {args.buyer}, strategy {args.strategy}, budget {budget}")
-    lines.append(str(res))
-    return "\n".join(lines)
+    model.update(
+        draws=args.draws,
+        seed_block=1024,
+        manipulation=None if perturbation is None else repr(perturbation),
+    )
+    prov = _provenance(args, e, _rules(system), model)
+
+    def table() -> str:
+        lines = [_header(e, prov["rules"]), f"Count model: {_model_text(model)}"]
+        if perturbation is not None:
+            budget = "unlimited" if args.budget is None else f"{args.budget:,.0f} som"
+            turnout = (
+                ""
+                if args.assumed_turnout is None
+                else f", assumed turnout {Threshold(args.assumed_turnout).percent} (ASSUMPTION)"
+            )
+            lines.append(
+                f"Vote buying: {args.buyer}, strategy {args.strategy}, budget {budget}{turnout}"
+            )
+        lines.append(str(res))
+        return "\n".join(lines)
+
+    return _emit(
+        args,
+        prov,
+        table=table,
+        records=res.to_records,
+        obj=lambda: {
+            "election": e.name,
+            "system": str(system),
+            "draws": res.n,
+            "ties": res.n_ties,
+            "parties": res.to_records(),
+        },
+    )
+
+
+def _model_text(model: Mapping[str, Any]) -> str:
+    text = str(model["uncertainty"])
+    alpha = model.get("concentration")
+    if isinstance(alpha, dict):
+        lo, hi = min(alpha.values()), max(alpha.values())
+        text += f", concentration per region {lo:,.0f} to {hi:,.0f} (estimated from the stations)"
+    elif alpha is not None:
+        text += f", concentration {alpha:g}"
+    return text
 
 
 # Subcommands that live next to their subject: each module defines
 # ``add_commands(sub) -> dict[str, handler]``, adding its parsers to ``sub`` (it may reuse this
 # module's ``_add_data``, ``_add_rules``, ``_add_output``, ``_load_election``, ``_single_system``,
-# ``_csv_text``, ``_json`` and ``_save_plot``, imported inside the function).
+# ``_rules``, ``_provenance``, ``_emit``, ``_csv_text``, ``_json``, ``_check_plot`` and
+# ``_save_plot``, imported inside the function).  ``_emit`` gives every output its provenance
+# and ``_csv_text`` writes formula-safe CSV.
 _COMMAND_MODULES: tuple[str, ...] = ()
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
@@ -837,6 +1435,32 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
 
 
 # ----------------------------------------------------------------------------- entry point
+#: Python argument names in library messages -> the command-line option that sets them.
+_FLAGS = {
+    "assumed_turnout": "--assumed-turnout",
+    "budget_som": "--budget",
+    "buyer": "--buyer",
+    "party": "--buyer",
+    "strategy": "--strategy",
+    "concentration": "--concentration",
+    "chunk_size": "--chunk-size",
+    "n": "--draws",
+    "rng": "--seed",
+    "tie_break": "--ties",
+    "seats": "--seats",
+    "max_seats": "--cap",
+    "invalid_rate": "--invalid-rate",
+    "max_votes": "--max-votes",
+    "minimise": "--minimise",
+}
+_FLAG_RE = re.compile(r"\b(" + "|".join(sorted(_FLAGS, key=len, reverse=True)) + r")=")
+
+
+def _cli_message(text: str) -> str:
+    """A library message in command-line terms (``n=0`` -> ``--draws 0``)."""
+    return _FLAG_RE.sub(lambda m: _FLAGS[m[1]] + " ", text)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
@@ -863,14 +1487,18 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     args._given = [a.split("=", 1)[0] for a in args_list if a.startswith("--")]
+    args._argv = args_list
     try:
         text = COMMANDS[args.command](args)
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
+    except BrokenPipeError:
+        return 0
     except (ElectsimError, OSError) as exc:
-        if isinstance(exc, BrokenPipeError):
-            return 0
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        message = _one_line(exc)
+        if not isinstance(exc, CLIError | OSError):
+            message = _cli_message(message)
+        print(f"{PROG}: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
