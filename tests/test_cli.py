@@ -12,6 +12,11 @@ Expected numbers:
 * Butun Kyrgyzstan's breakpoint: 141,940 / 1,990,753 = 7.129965 %.
 * Invalidating Butun's ballots keeps the ballot base: it fails 7 % at <= 139,352 votes, i.e.
   141,940 - 139,353 + 1 = 2,588 invalidated ballots (2,000 som each: 5,176,000 som).
+* ``RULES_CSV`` (hand): A 500, B 300, C 100 (all of C in North), 1,100 invalid; valid = 900,
+  ballots = 2,000.  10 % of valid = 90 -> C passes; 10 % of ballots = 200 -> C fails.  D'Hondt,
+  9 seats, A/B/C: quotients 500, 300, 250, 166.7, 150, 125, 100 (A), 100 (B), 100 (C) -> 5/3/1;
+  A/B only: 500, 300, 250, 166.7, 150, 125, 100, 100, 83.3 -> 6/3/0.  C has 0 of South's 800
+  ballots, so a 0.7 % regional threshold (the Kyrgyz preset's) would also exclude it.
 """
 
 from __future__ import annotations
@@ -101,6 +106,22 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Any:
     return call
 
 
+def read_csv(text: str) -> list[dict[str, str]]:
+    """The rows of CSV output, skipping the ``# key: value`` provenance lines."""
+    return list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+
+
+def csv_comments(text: str) -> dict[str, str]:
+    """The ``# key: value`` provenance lines of CSV output."""
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("# "):
+            break
+        key, _, value = line[2:].partition(": ")
+        out[key] = value
+    return out
+
+
 def seats_from_table(text: str) -> dict[str, int]:
     """Party -> seats from the table of ``allocate`` (last column)."""
     out = {}
@@ -131,7 +152,7 @@ def test_allocate_json(cli: Any) -> None:
 
 def test_allocate_csv(cli: Any) -> None:
     out = cli("allocate", "--no-regional", "--format", "csv").stdout
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = read_csv(out)
     assert len(rows) == 16
     seats = {r["party"]: int(r["seats"]) for r in rows}
     assert [seats[p] for p in PARTIES_2020] == [46, 45, 16, 13]
@@ -187,7 +208,7 @@ def test_compare_cartesian_csv_and_zip(cli: Any) -> None:
         "compare", "--no-regional", "--threshold", "7%", "5%", "--method", "hare", "dhondt",
         "--format", "csv",
     ).stdout  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = read_csv(out)
     assert list(rows[0])[2:] == ["7% hare", "7% dhondt", "5% hare", "5% dhondt"]
     assert rows[4]["5% hare"] == "11" and rows[4]["7% hare"] == "0"
     out = cli(
@@ -222,8 +243,9 @@ def test_tipping_invalidate(runs: dict[str, Any], cli: Any) -> None:
             "--action", "invalidate:BUT", "switch:BRM:MCH", "--format", "json",
         ).stdout
     )  # fmt: skip
-    assert [d["votes"] for d in data] == [2588, 3077]  # 3,077 = 139,353 - 136,276
-    assert data[1]["seats_after"]["Mekenchil"] == 12
+    targets = data["targets"]
+    assert [d["votes"] for d in targets] == [2588, 3077]  # 3,077 = 139,353 - 136,276
+    assert targets[1]["seats_after"]["Mekenchil"] == 12
 
 
 # ----------------------------------------------------------------------------- simulate
@@ -238,7 +260,7 @@ def test_simulate_without_uncertainty_is_the_reported_result(cli: Any) -> None:
 def test_simulate_reproducible_with_seed(runs: dict[str, Any], cli: Any) -> None:
     a, b = ok(runs["simulate"]).stdout, cli(*SUBPROCESS_RUNS["simulate"]).stdout
     assert a == b
-    rows = list(csv.DictReader(io.StringIO(a)))
+    rows = read_csv(a)
     assert abs(sum(float(r["mean_seats"]) for r in rows) - 120) < 1e-9
     proc = cli("simulate", "--no-regional", "--draws", "200", "--seed", "1", "--progress")
     assert "200/200 draws" in proc.stderr
@@ -343,3 +365,274 @@ def test_help_and_version(cli: Any) -> None:
     assert cli("--version").stdout.startswith("electsim ")
     for cmd in ("allocate", "compare", "breakpoints", "tipping", "simulate"):
         assert "--format" in cli(cmd, "--help").stdout
+
+
+# ----------------------------------------------------------------------------- rules from --csv
+RULES_CSV = "region,A,B,C,invalid\nNorth,300,200,100,600\nSouth,200,100,0,500\n"
+
+
+@pytest.fixture
+def rules_csv(tmp_path: Path) -> str:
+    path = tmp_path / "rules.csv"
+    path.write_text(RULES_CSV, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(("base", "expected"), [("valid", [5, 3, 1]), ("ballots", [6, 3, 0])])
+def test_csv_rules_come_only_from_the_command_line(
+    rules_csv: str, base: str, expected: list[int], cli: Any
+) -> None:
+    # the README's line: no Kyrgyz regional threshold or cap is added behind the user's back
+    args = ("allocate", "--csv", rules_csv, "--seats", "9", "--method", "dhondt")
+    args += ("--threshold", "10%", "--base", base)
+    out = cli(*args, "--format", "json").stdout
+    data = json.loads(out)
+    assert [r["seats"] for r in data["parties"]] == expected  # hand: module docstring
+    rules = data["provenance"]["rules"]
+    assert rules == (
+        f"9 seats, dhondt, national threshold >= 10% of {base}, no regional threshold, "
+        "no seat cap, ties: raise"
+    )
+    assert data["provenance"]["preset"] == "none"
+    table = cli(*args).stdout
+    assert f"Rules: {rules}" in table.splitlines()[:2]
+
+
+def test_csv_needs_seats_and_an_explicit_preset_still_applies(rules_csv: str, cli: Any) -> None:
+    check_one_line(cli("allocate", "--csv", rules_csv, ok=False), 1, "--seats")
+    # asked for explicitly, the Kyrgyz preset applies: C fails South's 0.7 % (0 of 800)
+    out = cli(
+        "allocate", "--csv", rules_csv, "--preset", "kyrgyzstan_2020", "--seats", "9",
+        "--method", "dhondt", "--threshold", "10%", "--base", "valid", "--format", "json",
+    ).stdout  # fmt: skip
+    data = json.loads(out)
+    assert [r["seats"] for r in data["parties"]] == [6, 3, 0]
+    assert "regional threshold >= 0.7% of ballots in every region" in data["provenance"]["rules"]
+    assert "seat cap 65" in data["provenance"]["rules"]
+
+
+@pytest.mark.parametrize(
+    ("cmd", "rules"),
+    [
+        (("allocate", "--no-regional"), "no regional threshold, seat cap 65, ties: raise"),
+        (("compare", "--threshold", "7%", "5%", "--no-regional", "--no-cap"), "no seat cap"),
+        (("breakpoints", "--no-regional", "--from", "6%", "--to", "7%"), "seat cap 65"),
+        (("tipping", "--no-regional", "--target", "fails:BUT", "--action", "add:BUT"), "ties"),
+        (("simulate", "--no-regional", "--draws", "20", "--seed", "1"), "ties: lot"),
+    ],
+)
+def test_every_output_lists_every_rule_and_its_provenance(
+    cmd: tuple[str, ...], rules: str, cli: Any
+) -> None:
+    table = cli(*cmd).stdout
+    assert "Rules:" in table and rules in table
+    assert "no regional threshold" in table
+    assert table.splitlines()[-1] == "Reproduce: electsim " + " ".join(
+        a if " " not in a else f"'{a}'" for a in cmd
+    )
+    assert table.splitlines()[-2].startswith("Provenance: electsim ")
+    data = json.loads(cli(*cmd, "--format", "json").stdout)
+    prov = data["provenance"]
+    assert {"electsim", "numpy", "command", "data", "rules", "seed"} <= set(prov)
+    assert prov["data"]["dataset"] == "kyrgyzstan_2020"
+    assert rules in json.dumps(prov["rules"])
+    comments = csv_comments(cli(*cmd, "--format", "csv").stdout)
+    assert comments["electsim"] == prov["electsim"]
+    assert comments["command"] == prov["command"].replace("--format json", "--format csv")
+
+
+# ----------------------------------------------------------------------------- numbers and rates
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--threshold", "0.7"), "did you mean 0.7%?"),
+        (("--threshold", "7"), "did you mean 7%?"),
+        (("--regional", "0.7"), "did you mean 0.7%?"),
+        (("--threshold", "1"), "did you mean 1%?"),
+    ],
+)
+def test_bare_rate_above_one_half_is_refused(args: tuple[str, ...], words: str, cli: Any) -> None:
+    proc = cli("allocate", "--no-regional", *args, ok=False)
+    check_one_line(proc, 2, words)
+    assert "--threshold" in proc.stderr or "--regional" in proc.stderr
+
+
+def test_bare_rates_up_to_one_half_are_fractions(cli: Any) -> None:
+    # 0.05 = 5 %: the same 38/37/14/11/11/9 as 5% (hand arithmetic in the module docstring)
+    for rate in ("0.05", "5%", "1/20"):
+        out = cli("allocate", "--no-regional", "--threshold", rate, "--format", "json").stdout
+        assert [r["seats"] for r in json.loads(out)["parties"]][:6] == [38, 37, 14, 11, 11, 9]
+    # 0.5 = 50 %: nobody has half the ballots -> 120 unfilled seats, said in the table
+    out = cli("allocate", "--no-regional", "--threshold", "0.5").stdout
+    assert "Unfilled seats: 120" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1000", 1000), ("1e6", 10**6), ("1_000_000", 10**6), ("2.5e3", 2500), ("10**9", 10**9)],
+)
+def test_integers_may_be_written_as_integral_floats(text: str, value: int) -> None:
+    from electsim.cli import _integer
+
+    assert _integer(text) == value
+
+
+@pytest.mark.parametrize("text", ["1.5", "1e-3", "abc", "nan", "inf", "1e999999999", "1e-999999"])
+def test_non_integers_are_refused(text: str) -> None:
+    import argparse
+
+    from electsim.cli import _integer
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        _integer(text)
+
+
+def test_draws_as_float_and_budget_as_float(cli: Any) -> None:
+    out = cli(
+        "simulate", "--no-regional", "--draws", "2e1", "--seed", "1", "--uncertainty", "none",
+        "--buyer", "MCH", "--budget", "50e6", "--format", "json",
+    ).stdout  # fmt: skip
+    data = json.loads(out)
+    assert data["draws"] == 20
+    assert "budget_som=50000000.0" in data["provenance"]["model"]["manipulation"]
+
+
+# ----------------------------------------------------------------------------- seeds
+TIE_CSV = "A,B\n100,100\n"
+
+
+def test_ties_lot_without_seed_warns_and_records_the_seed(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "tie.csv"
+    path.write_text(TIE_CSV, encoding="utf-8")
+    args = ("allocate", "--csv", str(path), "--seats", "1", "--ties", "lot")
+    first = cli(*args, "--format", "json")
+    assert "--ties lot without --seed: using --seed " in first.stderr
+    seed = int(first.stderr.split("--seed ")[-1].split()[0])
+    prov = json.loads(first.stdout)["provenance"]
+    assert prov["seed"] == seed and prov["seed_chosen_automatically"] is True
+    assert prov["command"].endswith(f"--seed {seed}")
+    winner = [r["seats"] for r in json.loads(first.stdout)["parties"]]
+    assert sorted(winner) == [0, 1]
+    # the recorded command repeats the draw, silently
+    again = cli(*prov["command"].split()[1:], "--format", "json")
+    assert again.stderr == ""
+    assert [r["seats"] for r in json.loads(again.stdout)["parties"]] == winner
+
+
+def test_simulate_without_seed_prints_it_and_the_output_repeats(cli: Any) -> None:
+    args = ("simulate", "--no-regional", "--draws", "50", "--format", "json")
+    first = cli(*args)
+    assert "simulate without --seed: using --seed" in first.stderr
+    prov = json.loads(first.stdout)["provenance"]
+    assert prov["seed_chosen_automatically"] is True
+    again = cli(*prov["command"].split()[1:])
+    assert json.loads(again.stdout)["parties"] == json.loads(first.stdout)["parties"]
+    assert json.loads(again.stdout)["provenance"]["command"] == prov["command"]
+
+
+# ----------------------------------------------------------------------------- simulate: README
+def test_simulate_dirichlet_with_estimated_concentration_and_vote_buying(cli: Any) -> None:
+    # the README's command (fewer draws): concentration estimated from the stations
+    out = cli(
+        "simulate", "--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%",
+        "--draws", "40", "--uncertainty", "dirichlet", "--buyer", "Birimdik", "--budget",
+        "50e6", "--assumed-turnout", "56.5%", "--seed", "5", "--format", "json",
+    ).stdout  # fmt: skip
+    data = json.loads(out)
+    model = data["provenance"]["model"]
+    import electsim as es
+    from electsim.simulate import estimate_concentration
+
+    expected = estimate_concentration(es.datasets.kyrgyzstan_2020_precincts(), level="region")
+    assert list(model["concentration"].values()) == pytest.approx(list(expected), rel=1e-12)
+    assert model["uncertainty"] == "dirichlet-multinomial" and model["draws"] == 40
+    assert "assumed_turnout=" in model["manipulation"]
+    assert "assumed_turnout='56.5%'" in model["manipulation"]
+    assert data["provenance"]["seed"] == 5
+    # seats always fill the house
+    assert sum(r["mean_seats"] for r in data["parties"]) == pytest.approx(120)
+
+
+def test_deprecated_turnout_spelling_still_works(cli: Any) -> None:
+    proc = cli(
+        "simulate", "--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%",
+        "--draws", "10", "--uncertainty", "none", "--buyer", "BRM", "--budget", "1e6",
+        "--turnout", "56.5%", "--seed", "1", "--format", "csv",
+    )  # fmt: skip
+    assert "--turnout is deprecated; use --assumed-turnout" in proc.stderr
+    assert len(read_csv(proc.stdout)) == 16
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ("--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%", "--buyer", "BRM"),
+            "--assumed-turnout RATE",
+        ),
+        (("--no-regional", "--uncertainty", "dirichlet"), "--concentration estimate needs"),
+        (("--no-regional", "--concentration", "5"), "--uncertainty dirichlet only"),
+        (("--no-regional", "--assumed-turnout", "50%"), "need --buyer"),
+        (("--no-regional", "--buyer", "BRM", "--assumed-turnout", "50%"), "registered voters"),
+        (("--no-regional", "--draws", "10**12"), "--draws 1,000,000,000,000 would need about"),
+        (("--no-regional", "--draws", "1e9", "--max-memory", "1GB"), "--chunk-size bounds"),
+        (("--no-regional", "--chunk-size", "1e9", "--draws", "1e9", "--max-memory", "100GB"),
+         "use a smaller --chunk-size"),
+    ],
+)  # fmt: skip
+def test_simulate_errors_name_the_option(args: tuple[str, ...], words: str, cli: Any) -> None:
+    check_one_line(cli("simulate", *args, ok=False), 1, words)
+
+
+def test_library_messages_are_translated_to_options() -> None:
+    from electsim.cli import _cli_message
+
+    assert _cli_message("assumed_turnout=0.5 is wrong; budget_som=-1 too") == (
+        "--assumed-turnout 0.5 is wrong; --budget -1 too"
+    )
+    assert _cli_message("n=0 must be >= 1") == "--draws 0 must be >= 1"
+    assert _cli_message("turnout of 5 regions") == "turnout of 5 regions"
+
+
+# ----------------------------------------------------------------------------- one-line errors
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("--plot", "{tmp}"), 1, "is a directory"),
+        (("--plot", "{tmp}/x.xyz"), 1, "unsupported format 'xyz'"),
+        (("--plot", "{tmp}/x"), 1, "no extension"),
+        (("--seed", "-1"), 2, "must be non-negative"),
+        (("--seats", "9223372036854775808"), 2, "too large (at most 100,000)"),
+        (("--seats", "2**63"), 2, "too large"),
+        (("--cap", "1e30"), 2, "too large"),
+        (("--csv", "{tmp}/latin1.csv", "--seats", "10"), 1, "not UTF-8"),
+        (("--csv", "{tmp}", "--seats", "10"), 1, "is a directory"),
+    ],
+)
+def test_one_line_errors_of_our_own(
+    tmp_path: Path, args: tuple[str, ...], code: int, words: str, cli: Any
+) -> None:
+    (tmp_path / "latin1.csv").write_bytes("Partiya Ürküm,B\n10,20\n".encode("latin-1"))
+    argv = [a.format(tmp=tmp_path) for a in args]
+    if "--csv" not in argv:
+        argv.append("--no-regional")
+    proc = cli("allocate", *argv, ok=False)
+    check_one_line(proc, code, words)
+    assert "unexpected" not in proc.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "latin1.csv"]  # no figure written
+
+
+def test_help_on_every_option_with_defaults(cli: Any) -> None:
+    from electsim.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():  # type: ignore[union-attr]
+        for action in p._actions:
+            assert action.help, f"{name} {action.option_strings} has no help"
+    text = " ".join(cli("simulate", "--help").stdout.split())
+    for words in ("(default: 1000)", "(default: 10000)", "(default: multinomial)"):
+        assert words in text
+    assert "(default: table)" in cli("allocate", "--help").stdout
+    tipping = " ".join(cli("tipping", "--help").stdout.split())
+    assert "--target TARGET [TARGET ...] what to reach" in tipping

@@ -61,10 +61,10 @@ def safe_cell(value: Any, *, first: bool = False) -> Any:
     """
     if value is None:
         return ""
+    if hasattr(value, "dtype") and hasattr(value, "item"):  # numpy scalars
+        value = value.item()
     if isinstance(value, bool | int | float):
         return value
-    if hasattr(value, "dtype") and hasattr(value, "item"):  # numpy scalars
-        return safe_cell(value.item(), first=first)
     if isinstance(value, list | tuple):
         value = ";".join(str(safe_cell(v)) for v in value)
     text = str(value)

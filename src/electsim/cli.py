@@ -95,9 +95,10 @@ MAX_SEED = 2**128 - 1
 #: an upper bound used for the memory estimate.
 RESULT_BYTES_PER_PARTY = 5
 #: Working memory of one chunk, in 8-byte words per draw, region and count category (the
-#: drawn counts, the Dirichlet shares and the batched election of the chunk): measured with
-#: tracemalloc on the 2020 regional data and rounded up.
-CHUNK_WORDS_PER_CELL = 12
+#: drawn counts, the Dirichlet shares and the batched election of the chunk): 4.3 measured with
+#: tracemalloc on the 2020 regional data (multinomial, and Dirichlet with vote buying), doubled
+#: for safety.
+CHUNK_WORDS_PER_CELL = 8
 
 
 class CLIError(ElectsimError):
@@ -188,12 +189,13 @@ def _rate_text(text: str) -> str:
     return text
 
 
-def _turnout(text: str) -> Fraction:
-    """A turnout in (0, 1]: ``56.5%``, ``0.565``; a bare number above 1 gets a hint."""
+def _turnout(text: str) -> str:
+    """A turnout in (0, 1] (``56.5%``, ``0.565``), kept as typed; a bare number above 1 gets a
+    hint."""
     value = _parse(text, above_one="give e.g. '56.5%' or 0.565")
     if value == 0:
         raise argparse.ArgumentTypeError(f"{text!r}: a turnout must be above 0")
-    return value
+    return text.strip()
 
 
 def _is_none(text: str) -> bool:
@@ -1337,7 +1339,7 @@ def _vote_buying(args: argparse.Namespace, election: Election) -> Any:
         args.buyer,
         strategy=args.strategy,
         budget_som=args.budget,
-        assumed_turnout=None if args.assumed_turnout is None else args.assumed_turnout,
+        assumed_turnout=args.assumed_turnout,
     )
 
 
@@ -1383,7 +1385,7 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
             turnout = (
                 ""
                 if args.assumed_turnout is None
-                else f", assumed turnout {Threshold(args.assumed_turnout).percent} (ASSUMPTION)"
+                else f", assumed turnout {args.assumed_turnout} (ASSUMPTION)"
             )
             lines.append(
                 f"Vote buying: {args.buyer}, strategy {args.strategy}, budget {budget}{turnout}"
