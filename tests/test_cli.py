@@ -398,6 +398,28 @@ def test_csv_rules_come_only_from_the_command_line(
     assert f"Rules: {rules}" in table.splitlines()[:2]
 
 
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        # 5 % of valid (217,400) = 10,870: Delta's 11,000 passes.  D'Hondt over 208,100 votes:
+        # divisor 2,081 gives 48 + 36 + 10 + 5 = 99; the 100th seat: Alpha 100,500/49 = 2,051.0
+        # beats Beta 75,500/37 = 2,040.5 -> 49/36/10/5 (hand)
+        ("valid", [49, 36, 10, 5, 0]),
+        # 5 % of ballots (226,400) = 11,320: Delta fails.  Divisor 1,971 gives 50 + 38 + 10 = 98;
+        # then Alpha 100,500/51 = 1,970.6, then Beta 75,500/39 = 1,935.9 over Alpha
+        # 100,500/52 = 1,932.7 -> 51/39/10 (hand)
+        ("ballots", [51, 39, 10, 0, 0]),
+    ],
+)
+def test_the_example_csv_file(base: str, expected: list[int], cli: Any) -> None:
+    path = Path(__file__).resolve().parents[1] / "examples" / "small_election.csv"
+    out = cli(
+        "allocate", "--csv", str(path), "--seats", "100", "--method", "dhondt", "--threshold",
+        "5%", "--base", base, "--format", "json",
+    ).stdout  # fmt: skip
+    assert [r["seats"] for r in json.loads(out)["parties"]] == expected
+
+
 def test_csv_needs_seats_and_an_explicit_preset_still_applies(rules_csv: str, cli: Any) -> None:
     check_one_line(cli("allocate", "--csv", rules_csv, ok=False), 1, "--seats")
     # asked for explicitly, the Kyrgyz preset applies: C fails South's 0.7 % (0 of 800)
@@ -566,10 +588,7 @@ def test_deprecated_turnout_spelling_still_works(cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (
-            ("--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%", "--buyer", "BRM"),
-            "--assumed-turnout RATE",
-        ),
+        (("--csv", "{no_registered}", "--seats", "9", "--buyer", "A"), "--assumed-turnout RATE"),
         (("--no-regional", "--uncertainty", "dirichlet"), "--concentration estimate needs"),
         (("--no-regional", "--concentration", "5"), "--uncertainty dirichlet only"),
         (("--no-regional", "--assumed-turnout", "50%"), "need --buyer"),
@@ -580,8 +599,20 @@ def test_deprecated_turnout_spelling_still_works(cli: Any) -> None:
          "use a smaller --chunk-size"),
     ],
 )  # fmt: skip
-def test_simulate_errors_name_the_option(args: tuple[str, ...], words: str, cli: Any) -> None:
+def test_simulate_errors_name_the_option(
+    args: tuple[str, ...], words: str, cli: Any, rules_csv: str
+) -> None:
+    args = tuple(a.format(no_registered=rules_csv) for a in args)
     check_one_line(cli("simulate", *args, ok=False), 1, words)
+
+
+def test_default_turnout_assumption_on_the_precinct_data_is_stated(cli: Any) -> None:
+    proc = cli(
+        "simulate", "--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%",
+        "--draws", "10", "--buyer", "Birimdik", "--budget", "50e6", "--seed", "2",
+    )  # fmt: skip
+    assert "assuming the CEC's national turnout, 56.5%, in every region" in proc.stderr
+    assert "assumed turnout 56.5% (ASSUMPTION)" in proc.stdout
 
 
 def test_library_messages_are_translated_to_options() -> None:

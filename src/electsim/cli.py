@@ -101,6 +101,12 @@ RESULT_BYTES_PER_PARTY = 5
 CHUNK_WORDS_PER_CELL = 8
 
 
+#: The CEC's national turnout of 4 October 2020 (1,990,753 of 3,523,554 registered voters took
+#: part; CEC preliminary results of 5 October 2020): the abstainer assumption of ``simulate
+#: --buyer`` on ``kyrgyzstan_2020_regions``, whose precinct data have no registered voters.
+KYRGYZSTAN_2020_TURNOUT = "56.5%"
+
+
 class CLIError(ElectsimError):
     """A command-line value electsim refuses (reported as one line, exit status 1)."""
 
@@ -578,10 +584,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="assumed_turnout",
         type=_turnout,
         metavar="RATE",
-        help="ASSUMPTION when registered voters are unknown (kyrgyzstan_2020_regions): the "
-        "turnout in every region, from which abstainers are derived, e.g. 56.5%% (the CEC's "
-        "national figure); needed by --strategy turnout/double on such data (--turnout is a "
-        "deprecated spelling)",
+        help="ASSUMPTION when registered voters are unknown: the turnout in every region, from "
+        "which abstainers are derived, for --strategy turnout/double (default on "
+        "kyrgyzstan_2020_regions: 56.5%%, the CEC's national turnout; required on --csv data "
+        "without registered voters; --turnout is a deprecated spelling)",
     )
     _add_output(p)
     for module in _COMMAND_MODULES:
@@ -1325,10 +1331,18 @@ def _vote_buying(args: argparse.Namespace, election: Election) -> Any:
     election.party_index(args.buyer)
     needs_abstainers = args.strategy in ("turnout", "double")
     if needs_abstainers and election.registered is None and args.assumed_turnout is None:
-        raise CLIError(
-            f"--strategy {args.strategy} buys abstainers, but these data have no registered "
-            "voters: state an ASSUMPTION with --assumed-turnout RATE (e.g. 56.5%, the CEC's "
-            "national turnout of 2020), or use --strategy switch"
+        if args.dataset != "kyrgyzstan_2020_regions":
+            raise CLIError(
+                f"--strategy {args.strategy} buys abstainers, but these data have no registered "
+                "voters: state an ASSUMPTION with --assumed-turnout RATE (e.g. 56.5%), or use "
+                "--strategy switch"
+            )
+        args.assumed_turnout = KYRGYZSTAN_2020_TURNOUT
+        print(
+            f"{PROG}: note: the precinct data have no registered voters; assuming the CEC's "
+            f"national turnout, {KYRGYZSTAN_2020_TURNOUT}, in every region (an ASSUMPTION: "
+            "vary it with --assumed-turnout)",
+            file=sys.stderr,
         )
     if args.assumed_turnout is not None and election.registered is not None:
         raise CLIError(
@@ -1371,6 +1385,8 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
     )
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.seat_distributions(res))
+    if perturbation is not None and args.assumed_turnout is not None:
+        model["assumed_turnout"] = f"{args.assumed_turnout} in every region (ASSUMPTION)"
     model.update(
         draws=args.draws,
         seed_block=1024,
