@@ -320,7 +320,7 @@ def check_one_line(proc: Any, code: int, words: str) -> None:
         ("bad_method", 2, "unknown method 'foo'"),
         ("bad_rate", 2, "is not a rate"),
         ("bad_file", 1, "/no/such/file.csv"),
-        ("bad_party", 1, "XYZ"),
+        ("bad_party", 1, "--target fails:XYZ: unknown party 'XYZ'"),
     ],
 )
 def test_bad_input_subprocess(runs: dict[str, Any], key: str, code: int, words: str) -> None:
@@ -591,6 +591,7 @@ def test_deprecated_turnout_spelling_still_works(cli: Any) -> None:
         (("--csv", "{no_registered}", "--seats", "9", "--buyer", "A"), "--assumed-turnout RATE"),
         (("--no-regional", "--uncertainty", "dirichlet"), "--concentration estimate needs"),
         (("--no-regional", "--concentration", "5"), "--uncertainty dirichlet only"),
+        (("--no-regional", "--buyer", "XYZ"), "--buyer XYZ: unknown party 'XYZ'"),
         (("--no-regional", "--assumed-turnout", "50%"), "need --buyer"),
         (("--no-regional", "--buyer", "BRM", "--assumed-turnout", "50%"), "registered voters"),
         (("--no-regional", "--draws", "10**12"), "--draws 1,000,000,000,000 would need about"),
@@ -667,3 +668,13 @@ def test_help_on_every_option_with_defaults(cli: Any) -> None:
     assert "(default: table)" in cli("allocate", "--help").stdout
     tipping = " ".join(cli("tipping", "--help").stdout.split())
     assert "--target TARGET [TARGET ...] what to reach" in tipping
+
+
+def test_progress_by_default_on_a_terminal(
+    cli: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("simulate", "--no-regional", "--draws", "30", "--seed", "1")
+    assert "30/30 draws" not in cli(*args).stderr  # not a terminal: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert "30/30 draws" in cli(*args).stderr
+    assert "30/30 draws" not in cli(*args, "--no-progress").stderr

@@ -134,7 +134,7 @@ def _integer(text: str) -> int:
     return int(d)
 
 
-def _int_type(lo: int, hi: int) -> Callable[[str], int]:
+def _int_type(lo: int, hi: int, hi_text: str | None = None) -> Callable[[str], int]:
     """An argparse type: an integer in ``[lo, hi]`` (see :func:`_integer`)."""
 
     def integer(text: str) -> int:
@@ -143,7 +143,9 @@ def _int_type(lo: int, hi: int) -> Callable[[str], int]:
             word = "non-negative" if lo == 0 else f"at least {lo:,}"
             raise argparse.ArgumentTypeError(f"{text!r} must be {word}")
         if value > hi:
-            raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {hi:,})")
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is too large (at most {hi_text or format(hi, ',')})"
+            )
         return value
 
     return integer
@@ -152,7 +154,7 @@ def _int_type(lo: int, hi: int) -> Callable[[str], int]:
 _positive_int = _int_type(1, 10**18)
 _nonneg_int = _int_type(0, 10**18)
 _seats_int = _int_type(1, MAX_SEATS)
-_seed_int = _int_type(0, MAX_SEED)
+_seed_int = _int_type(0, MAX_SEED, "2**128 - 1")
 
 
 def _parse(text: str, *, above_one: str) -> Fraction:
@@ -1194,6 +1196,16 @@ def _parse_action(text: str, e: Election, som: int | None) -> Any:
     )
 
 
+def _option(flag: str, text: str, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)``, its errors prefixed with the option (``--target fails:XYZ: ...``)."""
+    try:
+        return parse(text)
+    except CLIError:
+        raise
+    except ElectsimError as exc:
+        raise CLIError(f"{flag} {text}: {_cli_message(str(exc))}") from None
+
+
 def _cmd_tipping(args: argparse.Namespace) -> str:
     from .sensitivity import tipping_point
 
@@ -1201,8 +1213,8 @@ def _cmd_tipping(args: argparse.Namespace) -> str:
     e = _load_election(args)
     system = _single_system(args)
     _check_regional(e, system)
-    targets = [_parse_target(t, e) for t in args.target]
-    actions = [_parse_action(a, e, args.som) for a in args.action]
+    targets = [_option("--target", t, lambda t: _parse_target(t, e)) for t in args.target]
+    actions = [_option("--action", a, lambda a: _parse_action(a, e, args.som)) for a in args.action]
     points = [
         tipping_point(e, system, t, actions, minimise=args.minimise, max_votes=args.max_votes)
         for t in targets
@@ -1328,7 +1340,10 @@ def _vote_buying(args: argparse.Namespace, election: Election) -> Any:
         if args.budget is not None or args.assumed_turnout is not None:
             raise CLIError("--budget and --assumed-turnout need --buyer PARTY")
         return None
-    election.party_index(args.buyer)
+    try:
+        election.party_index(args.buyer)
+    except ElectsimError as exc:
+        raise CLIError(f"--buyer {args.buyer}: {exc}") from None
     needs_abstainers = args.strategy in ("turnout", "double")
     if needs_abstainers and election.registered is None and args.assumed_turnout is None:
         if args.dataset != "kyrgyzstan_2020_regions":
