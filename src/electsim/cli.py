@@ -628,9 +628,10 @@ def _load_election(args: argparse.Namespace) -> Election:
 
 def _preset(args: argparse.Namespace) -> str:
     """The preset in use: ``--preset``, else ``none`` with ``--csv``, else ``kyrgyzstan_2020``."""
-    if args.preset is not None:
-        return str(args.preset)
-    return "none" if args.csv is not None else "kyrgyzstan_2020"
+    preset = getattr(args, "preset", None)  # commands of other modules may lack the options
+    if preset is not None:
+        return str(preset)
+    return "none" if getattr(args, "csv", None) is not None else "kyrgyzstan_2020"
 
 
 def _base_system(args: argparse.Namespace, seats: int | None) -> ElectoralSystem:
@@ -763,13 +764,16 @@ def _allocate(election: Election, system: ElectoralSystem, seed: int | None) -> 
 
 # ----------------------------------------------------------------------------- provenance
 def _data_provenance(args: argparse.Namespace, election: Election) -> dict[str, Any]:
-    if args.csv is not None:
-        with open(args.csv, "rb") as fh:
+    path = getattr(args, "csv", None)
+    if path is not None:
+        with open(path, "rb") as fh:
             digest = hashlib.sha256(fh.read()).hexdigest()
-        return {"csv": args.csv, "sha256": digest, "name": election.name}
-    out: dict[str, Any] = {"dataset": args.dataset or "kyrgyzstan_2020", "name": election.name}
-    if args.invalid_rate is not None:
-        out["invalid_rate"] = f"{args.invalid_rate} (ASSUMPTION)"
+        return {"csv": path, "sha256": digest, "name": election.name}
+    dataset = getattr(args, "dataset", None) or "kyrgyzstan_2020"
+    out: dict[str, Any] = {"dataset": dataset, "name": election.name}
+    invalid_rate = getattr(args, "invalid_rate", None)
+    if invalid_rate is not None:
+        out["invalid_rate"] = f"{invalid_rate} (ASSUMPTION)"
     return out
 
 
@@ -801,7 +805,7 @@ def _provenance(
     }
     if model is not None:
         out["model"] = dict(model)
-    out["seed"] = args.seed
+    out["seed"] = getattr(args, "seed", None)
     out["seed_chosen_automatically"] = bool(getattr(args, "_seed_chosen", False))
     return out
 
