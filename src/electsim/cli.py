@@ -605,12 +605,22 @@ def _load_election(args: argparse.Namespace) -> Election:
         if os.path.isdir(args.csv):
             raise CLIError(f"--csv {args.csv}: is a directory, not a CSV file")
         try:
-            return Election.from_csv(args.csv)
+            with open(args.csv, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise CLIError(
+                f"--csv {args.csv}: cannot read the file: {exc.strerror or exc}"
+            ) from None
+        args._csv_sha256 = hashlib.sha256(raw).hexdigest()
+        try:
+            raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CLIError(
-                f"--csv {args.csv}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
-                f"offset {exc.start}); save the file as UTF-8 (Excel: 'CSV UTF-8')"
+                f"--csv {args.csv}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                f"{exc.start}); save the file as UTF-8 (in Excel: 'CSV UTF-8')"
             ) from None
+        try:
+            return Election.from_csv(args.csv)
         except ElectsimError as exc:
             raise CLIError(f"--csv {args.csv}: {exc}") from None
     name = args.dataset or "kyrgyzstan_2020"
@@ -766,8 +776,10 @@ def _allocate(election: Election, system: ElectoralSystem, seed: int | None) -> 
 def _data_provenance(args: argparse.Namespace, election: Election) -> dict[str, Any]:
     path = getattr(args, "csv", None)
     if path is not None:
-        with open(path, "rb") as fh:
-            digest = hashlib.sha256(fh.read()).hexdigest()
+        digest = getattr(args, "_csv_sha256", None)
+        if digest is None:
+            with open(path, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
         return {"csv": path, "sha256": digest, "name": election.name}
     dataset = getattr(args, "dataset", None) or "kyrgyzstan_2020"
     out: dict[str, Any] = {"dataset": dataset, "name": election.name}
