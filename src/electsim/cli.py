@@ -330,9 +330,19 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
         help="starting rules (default: kyrgyzstan_2020 on bundled data, none with --csv; "
         "none = only the rules given here: --seats required, Hare, no threshold, no cap)",
     )
-    g.add_argument("--seats", type=_seats_int, nargs=nargs, metavar="N", help="house size (seats)")
     g.add_argument(
-        "--method", type=_method, nargs=nargs, help="apportionment method (hare, dhondt, ...)"
+        "--seats",
+        type=_seats_int,
+        nargs=nargs,
+        metavar="N",
+        help="house size (default: the preset's; required with --preset none)",
+    )
+    g.add_argument(
+        "--method",
+        type=_method,
+        nargs=nargs,
+        help="apportionment method: hare, droop, dhondt, sainte_lague, ... (default: the "
+        "preset's; hare with --preset none)",
     )
     g.add_argument(
         "--threshold",
@@ -356,12 +366,16 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
         type=_rate_or_none,
         nargs=nargs,
         metavar="RATE",
-        help="regional threshold in every region (0.7%%, or none)",
+        help="regional threshold in every region: 0.7%%, or none (default: the preset's)",
     )
     g.add_argument("--no-regional", action="store_true", help="no regional threshold")
     g.add_argument("--regional-base", choices=list(BASES), help="base of the regional threshold")
     g.add_argument(
-        "--cap", type=_cap_or_none, nargs=nargs, metavar="N", help="seat cap per party (or none)"
+        "--cap",
+        type=_cap_or_none,
+        nargs=nargs,
+        metavar="N",
+        help="seat cap per party, or none (default: the preset's)",
     )
     g.add_argument("--no-cap", action="store_true", help="no seat cap")
     g.add_argument(
