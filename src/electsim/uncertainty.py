@@ -192,6 +192,56 @@ def _round_half_up(x: FloatArray) -> IntArray:
     return np.floor(x + 0.5).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class _Stations:
+    """What the layers need from a :class:`~electsim.PrecinctResults` (picklable)."""
+
+    name: str
+    counts: IntArray  # (K, P + 1): party votes, against all
+    region: IntArray  # (K,)
+    region_names: tuple[str, ...]
+    domestic: NDArray[np.bool_]  # (K,): the station's region is in the regional threshold
+
+    @classmethod
+    def of(cls, precincts: Any) -> _Stations:
+        if not isinstance(precincts, PrecinctResults) or precincts.batch_shape:
+            raise ElectsimError("precincts must be PrecinctResults without batch axes")
+        flags = np.array([r.in_regional_threshold for r in precincts.regions])
+        return cls(
+            precincts.name or repr(precincts),
+            np.concatenate([precincts.votes, precincts.against_all[:, None]], axis=1),
+            np.asarray(precincts.region, dtype=np.int64),
+            tuple(r.name for r in precincts.regions),
+            flags[precincts.region],
+        )
+
+    def units(self, batch: Election) -> IntArray:
+        """The batch unit of every station: regions matched by name, or the single unit."""
+        if batch.n_regions == 1:
+            return np.zeros(self.region.size, dtype=np.int64)
+        names = [r.name for r in batch.regions]
+        try:
+            m = np.array([names.index(r) for r in self.region_names], dtype=np.int64)
+        except ValueError as exc:
+            raise UnknownNameError(
+                f"precincts regions {list(self.region_names)} do not match the election's "
+                f"regions {names}"
+            ) from exc
+        return m[self.region]
+
+
+class _DropsPrecincts:
+    """Pickles without the ``precincts`` field (kept as a :class:`_Stations` summary)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["precincts"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
 # ----------------------------------------------------------------------------- protocol
 @runtime_checkable
 class Layer(Protocol):
@@ -465,7 +515,7 @@ class InvalidRate(_LayerBase):
 
 
 @dataclass(frozen=True)
-class MissingStations(_LayerBase):
+class MissingStations(_DropsPrecincts, _LayerBase):
     r"""Missing data: polling stations absent from the file, imputed from the stations present.
 
     Each draw adds ``n_stations`` stations drawn with replacement from the ``precincts`` (the
@@ -501,26 +551,23 @@ class MissingStations(_LayerBase):
     [500, 500, 500, 500]
     """
 
-    precincts: PrecinctResults
+    precincts: PrecinctResults | None
     n_stations: int
     domestic_only: bool = True
     name = "missing_stations"
     _params = ("n_stations", "domestic_only")
 
     def __post_init__(self) -> None:
-        if not isinstance(self.precincts, PrecinctResults) or self.precincts.batch_shape:
-            raise ElectsimError("precincts must be PrecinctResults without batch axes")
+        st = _Stations.of(self.precincts)
+        object.__setattr__(self, "_stations", st)
         n = self.n_stations
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0 or n > 10**6:
             raise ElectsimError(f"n_stations={n!r} must be an integer in [0, 1,000,000]")
-        if not self._pool().size:
+        keep = st.domestic if self.domestic_only else np.ones(st.region.size, dtype=bool)
+        pool = np.flatnonzero(keep & (st.counts.sum(axis=1) > 0))
+        if not pool.size:
             raise ElectsimError("precincts: no station to impute from")
-
-    def _pool(self) -> IntArray:
-        pr = self.precincts
-        ok = np.array([r.in_regional_threshold for r in pr.regions])
-        keep = ok[pr.region] if self.domestic_only else np.ones(pr.n_stations, dtype=bool)
-        return np.flatnonzero(keep & (pr.valid > 0))
+        object.__setattr__(self, "_pool", pool)
 
     @property
     def recorded_names(self) -> tuple[str, ...]:
@@ -528,38 +575,23 @@ class MissingStations(_LayerBase):
 
     def describe(self) -> dict[str, Any]:
         """Name, parameters and the station file imputed from."""
-        return {**super().describe(), "precincts": self.precincts.name or repr(self.precincts)}
-
-    def _unit_of_region(self, batch: Election) -> IntArray:
-        pr = self.precincts
-        if batch.n_regions == 1:
-            return np.zeros(len(pr.regions), dtype=np.int64)
-        names = [r.name for r in batch.regions]
-        try:
-            return np.array([names.index(r.name) for r in pr.regions], dtype=np.int64)
-        except ValueError as exc:
-            raise UnknownNameError(
-                f"precincts regions {[r.name for r in pr.regions]} do not match the election's "
-                f"regions {names}"
-            ) from exc
+        return {**super().describe(), "precincts": self.__dict__["_stations"].name}
 
     def apply(self, batch: Election, rng: np.random.Generator) -> tuple[Election, Recorded]:
         """Add ``n_stations`` resampled stations to every draw."""
-        pr = self.precincts
-        if pr.n_parties != batch.n_parties:
-            raise ShapeMismatchError(
-                f"precincts have {pr.n_parties} parties, the election {batch.n_parties}"
-            )
+        st: _Stations = self.__dict__["_stations"]
+        pool: IntArray = self.__dict__["_pool"]
         size, R, P = batch.votes.shape[0], batch.n_regions, batch.n_parties
-        unit = self._unit_of_region(batch)[pr.region]  # (K,)
-        pool = self._pool()
+        if st.counts.shape[1] != P + 1:
+            raise ShapeMismatchError(
+                f"precincts have {st.counts.shape[1] - 1} parties, the election {P}"
+            )
+        unit = st.units(batch)
         pick = pool[rng.integers(0, pool.size, size=(size, int(self.n_stations)))]
-        station = np.concatenate([pr.votes, pr.against_all[:, None]], axis=1)  # (K, P + 1)
         flat = (np.arange(size)[:, None] * R + unit[pick]).ravel()
-        rows = station[pick.ravel()]
+        rows = st.counts[pick.ravel()]
         cols = [np.bincount(flat, weights=rows[:, k], minlength=size * R) for k in range(P + 1)]
-        added = np.stack(cols, axis=-1)
-        added = np.rint(added).astype(np.int64).reshape(size, R, -1)
+        added = np.rint(np.stack(cols, axis=-1)).astype(np.int64).reshape(size, R, P + 1)
         c = _categories(batch)
         valid = c[..., :-1].sum(axis=-1)
         add_valid = added.sum(axis=-1)
@@ -574,7 +606,7 @@ class MissingStations(_LayerBase):
 
 # ----------------------------------------------------------------------------- (c) re-run
 @dataclass(frozen=True)
-class Swing(_LayerBase):
+class Swing(_DropsPrecincts, _LayerBase):
     r"""Re-run variability: a hierarchical logit-normal model of the shares.
 
     For draw :math:`d`, unit :math:`r` and category :math:`k` (parties and against all), the
@@ -632,7 +664,9 @@ class Swing(_LayerBase):
                     f"{p}={getattr(self, p)!r} must be a standard deviation in [0, 5] "
                     "(one number or one per party)"
                 )
-        if np.any(np.asarray(self.station) > 0) and self.precincts is None:
+        if self.precincts is not None:
+            object.__setattr__(self, "_stations", _Stations.of(self.precincts))
+        elif np.any(np.asarray(self.station) > 0):
             raise ElectsimError("station > 0 needs precincts=... (the station sizes)")
 
     def _sd(self, name: str, P: int) -> FloatArray:
@@ -646,20 +680,12 @@ class Swing(_LayerBase):
         raise ShapeMismatchError(f"{name} has {a.shape[0]} entries; expected 1, {P} or {P + 1}")
 
     def _h(self, batch: Election) -> FloatArray:
-        pr = self.precincts
+        st: _Stations | None = getattr(self, "_stations", None)
         R = batch.n_regions
-        if pr is None:
+        if st is None:
             return np.zeros(R)
-        names = [r.name for r in batch.regions]
-        if R == 1:
-            unit = np.zeros(pr.n_stations, dtype=np.int64)
-        else:
-            try:
-                m = np.array([names.index(r.name) for r in pr.regions], dtype=np.int64)
-            except ValueError as exc:
-                raise UnknownNameError("precincts regions do not match the election's") from exc
-            unit = m[pr.region]
-        n = pr.valid.astype(np.float64)
+        unit = st.units(batch)
+        n = st.counts.sum(axis=1).astype(np.float64)
         tot = np.bincount(unit, weights=n, minlength=R)
         sq = np.bincount(unit, weights=n * n, minlength=R)
         return np.asarray(sq / np.maximum(tot, 1.0) ** 2, dtype=np.float64)
