@@ -496,3 +496,27 @@ def test_abroad_unit_combines_cec_domestic_and_file_abroad() -> None:
     # the abroad invalid ballots: 1.6 % -> round(9,164 * 16/984) = round(149.01) = 149
     e16 = kyrgyzstan_2020(abroad=True, abroad_invalid_rate="1.6%")
     assert e16.invalid is not None and e16.invalid.tolist() == [CEC_INVALID, 149]
+
+
+def test_how_close_example_shows_margins_with_and_without_abroad() -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "how_close_was_2020.py"
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+
+    def row(label: str) -> str:
+        return next(line for line in lines if line.startswith(label))
+
+    # hand: 141,940 - 0.07 * 1,990,753 = +2,587.29; invalidating 2,588 BUT ballots suffices
+    assert "+2,587.29" in row("CEC, without") and row("CEC, without").endswith("2,588  46/45/16/13")
+    # hand: 146,065 - 0.07 * 1,999,917 = +6,070.81 -> 6,071; with 149 invalid abroad
+    # 146,065 - 0.07 * 2,000,066 = +6,060.38 -> 6,061; seats 46/44/16/14 (quotas above)
+    assert "+6,070.81" in row("CEC + abroad, 0 %")
+    assert row("CEC + abroad, 0 %").endswith("6,071  46/44/16/14")
+    assert "+6,060.38" in row("CEC + abroad, 1.6 %")
+    assert row("CEC + abroad, 1.6 %").endswith("6,061  46/44/16/14")

@@ -634,8 +634,8 @@ class Swing(_DropsPrecincts, _LayerBase):
     national, regional, station : float or array_like ``(P,)`` or ``(P + 1,)``
         Standard deviations on the log-share scale, one for all parties or one per party (the
         last entry of a ``(P + 1,)`` array is against all; with ``(P,)`` against all gets 0).
-        ASSUMPTIONS, not estimates: ``national=0.05`` (a party's share moves by about 5 % of
-        itself, 7 % -> 6.65-7.35 %; try 0.02-0.15), ``regional=0.10`` (try 0.05-0.30),
+        ASSUMPTIONS, not estimates: ``national=0.03`` (one sd moves a party's share by about
+        3 % of itself, 7 % -> 6.79-7.21 %; try 0.01-0.10), ``regional=0.05`` (try 0.02-0.20),
         ``station=0.0`` (try 0.1-0.5; needs ``precincts``).
     precincts : PrecinctResults, optional
         Station sizes for :math:`h_r` (regions matched by name, or a single-unit election).
@@ -649,8 +649,8 @@ class Swing(_DropsPrecincts, _LayerBase):
     50.0
     """
 
-    national: ArrayLike = 0.05
-    regional: ArrayLike = 0.10
+    national: ArrayLike = 0.03
+    regional: ArrayLike = 0.05
     station: ArrayLike = 0.0
     precincts: PrecinctResults | None = field(default=None, repr=False)
     name = "swing"
