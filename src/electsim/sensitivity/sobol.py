@@ -228,8 +228,7 @@ class SobolResult(HTMLReprMixin):
                     "value): indices not meaningful"
                 )
             lines.append(line)
-        shown = self.out_of_range & ~self.near_constant[:, None] if self.out_of_range.size else []
-        if np.any(shown):
+        if self.out_of_range.size and np.any(self.out_of_range & ~self.near_constant[:, None]):
             notes.append(
                 "! an estimate or interval end outside [0, 1] (beyond sampling error): not "
                 "reliable at this n; increase n"
