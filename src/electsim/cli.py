@@ -36,6 +36,7 @@ import importlib
 import io
 import itertools
 import json
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -795,7 +796,8 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
         args.draws,
         uncertainty=uncertainty,
         perturbation=perturbation,
-        rng=args.seed,
+        # no --seed: draw one here (simulate() warns on an unseeded lot); str(res) reports it
+        rng=args.seed if args.seed is not None else secrets.randbits(63),
         chunk_size=args.chunk_size,
         progress=progress,
     )
