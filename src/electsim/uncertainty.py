@@ -5,20 +5,17 @@ A reported count is uncertain for several distinct reasons, and they are not equ
 ``(size, R, P)`` to a new batch and may record the parameters it sampled per draw (kept in
 :attr:`~electsim.SimulationResult.parameters`, so a result can be conditioned on them):
 
-========================  ==================================================================
-layer                     what it represents
-========================  ==================================================================
-:class:`CountingError`    ballots misread or misrecorded at the count: local and small
-:class:`InvalidRate`      missing data: the share of invalid ballots, unknown, as a distribution
-:class:`MissingStations`  missing data: polling stations absent from a station-level file,
-                          imputed by resampling the stations that are present (hot deck)
-:class:`Swing`            re-run variability: a hierarchical logit-normal model with a national
-                          swing, regional and station effects, party-specific dispersion
-:class:`Manipulation`     a manipulation whose parameters are distributions
-:class:`DirichletMultinomial`  lasting geography: the between-station spread of shares turned
-                          into regional noise (not count uncertainty; see its docstring)
-:class:`Multinomial`      sampling noise of a survey of the region's voters
-========================  ==================================================================
+* :class:`CountingError` -- ballots misread or misrecorded at the count: local and small;
+* :class:`InvalidRate` -- missing data: the share of invalid ballots, unknown, as a
+  distribution;
+* :class:`MissingStations` -- missing data: polling stations absent from a station-level file,
+  imputed by resampling the stations that are present (hot deck);
+* :class:`Swing` -- re-run variability: a hierarchical logit-normal model with a national swing,
+  regional and station effects and party-specific dispersion;
+* :class:`Manipulation` -- a manipulation whose parameters are distributions;
+* :class:`DirichletMultinomial` -- lasting geography: the between-station spread of shares
+  turned into regional noise (not count uncertainty; see its docstring);
+* :class:`Multinomial` -- the sampling noise of a survey of the region's voters.
 
 Draws are centred on the reported counts, or on any counterfactual: ``centre=`` takes an
 :class:`~electsim.Election` or a callable ``election -> Election`` (e.g. the reported counts
