@@ -419,3 +419,19 @@ def test_dirichlet_multinomial_widens_mekenchil_about_seven_fold() -> None:
     # negative control: two multinomials agree (ratio 1 within the same tolerance)
     mn2 = es.Multinomial().draw(e, 4_000, g).national_votes[:, MCH].std()
     assert abs(mn2 / mn - 1) < 5 * 0.016
+
+
+def test_docs_uncertainty_python_blocks_run() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 2
+    ns: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, "docs/uncertainty.md", "exec"), ns)
+    # the first block: agnostic invalid-rate prior -> P(Mekenchil passes) ~ 0.156 (the table)
+    assert ns["result"].prob_pass[MCH] == pytest.approx(0.156, abs=0.01)
+    layer = Manipulation(ns["build"], {"budget_som": stats.uniform(0, 1e8)})
+    assert layer.recorded_names == ("budget_som",)
