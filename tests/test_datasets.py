@@ -522,3 +522,31 @@ def test_how_close_example_shows_margins_with_and_without_abroad(
     assert row("CEC + abroad, 0 %").endswith("6,071  46/44/16/14")
     assert "+6,060.38" in row("CEC + abroad, 1.6 %")
     assert row("CEC + abroad, 1.6 %").endswith("6,061  46/44/16/14")
+
+
+def test_regions_completed_to_the_cec_totals() -> None:
+    national = _shipped_rows("kyrgyzstan_2020_national.csv")[0]
+    stations = _shipped_rows("kyrgyzstan_2020_precincts.csv")
+    codes = [*(p.short for p in kyrgyzstan_2020_parties()), "against_all"]
+    file_e = kyrgyzstan_2020_regions(0)
+    e = kyrgyzstan_2020_regions("1.5%", complete=True)
+    assert "completed" in e.name and "ASSUMPTION" in e.source
+    counts = np.concatenate([e.votes, np.asarray(e.against_all)[:, None]], axis=1)
+    old = np.concatenate([file_e.votes, np.asarray(file_e.against_all)[:, None]], axis=1)
+    for j, code in enumerate(codes):
+        abroad = sum(int(r[code]) for r in stations if r["region"] == "Abroad")
+        # domestic totals are the CEC's exactly; the abroad unit is the file's
+        assert counts[:-1, j].sum() == int(national[code]), code
+        assert counts[-1, j] == old[-1, j] == abroad, code
+        # each region gets the shortfall in proportion to the list's votes there (within 1)
+        short = int(national[code]) - old[:-1, j].sum()
+        share = short * old[:-1, j] / old[:-1, j].sum()
+        assert (np.abs(counts[:-1, j] - old[:-1, j] - share) < 1).all(), code
+    # Mekenchil: 137,436 votes of 1,968,094 valid -- below 7 % even with no invalid ballots
+    mch = e.party_index("Mekenchil")
+    zero = kyrgyzstan_2020_regions(0, complete=True)
+    assert zero.national_votes[mch].item() * 100 < 7 * zero.national_ballots.item()
+    assert e.invalid is not None
+    assert e.invalid.tolist() == [
+        int(Fraction(int(v)) * Fraction(15, 985) + Fraction(1, 2)) for v in e.valid
+    ]

@@ -371,4 +371,7 @@ def test_uncertainty_example_runs() -> None:
     p = 0.0052168 / 0.032
     assert abs(rows["invalid rate U(0, 3.2 %)"][1] - p) <= Z999 * math.sqrt(p * (1 - p) / 1000)
     assert rows["invalid rate U(1.2, 2.0 %)"][1] == 0.0  # entirely above the crossing
+    # completed to the CEC's totals Mekenchil (137,436) is below 7 % of 1,968,094 valid votes
+    # (137,766.58) whatever the invalid rate
+    assert rows["completed + invalid U(0, 3.2 %)"][1] == 0.0
     assert "fails at any invalid rate" in proc.stdout

@@ -423,7 +423,7 @@ def kyrgyzstan_2020_precincts() -> PrecinctResults:
     )
 
 
-def kyrgyzstan_2020_regions(invalid_rate: RateLike) -> Election:
+def kyrgyzstan_2020_regions(invalid_rate: RateLike, *, complete: bool = False) -> Election:
     """Kloop's precinct results aggregated to the 10 regions, with assumed invalid ballots.
 
     Equivalent to ``kyrgyzstan_2020_precincts().to_election(invalid_rate=invalid_rate)``, with
@@ -437,6 +437,14 @@ def kyrgyzstan_2020_regions(invalid_rate: RateLike) -> Election:
         took part, the same in every region: ``invalid = round(valid * r / (1 - r))`` per region,
         rounded half up.  E.g. ``0`` (none), ``"1.5%"`` (the assumption of Kloop's own
         calculator) or ``"1.6%"`` (about the CEC's 5 October ratio, 31,823 / 1,990,753).
+    complete : bool, default False
+        True: complete the file's incomplete domestic count to the CEC's national totals.  Each
+        list's (and against all's) shortfall, CEC minus the file's domestic sum
+        (:func:`kyrgyzstan_2020_reconciliation`), is added to the nine domestic regions in
+        proportion to that list's votes there (exact integer largest-remainder split, ties to
+        the first region).  ASSUMPTION: the missing votes are distributed over the regions like
+        the list's votes in the file; only the regional split is assumed -- the domestic
+        national totals equal the CEC's exactly.  The abroad unit is the file's.
 
     Returns
     -------
@@ -464,13 +472,62 @@ def kyrgyzstan_2020_regions(invalid_rate: RateLike) -> Election:
     >>> e = kyrgyzstan_2020_regions(invalid_rate="1.5%")
     >>> e.national_invalid.item()
     28741
+    >>> c = kyrgyzstan_2020_regions(0, complete=True)   # CEC totals + the stations abroad
+    >>> c.national_valid.item(), c.national_votes[4].item()
+    (1968094, 137436)
     """
-    election = kyrgyzstan_2020_precincts().to_election(invalid_rate=invalid_rate)
+    precincts = kyrgyzstan_2020_precincts()
+    name = f"{_PRECINCT_NAME}, invalid_rate={invalid_rate!r} assumed"
+    if complete:
+        base = precincts.to_election(invalid_rate=0)
+        counts = np.concatenate([base.votes, np.asarray(base.against_all)[:, None]], axis=1)
+        rec = kyrgyzstan_2020_reconciliation()
+        short = np.array([r.cec - r.file_domestic for r in rec.rows[:-1]], dtype=np.int64)
+        dom = np.array([r.in_regional_threshold for r in base.regions])
+        counts[dom] += _split_largest_remainder(short, counts[dom])
+        P = base.n_parties
+        # one "station" per region: to_election applies the invalid-rate rule exactly as above
+        by_region = PrecinctResults(
+            counts[:, :P],
+            np.arange(base.n_regions),
+            base.regions,
+            base.parties,
+            against_all=counts[:, P],
+        )
+        election = by_region.to_election(invalid_rate=invalid_rate)
+        name = f"{name}, completed to the CEC's totals"
+    else:
+        election = precincts.to_election(invalid_rate=invalid_rate)
     return election.replace(
-        name=f"{_PRECINCT_NAME}, invalid_rate={invalid_rate!r} assumed",
+        name=name,
         source=(
             f"{_PRECINCT_SOURCE} Aggregated to regions; invalid ballots ASSUMED with "
             f"invalid_rate={invalid_rate!r} of voters who took part "
             "(invalid = round(valid * r / (1 - r)) per region)."
+            + (
+                " COMPLETED to the CEC's 5 Oct national totals: each list's domestic shortfall "
+                "split over the nine regions in proportion to its votes there (ASSUMPTION)."
+                if complete
+                else ""
+            )
         ),
     )
+
+
+def _split_largest_remainder(totals: NDArray[np.int64], weights: NDArray[np.int64]) -> NDArray:
+    """Split ``totals (C,)`` over rows in proportion to ``weights (R, C)``, exactly.
+
+    Hare largest remainder per column: ``floor(t w_r / W)``, then one more to the rows with the
+    largest remainders ``t w_r mod W`` (ties to the first row).
+    """
+    if (totals < 0).any():
+        raise ElectsimError("the precinct file has more votes than the CEC for some list")
+    W = weights.sum(axis=0)
+    prod = totals[None, :] * weights
+    out = prod // np.maximum(W, 1)
+    rem = prod - out * np.maximum(W, 1)
+    left = totals - out.sum(axis=0)
+    order = np.argsort(-rem, axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(weights.shape[0])[:, None], axis=0)
+    return np.asarray(out + (rank < left[None, :]), dtype=np.int64)
