@@ -15,8 +15,9 @@ The first table gives the margins over 7 % exactly (votes minus 7 % of the voter
 part): the votes abroad more than double Butun Kyrgyzstan's margin (2,587.29 -> 6,070.81) and
 move a seat from Mekenim Kyrgyzstan to Butun Kyrgyzstan.
 
-Cost: 2,000 som per manipulated vote, the price offered in 2020 (RFE/RL, village Novopokrovka;
-``kyrgyzstan.md`` §6).  Percentages are of the voters who took part.
+Cost: 2,000 som per manipulated vote, the price offered in 2020 (RFE/RL, village Novopokrovka:
+https://www.rferl.org/a/reports-of-vote-buying-and-criminal-finances-cast-ominous-shadow-over-kyrgyz-elections/30818886.html).
+Percentages are of the voters who took part.
 
 Each row is a :func:`electsim.sensitivity.tipping.tipping_point` with the actions named in the
 row; every plan is verified by applying it, re-allocating, and checking that one vote less on
