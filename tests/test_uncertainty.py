@@ -313,6 +313,11 @@ def test_full_model_identical_for_any_chunk_size_and_executor() -> None:
         par = simulate(e, LAW, 48, chunk_size=16, executor=pool, **kw)
     assert arrays(par) == arrays(runs[0])
     assert set(runs[0].parameters) == {"missing_valid", "invalid_rate", "k"}
+    # a lambda centre is applied once in the caller: the pool never has to pickle it
+    centred = UncertaintyModel(FULL.layers, centre=lambda x: x)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        lam = simulate(e, LAW, 48, uncertainty=centred, rng=5, seed_block=16, executor=pool)
+    assert arrays(lam) == arrays(runs[0])
     assert len(set(runs[0].parameters["invalid_rate"].tolist())) == 48  # they do vary
 
 

@@ -506,7 +506,13 @@ def simulate(
             ElectsimWarning,
             stacklevel=2,
         )
-    centre = model.centred(election) if isinstance(model, UncertaintyModel) else election
+    centre = election
+    if isinstance(model, UncertaintyModel):
+        centre = model.centred(election)
+        # workers get the centred election and a model without the (maybe unpicklable) centre
+        work_model: UncertaintyModel | _DrawModel | None = UncertaintyModel(model.layers)
+    else:
+        work_model = model
     n, seed_block = int(n), int(seed_block)
     n_blocks = -(-n // seed_block)
     per_chunk = max(1, -(-int(chunk_size) // seed_block))
@@ -539,11 +545,11 @@ def simulate(
 
     args: tuple[Any, ...]
     if executor is None:
-        args = (centre, system, model, perturbation, entropy)
+        args = (centre, system, work_model, perturbation, entropy)
         for chunk in chunks():
             store(chunk, _run_chunk(*args, chunk))
     else:
-        args = (centre, _system_spec(system), model, perturbation, entropy)
+        args = (centre, _system_spec(system), work_model, perturbation, entropy)
         pending: deque[tuple[list[tuple[int, int]], Future[Any]]] = deque()
         for chunk in chunks():
             if len(pending) >= max_pending:
