@@ -3,14 +3,21 @@
 Run: ``python examples/how_close_was_2020.py``
 
 Data: (1) the CEC's preliminary national results of 5 October 2020 (1,990,753 voters who took
-part; ``kyrgyzstan.md`` §1.1) under the 2020 law without the regional test (the national data
-has no regions); (2) Kloop Media's precinct count aggregated to the ten regions with 1.5 %
-invalid ballots assumed (the count does not report them), under the full 2020 law (7 % of
-voters who took part nationally, 0.7 % in each region, Hare, cap 65) -- used for the regional
-targets.
+part; https://for.kg/news-669682-ru.html) under the 2020 law without the regional test (the
+national data have no regions) -- first as published, which leaves out the 45 polling stations
+abroad, then with those stations added from Kloop Media's precinct file
+(``kyrgyzstan_2020(abroad=True, ...)``; their invalid ballots are not reported, so 0 and 1.6 %
+are assumed); (2) Kloop Media's precinct count aggregated to the ten regions with 1.5 % invalid
+ballots assumed (the count does not report them), under the full 2020 law (7 % of voters who
+took part nationally, 0.7 % in each region, Hare, cap 65) -- used for the regional targets.
 
-Cost: 2,000 som per manipulated vote, the price offered in 2020 (RFE/RL, village Novopokrovka;
-``kyrgyzstan.md`` §6).  Percentages are of the voters who took part.
+The first table gives the margins over 7 % exactly (votes minus 7 % of the voters who took
+part): the votes abroad more than double Butun Kyrgyzstan's margin (2,587.29 -> 6,070.81) and
+move a seat from Mekenim Kyrgyzstan to Butun Kyrgyzstan.
+
+Cost: 2,000 som per manipulated vote, the price offered in 2020 (RFE/RL, village Novopokrovka:
+https://www.rferl.org/a/reports-of-vote-buying-and-criminal-finances-cast-ominous-shadow-over-kyrgyz-elections/30818886.html).
+Percentages are of the voters who took part.
 
 Each row is a :func:`electsim.sensitivity.tipping.tipping_point` with the actions named in the
 row; every plan is verified by applying it, re-allocating, and checking that one vote less on
@@ -22,7 +29,9 @@ threshold-crossing plans plus one action (an upper bound on the true minimum).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
+from electsim import Election, ElectoralSystem, allocate
 from electsim.datasets import kyrgyzstan_2020, kyrgyzstan_2020_regions
 from electsim.presets import kyrgyzstan_2020 as law_2020
 from electsim.sensitivity.tipping import (
@@ -60,9 +69,39 @@ def row(label: str, tp: TippingPoint) -> str:
     return f"{label:<46} {tp.votes:>9,} {tp.percent_of_ballots:>8.3f} {tp.som:>15,}  {change}"
 
 
+def margins(national: ElectoralSystem) -> None:
+    """Margins over 7 % of the voters who took part, with and without the stations abroad."""
+    data: list[tuple[str, Election]] = [
+        ("CEC, without the 45 stations abroad", kyrgyzstan_2020()),
+        ("CEC + abroad, 0 % invalid abroad", kyrgyzstan_2020(True, abroad_invalid_rate=0)),
+        ("CEC + abroad, 1.6 % invalid abroad", kyrgyzstan_2020(True, abroad_invalid_rate="1.6%")),
+    ]
+    head = (
+        f"{'Data':<37}{'took part':>10}{'7 %':>12}{'BUT margin':>12}{'MCH margin':>12}"
+        f"{'BUT out':>9}  seats BRM/MKK/KYR/BUT"
+    )
+    print("Margins over 7 % of the voters who took part (votes - 7 % of the ballots, exact)")
+    print(head)
+    print("-" * len(head))
+    for label, e in data:
+        need = Fraction(7, 100) * e.national_ballots.item()
+        but = e.national_votes[e.party_index(BUT)].item() - need
+        mch = e.national_votes[e.party_index(MCH)].item() - need
+        tp = tipping_point(e, national, fails(BUT), [Remove(BUT, invalidate=True)])
+        tp.verify()
+        seats = "/".join(str(s) for s in allocate(e, national).seats[:4].tolist())
+        print(
+            f"{label:<37}{e.national_ballots.item():>10,}{float(need):>12,.2f}"
+            f"{float(but):>+12,.2f}{float(mch):>+12,.2f}{tp.votes:>9,}  {seats}"
+        )
+    print("(BUT out: the fewest invalidated Butun Kyrgyzstan ballots that push it below 7 %.)")
+    print()
+
+
 def main() -> None:
     cec = kyrgyzstan_2020()
     national = law_2020().replace(regional=None)
+    margins(national.replace(tie_break="lowest_index"))
     qualifying = [BRM, MKK, KYR, BUT]
     pro_gov_to_opposition = [Switch(a, b) for a in (BRM, MKK) for b in (MCH, RES)]
     rows: list[tuple[str, Target, Sequence[Action]]] = [

@@ -1,14 +1,15 @@
 """Tests of the bundled Kyrgyzstan 2020 data sets against their published sources.
 
-Sources of the expected numbers (all transcribed in the project's ``reference/kyrgyzstan.md``):
+Sources of the expected numbers:
 
 * [CEC] CEC preliminary results, 5 Oct 2020 11:00 (ABB, 98 % of boxes), akipress.kg as reproduced
-  at https://for.kg/news-669682-ru.html and https://ea-news.kz/?p=3840 -- kyrgyzstan.md table 1.1.
+  at https://for.kg/news-669682-ru.html and https://ea-news.kz/?p=3840 (its table of 17 lines).
 * [KLOOP] Kloop Media, GitHub KloopMedia/ParliamentCalculatorV2,
   src/data/PARTIES_RESULTS_REACT_LEVEL_ONE_NEW.csv, commit
-  9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4 (2020-10-29); its sums by region are kyrgyzstan.md
-  table 2.1, its national sums table 1.4, its Form No. 2 statistics section 7 (all derived from
-  that file by the reference's authors).
+  9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4 (2020-10-29); its sums by region, national sums and
+  Form No. 2 statistics below were derived from the source file by hand, independently of
+  electsim (and are re-derived from the shipped CSV with the csv module in the tests of the
+  reconciliation).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
+import electsim as es
 from electsim.datasets import (
     kyrgyzstan_2020,
     kyrgyzstan_2020_parties,
     kyrgyzstan_2020_precincts,
+    kyrgyzstan_2020_reconciliation,
     kyrgyzstan_2020_regions,
 )
 from electsim.election import NATIONAL, Election, Party
@@ -38,7 +41,7 @@ SHARED_SOURCE = (
 )
 CONVERTER = Path(__file__).parents[1] / "tools" / "convert_kloop_2020.py"
 
-# [CEC] kyrgyzstan.md table 1.1: party votes in the CEC's order.
+# [CEC] the CEC's table: party votes in the CEC's order.
 CEC_VOTES = {
     "Birimdik": 487_685,
     "Mekenim Kyrgyzstan": 475_372,
@@ -78,7 +81,7 @@ REGION_ORDER = (
     "Abroad",
 )
 
-# [KLOOP] kyrgyzstan.md table 2.1: votes by region in REGION_ORDER, then the national sum.
+# [KLOOP] votes by region in REGION_ORDER, then the national sum.
 KLOOP_BY_REGION = {
     "Birimdik": (44_603, 62_805, 32_299, 90_706, 21_316, 22_688, 116_331, 16_473, 61_455, 422, 469_098),  # noqa: E501
     "Mekenim Kyrgyzstan": (44_794, 19_363, 30_457, 105_565, 32_101, 13_861, 115_748, 18_513, 72_401, 168, 452_971),  # noqa: E501
@@ -257,7 +260,7 @@ def test_precinct_regional_totals_table_2_1() -> None:
 
 
 def test_precinct_national_sums_table_1_4() -> None:
-    # [KLOOP] kyrgyzstan.md table 1.4 (and data/kyrgyzstan_2020/README.md).
+    # [KLOOP] national sums of the source file.
     pr = kyrgyzstan_2020_precincts()
     sums = dict(zip((p.name for p in pr.parties), pr.votes.sum(axis=0).tolist(), strict=True))
     assert sums["Birimdik"] == 469_098
@@ -270,7 +273,7 @@ def test_precinct_national_sums_table_1_4() -> None:
 
 
 def test_precinct_form2_statistics() -> None:
-    # [KLOOP] kyrgyzstan.md section 7 (descriptive; published rounded to 0.01 percentage points).
+    # [KLOOP] Form No. 2 statistics (descriptive; rounded to 0.01 percentage points).
     share = kyrgyzstan_2020_precincts().extra["form2_share"]
     assert share.dtype == np.float64 and share.shape == (2_413,)
     assert np.all((share >= 0) & (share <= 1))
@@ -282,7 +285,7 @@ def test_precinct_form2_statistics() -> None:
 
 
 def test_precinct_form2_median_by_region() -> None:
-    # [KLOOP] kyrgyzstan.md section 7, "Median by region" (percent, 2 decimals).
+    # [KLOOP] Form No. 2 share, median by region (percent, 2 decimals).
     published = {"Bishkek city": 23.42, "Osh city": 20.73, "Chui": 10.72, "Talas": 4.41}
     published |= {"Osh oblast": 3.95, "Jalal-Abad": 3.58, "Naryn": 2.87, "Batken": 1.94}
     published |= {"Issyk-Kul": 1.82}
@@ -315,7 +318,7 @@ def test_regions_with_zero_invalid_rate() -> None:
 
 
 def test_regions_invalid_rate_recorded_and_decides_mekenchil() -> None:
-    # [KLOOP] kyrgyzstan.md section 1.4: with no invalid ballots Mekenchil (132,807) clears 7 % of
+    # [KLOOP] with no invalid ballots Mekenchil (132,807) clears 7 % of
     # voters who took part; with Kloop's 1.5 % assumption it does not (break-even 9,898 invalid).
     mch = 132_807
     e0 = kyrgyzstan_2020_regions(invalid_rate=0)
@@ -410,5 +413,140 @@ def test_sources_md_is_shipped() -> None:
         "9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4",
         "https://for.kg/news-669682-ru.html",
         "Derived",
+        "incomplete",
+        "2,368",
+        "80,749",
     ):
         assert needle in text, needle
+    assert "a later count than" not in text
+
+
+# ------------------------------------------------------------------ reconciliation, abroad
+def _shipped_rows(name: str) -> list[dict[str, str]]:
+    text = (resources.files("electsim.datasets") / "data" / name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_reconciliation_matches_hand_sums_of_the_csv_files() -> None:
+    # expected values summed here with the csv module, independently of the package's loaders
+    national = _shipped_rows("kyrgyzstan_2020_national.csv")[0]
+    stations = _shipped_rows("kyrgyzstan_2020_precincts.csv")
+    codes = [p.short for p in kyrgyzstan_2020_parties()]
+    domestic = [r for r in stations if r["region"] != "Abroad"]
+    abroad = [r for r in stations if r["region"] == "Abroad"]
+    rec = kyrgyzstan_2020_reconciliation()
+    # [CEC] 2,475 stations, 46 not reported -> 2,429; the file: 2,368 domestic + 45 abroad
+    assert (rec.stations_cec, rec.stations_file_domestic, rec.stations_file_abroad) == (
+        2_429,
+        len(domestic),
+        len(abroad),
+    )
+    assert (len(domestic), len(abroad), rec.stations_missing) == (2_368, 45, 61)
+    names = [p.name for p in kyrgyzstan_2020_parties()] + ["against all"]
+    for name, code in zip(names, [*codes, "against_all"], strict=True):
+        row = rec.row(name)
+        assert row.cec == int(national[code]), name
+        assert row.file_domestic == sum(int(r[code]) for r in domestic), name
+        assert row.file_abroad == sum(int(r[code]) for r in abroad), name
+        assert row.difference == row.file_domestic - row.cec
+    total = rec.row("valid (total)")
+    cols = [*codes, "against_all"]
+    assert total.cec == sum(int(national[c]) for c in cols) == 1_958_930
+    assert total.file_domestic == sum(int(r[c]) for r in domestic for c in cols) == 1_878_181
+    assert total.file_abroad == sum(int(r[c]) for r in abroad for c in cols) == 9_164
+    assert total.difference == -80_749
+    # the issue's party-specific shortfalls (hand: 22,569/475,372, 6,329/141,940, 4,629/136,276)
+    assert round(rec.row("Mekenim Kyrgyzstan").difference_percent, 2) == -4.75
+    assert round(rec.row("Butun Kyrgyzstan").difference_percent, 2) == -4.46
+    assert round(rec.row("Mekenchil").difference_percent, 2) == -3.40
+    assert round(total.difference_percent, 1) == -4.1
+    assert rec.row("Butun Kyrgyzstan").file_abroad == 4_125
+    text = str(rec)
+    assert "-80,749" in text and "2,368" in text and "9,164" in text
+    assert rec._repr_html_().startswith("<pre")
+    recs = rec.to_records()
+    assert recs[0]["name"] == "stations" and recs[0]["difference"] == -61
+    assert len(recs) == 1 + 16 + 2 and '"valid (total)"' in rec.to_json()
+    with pytest.raises(es.errors.UnknownNameError):
+        rec.row("Nobody")
+
+
+def test_abroad_unit_combines_cec_domestic_and_file_abroad() -> None:
+    with pytest.raises(MissingDataError, match="abroad_invalid_rate"):
+        kyrgyzstan_2020(abroad=True)
+    with pytest.raises(ElectsimError, match="abroad=True"):
+        kyrgyzstan_2020(abroad_invalid_rate=0)
+    e = kyrgyzstan_2020(abroad=True, abroad_invalid_rate=0)
+    assert [r.name for r in e.regions] == ["Kyrgyzstan (CEC)", "Abroad"]
+    assert not e.has_regional_breakdown
+    but = e.party_index("Butun Kyrgyzstan")
+    assert e.votes[:, but].tolist() == [141_940, 4_125]
+    assert e.national_ballots.item() == CEC_TOOK_PART + 9_164
+    assert e.national_registered is not None and e.national_registered.item() == CEC_REGISTERED
+    # Butun Kyrgyzstan's margin over 7 %: 141,940 - 0.07 * 1,990,753 = 2,587.29 (CEC);
+    # 146,065 - 0.07 * 1,999,917 = 6,070.81 with the stations abroad
+    assert Fraction(141_940) - Fraction(7, 100) * CEC_TOOK_PART == Fraction(258_729, 100)
+    margin = e.national_votes[but].item() - Fraction(7, 100) * e.national_ballots.item()
+    assert margin == Fraction(607_081, 100)
+    law = es.presets.kyrgyzstan_2020().replace(regional=None)
+    # Hare on BRM 488,107, MKK 475,540, KYR 174,393, BUT 146,065 (sum 1,284,105): quotas
+    # 45.612, 44.439, 16.297, 13.650 -> floors 118, the two remainder seats go to BUT (.650) and
+    # BRM (.612): the votes abroad move a seat from Mekenim Kyrgyzstan to Butun Kyrgyzstan
+    assert es.allocate(e, law).seats[:5].tolist() == [46, 44, 16, 14, 0]
+    # the abroad invalid ballots: 1.6 % -> round(9,164 * 16/984) = round(149.01) = 149
+    e16 = kyrgyzstan_2020(abroad=True, abroad_invalid_rate="1.6%")
+    assert e16.invalid is not None and e16.invalid.tolist() == [CEC_INVALID, 149]
+
+
+def test_how_close_example_shows_margins_with_and_without_abroad(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # only the example's margins table (its tipping rows are tested with the tipping module)
+    script = Path(__file__).resolve().parents[1] / "examples" / "how_close_was_2020.py"
+    spec = importlib.util.spec_from_file_location("how_close_was_2020", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    law = es.presets.kyrgyzstan_2020().replace(regional=None, tie_break="lowest_index")
+    module.margins(law)
+    lines = capsys.readouterr().out.splitlines()
+
+    def row(label: str) -> str:
+        return next(line for line in lines if line.startswith(label))
+
+    # hand: 141,940 - 0.07 * 1,990,753 = +2,587.29; invalidating 2,588 BUT ballots suffices
+    assert "+2,587.29" in row("CEC, without") and row("CEC, without").endswith("2,588  46/45/16/13")
+    # hand: 146,065 - 0.07 * 1,999,917 = +6,070.81 -> 6,071; with 149 invalid abroad
+    # 146,065 - 0.07 * 2,000,066 = +6,060.38 -> 6,061; seats 46/44/16/14 (quotas above)
+    assert "+6,070.81" in row("CEC + abroad, 0 %")
+    assert row("CEC + abroad, 0 %").endswith("6,071  46/44/16/14")
+    assert "+6,060.38" in row("CEC + abroad, 1.6 %")
+    assert row("CEC + abroad, 1.6 %").endswith("6,061  46/44/16/14")
+
+
+def test_regions_completed_to_the_cec_totals() -> None:
+    national = _shipped_rows("kyrgyzstan_2020_national.csv")[0]
+    stations = _shipped_rows("kyrgyzstan_2020_precincts.csv")
+    codes = [*(p.short for p in kyrgyzstan_2020_parties()), "against_all"]
+    file_e = kyrgyzstan_2020_regions(0)
+    e = kyrgyzstan_2020_regions("1.5%", complete=True)
+    assert "completed" in e.name and "ASSUMPTION" in e.source
+    counts = np.concatenate([e.votes, np.asarray(e.against_all)[:, None]], axis=1)
+    old = np.concatenate([file_e.votes, np.asarray(file_e.against_all)[:, None]], axis=1)
+    for j, code in enumerate(codes):
+        abroad = sum(int(r[code]) for r in stations if r["region"] == "Abroad")
+        # domestic totals are the CEC's exactly; the abroad unit is the file's
+        assert counts[:-1, j].sum() == int(national[code]), code
+        assert counts[-1, j] == old[-1, j] == abroad, code
+        # each region gets the shortfall in proportion to the list's votes there (within 1)
+        short = int(national[code]) - old[:-1, j].sum()
+        share = short * old[:-1, j] / old[:-1, j].sum()
+        assert (np.abs(counts[:-1, j] - old[:-1, j] - share) < 1).all(), code
+    # Mekenchil: 137,436 votes of 1,968,094 valid -- below 7 % even with no invalid ballots
+    mch = e.party_index("Mekenchil")
+    zero = kyrgyzstan_2020_regions(0, complete=True)
+    assert zero.national_votes[mch].item() * 100 < 7 * zero.national_ballots.item()
+    assert e.invalid is not None
+    assert e.invalid.tolist() == [
+        int(Fraction(int(v)) * Fraction(15, 985) + Fraction(1, 2)) for v in e.valid
+    ]

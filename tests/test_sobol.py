@@ -470,6 +470,51 @@ def test_bad_electsim_model_input(kg: es.Election, kg_system: es.ElectoralSystem
         allocate_national_rates(kg, kg_system.replace(national=None), [0.07])
 
 
+# ================================================================================ flags
+def test_near_constant_output_is_flagged_not_printed() -> None:
+    # an indicator that is 1 on 0.5 % of the points: Var = p (1 - p) ~ 0.005, resting on ~5 of
+    # the 1,024 points (mode share 0.995 >= 0.99)
+    res = sobol(
+        lambda p: (p["x"] > 0.995).astype(float) + 0 * p["y"],
+        {"x": stats.uniform(), "y": stats.uniform()},
+        n=512,
+        n_resamples=99,
+        rng=1,
+    )
+    assert res.near_constant.tolist() == [True] and res.flagged
+    assert 0.99 <= res.mode_share[0] < 1
+    text = str(res)
+    assert "not meaningful" in text and "--" in text and "increase n" not in text
+    assert {r["flag"] for r in res.to_records()} == {"near-constant output"}
+
+
+def test_index_outside_unit_interval_is_flagged() -> None:
+    # Y = exp(12 X) (1 + Z) with n = 16: the S1 estimate of X is a ratio of two noisy sums of a
+    # heavy-tailed output; its bootstrap interval reaches 1.55, beyond [0, 1] (an index is a
+    # share of variance)
+    res = sobol(
+        lambda p: np.exp(12 * p["x"]) * (1 + p["z"]),
+        {"x": stats.uniform(), "z": stats.uniform()},
+        n=16,
+        n_resamples=99,
+        rng=0,
+    )
+    assert res.out_of_range[0, 0] and not res.near_constant[0]
+    hi = max(res.first_order_interval[0, 0, 1], res.total_order_interval[0, 0, 1])
+    lo = min(res.first_order_interval[0, 0, 0], res.total_order_interval[0, 0, 0])
+    assert hi > 1.05 or lo < -0.05  # the flag's definition, checked on the stored numbers
+    text = str(res)
+    assert "increase n" in text and "!" in text
+    assert res.to_records()[0]["flag"] == "out of range"
+    assert res._repr_html_().startswith('<pre class="electsim">')
+
+
+def test_well_estimated_indices_are_not_flagged(ishigami_result: SobolResult) -> None:
+    # negative control: the Ishigami indices at n = 2048 are all within [0, 1]
+    assert not ishigami_result.flagged
+    assert "!" not in str(ishigami_result) and "not meaningful" not in str(ishigami_result)
+
+
 # ================================================================================ example
 def test_example_runs_and_prints_checked_numbers() -> None:
     proc = subprocess.run(
@@ -482,8 +527,24 @@ def test_example_runs_and_prints_checked_numbers() -> None:
     out = proc.stdout
     # at 7 % and no vote buying: the CEC's preliminary parliament of 5 Oct 2020
     # (BRM 46, MKK 45, KYR 16, BUT 13; https://for.kg/news-669682-ru.html)
-    assert "baseline (7 %, no buying): BRM 46 MKK 45 KYR 16 BUT 13" in out
-    # n = 1024 and d = 3 parameters: 1024 * (3 + 2) = 5,120 model evaluations
-    assert "5,120 model evaluations" in out
-    for name in ("seats Butun Kyrgyzstan", "pro-government >= 80", "budget_som", "compliance"):
+    laws = out.split("== Law: ")
+    assert [chunk.split("\n")[0] for chunk in laws[1:]] == [
+        "national threshold 7 % (2020)",
+        "national threshold 5 % (2021 draft)",
+        "national threshold 3 % (Oct 2020 bill)",
+    ]
+    assert "baseline (no buying): BRM 46 MKK 45 KYR 16 BUT 13\n" in laws[1]
+    # 5 % of 1,990,753 = 99,537.65: six lists pass (RES 115,288); Hare on their 1,530,878
+    # votes: quotas 38.228, 37.263, 13.664, 11.126, 10.682, 9.037 -> floors 118, remainders
+    # to KYR (.664) and MCH (.682)
+    assert "baseline (no buying): BRM 38 MKK 37 KYR 14 BUT 11 MCH 11 RES 9\n" in laws[2]
+    # n = 1024 and d = 2 behavioural parameters: 1024 * (2 + 2) = 4,096 model evaluations
+    assert out.count("4,096 model evaluations") == 3
+    # the threshold is a policy lever, never an uncertain input
+    rows = [line.split() for line in out.splitlines() if line.startswith("seats Birimdik  ")]
+    params = {row[2] for row in rows if row[2] != "mean"}
+    assert params == {"budget_som", "compliance"}
+    # at 7 % no budget gives Mekenchil a seat: a constant output is flagged, not printed
+    assert "seats Mekenchil         mean 0, variance 0; near-constant" in laws[1]
+    for name in ("seats Butun Kyrgyzstan", "pro-government >= 80"):
         assert name in out

@@ -18,6 +18,7 @@ from . import (
     presets,
     report,
     sensitivity,
+    uncertainty,
 )
 from .allocate import Allocation, Tie, allocate
 from .apportion import available_methods, get_method
@@ -64,4 +65,5 @@ __all__ = [
     "report",
     "sensitivity",
     "simulate",
+    "uncertainty",
 ]

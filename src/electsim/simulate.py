@@ -4,24 +4,33 @@ r"""Monte Carlo of election outcomes: count uncertainty, manipulation, allocatio
 with a manipulation model, allocates the seats of every draw in batches and keeps only compact
 outputs (seats, eligibility, ties), so memory stays bounded whatever ``n``.
 
-Uncertainty models for the counts of one region (the *categories* are the ``P`` party lists,
-"against all" and invalid ballots; ``n_r`` = ballots in region ``r``, ``p_r`` = observed shares):
+Uncertainty: ``uncertainty=`` takes a list of *layers* from :mod:`electsim.uncertainty`, each
+named, optional and documented with what it represents --
+:class:`~electsim.uncertainty.CountingError` (a count's local mistakes),
+:class:`~electsim.uncertainty.InvalidRate` and :class:`~electsim.uncertainty.MissingStations`
+(missing data), :class:`~electsim.uncertainty.Swing` (re-run variability: national swing,
+regional and station effects), and
+:class:`~electsim.uncertainty.Manipulation` (manipulation parameters as distributions) -- or an
+:class:`~electsim.uncertainty.UncertaintyModel` that also sets the ``centre`` of the draws (the
+reported counts or a counterfactual).  The older single models remain:
 
-* :class:`Multinomial` -- :math:`X_r \sim \mathrm{Mult}(n_r, p_r)`;
+* :class:`Multinomial` -- :math:`X_r \sim \mathrm{Mult}(n_r, p_r)`: survey sampling noise;
 * :class:`DirichletMultinomial` -- :math:`\pi_r \sim \mathrm{Dir}(\alpha_r p_r)`,
-  :math:`X_r \sim \mathrm{Mult}(n_r, \pi_r)`: variance inflated by
-  :math:`(n_r + \alpha_r)/(1 + \alpha_r)`;
-* :func:`estimate_concentration` -- a method-of-moments estimate of the overdispersion from
-  polling-station results.
+  :math:`X_r \sim \mathrm{Mult}(n_r, \pi_r)`: with :func:`estimate_concentration` it measures
+  lasting geography (the between-station spread), not uncertainty about a count.
+
+``docs/uncertainty.md`` explains the layers, their defaults and which of them drives the 2020
+answer.
 
 Reproducibility
 ---------------
 Randomness is defined per *seed block* of ``seed_block`` consecutive draws: block ``b`` uses
 ``np.random.SeedSequence(entropy, spawn_key=(b,))`` -- the ``b``-th child of
 ``SeedSequence(entropy).spawn(...)`` -- split into three independent streams (counts,
-perturbation, ties).  Work is done in whole blocks, so the result is identical for every
-``chunk_size`` and every executor.  The separate streams give common random numbers: switching
-the perturbation on or off does not change the count draws.
+perturbation, ties); every uncertainty layer draws from its own stream, derived from the
+counts stream and the layer's name.  Work is done in whole blocks, so the result is identical
+for every ``chunk_size`` and every executor.  The separate streams give common random
+numbers: switching the perturbation (or one layer) on or off does not change the other draws.
 
 Scaling out
 -----------
@@ -38,21 +47,24 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Protocol, TextIO
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._display import HTMLReprMixin
 from .allocate import allocate
 from .election import Election, Party, PrecinctResults
-from .errors import ElectsimError, ShapeMismatchError, UnknownNameError
+from .errors import ElectsimError, ElectsimWarning, ShapeMismatchError, UnknownNameError
 from .metrics import majority_threshold
 from .system import ElectoralSystem
+from .uncertainty import DirichletMultinomial, Multinomial, UncertaintyModel, _batch
 
 __all__ = [
     "DirichletMultinomial",
@@ -68,147 +80,10 @@ FloatArray = NDArray[np.float64]
 
 
 # ----------------------------------------------------------------------------- count models
-def _categories(election: Election) -> IntArray:
-    """Counts ``(R, P + 2)``: party votes, against all, invalid (one unbatched election)."""
-    if election.batch_shape:
-        raise ShapeMismatchError(
-            f"election has batch shape {election.batch_shape}; simulate() needs one election"
-        )
-    assert election.against_all is not None and election.invalid is not None
-    return np.concatenate(
-        [election.votes, election.against_all[:, None], election.invalid[:, None]], axis=1
-    )
-
-
-def _to_election(counts: IntArray, template: Election) -> Election:
-    """Counts ``(B, R, P + 2)`` -> a batched Election with the template's metadata."""
-    P = template.n_parties
-    return Election(
-        counts[..., :P],
-        counts[..., P],
-        counts[..., P + 1],
-        template.registered,
-        template.parties,
-        template.regions,
-        template.name,
-        template.source,
-    )
-
-
-def _multinomial(rng: np.random.Generator, n: IntArray, p: FloatArray) -> IntArray:
-    r"""Multinomial draws ``(*shape, C)`` with trials ``n`` ``(*shape,)`` and shares ``p``.
-
-    Vectorised over ``shape`` by the conditional-binomial decomposition
-    :math:`X_k \mid X_{<k} \sim \mathrm{Bin}(n - \sum_{j<k} X_j,\ p_k / \sum_{j \ge k} p_j)`
-    (exact; one ``Generator.binomial`` call per category instead of one multinomial call per
-    row).
-    """
-    C = p.shape[-1]
-    out = np.empty((*n.shape, C), dtype=np.int64)
-    left = n.astype(np.int64).copy()
-    tail = np.cumsum(p[..., ::-1], axis=-1)[..., ::-1]  # sum_{j >= k} p_j
-    for k in range(C - 1):
-        q = np.divide(p[..., k], tail[..., k], out=np.zeros_like(p[..., k]), where=tail[..., k] > 0)
-        x = rng.binomial(left, np.clip(q, 0.0, 1.0))
-        out[..., k] = x
-        left -= x
-    out[..., C - 1] = left
-    return out
-
-
-class UncertaintyModel(Protocol):
-    """Draws ``size`` elections around an observed one: ``draw(election, size, rng)``."""
+class _DrawModel(Protocol):
+    """The older protocol: ``draw(election, size, rng) -> Election`` of batch shape ``(size,)``."""
 
     def draw(self, election: Election, size: int, rng: np.random.Generator) -> Election: ...
-
-
-@dataclass(frozen=True)
-class Multinomial:
-    r"""Multinomial resampling of each region's ballots with its observed shares.
-
-    In region :math:`r` with :math:`n_r` ballots and observed counts :math:`c_{rk}` over the
-    ``P + 2`` categories (parties, against all, invalid):
-    :math:`X_r \sim \mathrm{Mult}(n_r, c_r / n_r)`, independently across regions.  Ballots per
-    region stay fixed; registered voters (if known) are kept.
-
-    Examples
-    --------
-    >>> import numpy as np, electsim as es
-    >>> e = es.Election([[60, 40]], parties=["A", "B"])
-    >>> d = Multinomial().draw(e, 3, np.random.default_rng(0))
-    >>> d.votes.shape, d.ballots.ravel().tolist()
-    ((3, 1, 2), [100, 100, 100])
-    """
-
-    def draw(self, election: Election, size: int, rng: np.random.Generator) -> Election:
-        """``size`` draws, an Election of batch shape ``(size,)``."""
-        c = _categories(election)
-        n = c.sum(axis=1)
-        p = c / np.maximum(n, 1)[:, None]
-        out = _multinomial(
-            rng, np.broadcast_to(n, (size, c.shape[0])), np.broadcast_to(p, (size, *p.shape))
-        )
-        return _to_election(out, election)
-
-
-@dataclass(frozen=True)
-class DirichletMultinomial:
-    r"""Overdispersed resampling: Dirichlet-multinomial around each region's observed shares.
-
-    :math:`\pi_r \sim \mathrm{Dirichlet}(\alpha_r\, p_r)`, then
-    :math:`X_r \sim \mathrm{Mult}(n_r, \pi_r)`, so
-    :math:`E X_{rk} = n_r p_{rk}` and
-    :math:`\mathrm{Var}\, X_{rk} = n_r p_{rk}(1 - p_{rk})\,(n_r + \alpha_r)/(1 + \alpha_r)`
-    (Mosimann 1962).  :math:`\alpha \to \infty` is the multinomial.
-
-    Parameters
-    ----------
-    concentration : float or array_like ``(R,)``
-        :math:`\alpha_r > 0`, one for all regions or one per region, e.g. from
-        :func:`estimate_concentration` with ``level="region"``.
-
-    References
-    ----------
-    Mosimann, J. E. (1962). On the compound multinomial distribution, the multivariate
-    beta-distribution, and correlations among proportions. *Biometrika* 49, 65-82.
-
-    Examples
-    --------
-    >>> import numpy as np, electsim as es
-    >>> e = es.Election([[600, 400]], parties=["A", "B"])
-    >>> d = DirichletMultinomial(10.0).draw(e, 2000, np.random.default_rng(1))
-    >>> bool(abs(d.votes[:, 0, 0].mean() - 600) < 10)    # unbiased
-    True
-    """
-
-    concentration: ArrayLike
-
-    def __post_init__(self) -> None:
-        a = np.asarray(self.concentration, dtype=np.float64)
-        if a.ndim > 1 or not (np.all(a > 0) and np.all(~np.isnan(a))):
-            raise ElectsimError(
-                f"concentration={self.concentration!r} must be a positive number or a 1-D array "
-                "of positive numbers (one per region)"
-            )
-
-    def draw(self, election: Election, size: int, rng: np.random.Generator) -> Election:
-        """``size`` draws, an Election of batch shape ``(size,)``."""
-        c = _categories(election)
-        R = c.shape[0]
-        a = np.asarray(self.concentration, dtype=np.float64)
-        if a.ndim == 1 and a.shape[0] != R:
-            raise ShapeMismatchError(
-                f"concentration has {a.shape[0]} entries; the election has {R} regions"
-            )
-        a = np.broadcast_to(a, (R,))
-        n = c.sum(axis=1)
-        p = c / np.maximum(n, 1)[:, None]
-        shape = np.where(np.isinf(a)[:, None], 0.0, a[:, None] * p)
-        g = rng.standard_gamma(np.broadcast_to(shape, (size, *p.shape)))
-        tot = g.sum(axis=-1, keepdims=True)
-        pi = np.where(np.isinf(a)[:, None], p, g / np.where(tot > 0, tot, 1.0))
-        out = _multinomial(rng, np.broadcast_to(n, (size, R)), pi)
-        return _to_election(out, election)
 
 
 def estimate_concentration(
@@ -322,6 +197,9 @@ def estimate_concentration(
 # ----------------------------------------------------------------------------- the engine
 PerturbationFactory = Callable[[np.random.Generator, int], Any]
 
+#: Default bound on the memory the kept outputs of one :func:`simulate` call may take.
+MAX_MEMORY = 4 * 2**30
+
 
 def _entropy(rng: int | np.random.Generator | None) -> int:
     if isinstance(rng, np.random.Generator):
@@ -341,6 +219,15 @@ def _block_generators(entropy: int, block: int) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in ss.spawn(3)]
 
 
+def _seat_dtype(house_size: int) -> type[np.signedinteger[Any]]:
+    """The smallest of int16/int32/int64 that holds ``house_size`` seats."""
+    if house_size <= np.iinfo(np.int16).max:
+        return np.int16
+    if house_size <= np.iinfo(np.int32).max:
+        return np.int32
+    return np.int64
+
+
 def _system_spec(system: ElectoralSystem) -> ElectoralSystem | dict[str, Any]:
     """A picklable description of ``system``: registered methods travel by name."""
     try:
@@ -358,26 +245,40 @@ def _system_spec(system: ElectoralSystem) -> ElectoralSystem | dict[str, Any]:
     return spec
 
 
+ChunkOutput = tuple[NDArray[Any], NDArray[np.bool_], NDArray[np.bool_], dict[str, NDArray[Any]]]
+
+
+def _arr(x: NDArray[np.int64] | None) -> NDArray[np.int64]:
+    assert x is not None  # an Election always has against_all and invalid
+    return x
+
+
 def _run_chunk(
     election: Election,
     system_spec: ElectoralSystem | dict[str, Any],
-    uncertainty: UncertaintyModel | None,
+    uncertainty: UncertaintyModel | _DrawModel | None,
     perturbation: Any,
     entropy: int,
     blocks: Sequence[tuple[int, int]],
-) -> tuple[NDArray[np.int16], NDArray[np.bool_], NDArray[np.bool_]]:
-    """Simulate whole seed blocks ``(block index, draws)``; top-level so that it pickles."""
+) -> ChunkOutput:
+    """Simulate whole seed blocks ``(block index, draws)``; top-level so that it pickles.
+
+    ``election`` is already centred (:meth:`UncertaintyModel.centred`).
+    """
     system = (
         system_spec if isinstance(system_spec, ElectoralSystem) else ElectoralSystem(**system_spec)
     )
     parts: list[Election] = []
+    recorded: list[dict[str, NDArray[Any]]] = []
     tie_gens: list[np.random.Generator] = []
     for b, size in blocks:
         g_counts, g_pert, g_tie = _block_generators(entropy, b)
         tie_gens.append(g_tie)
+        rec: dict[str, NDArray[Any]] = {}
         if uncertainty is None:
-            counts = np.broadcast_to(_categories(election), (size, *_categories(election).shape))
-            e = _to_election(np.ascontiguousarray(counts), election)
+            e = _batch(election, size)
+        elif isinstance(uncertainty, UncertaintyModel):
+            e, rec = uncertainty.draw_centred(election, size, g_counts)
         else:
             e = uncertainty.draw(election, size, g_counts)
         if perturbation is not None:
@@ -386,9 +287,10 @@ def _run_chunk(
                 pert = perturbation(g_pert, size)
             e = pert.apply(e, g_pert).election
         parts.append(e)
+        recorded.append(rec)
     votes = np.concatenate([p.votes for p in parts])
-    aa = np.concatenate([np.asarray(p.against_all) for p in parts])
-    inv = np.concatenate([np.asarray(p.invalid) for p in parts])
+    aa = np.concatenate([np.broadcast_to(_arr(p.against_all), p.votes.shape[:-1]) for p in parts])
+    inv = np.concatenate([np.broadcast_to(_arr(p.invalid), p.votes.shape[:-1]) for p in parts])
     regs = [p.registered for p in parts]
     reg = None
     if all(r is not None for r in regs):
@@ -419,7 +321,8 @@ def _run_chunk(
                 )
                 seats[rows] = allocate(sub, system, rng=g).seats
             start += size
-    return seats.astype(np.int16), a.eligible.copy(), tied
+    params = {k: np.concatenate([r[k] for r in recorded]) for k in recorded[0]}
+    return seats.astype(_seat_dtype(system.seats)), a.eligible.copy(), tied, params
 
 
 class _Progress:
@@ -442,12 +345,46 @@ class _Progress:
         self.stream.flush()
 
 
+def _as_model(uncertainty: Any) -> UncertaintyModel | _DrawModel | None:
+    """``None``, a list of layers, one layer, an :class:`UncertaintyModel` or a ``draw`` model."""
+    if uncertainty is None or isinstance(uncertainty, UncertaintyModel):
+        return uncertainty
+    if isinstance(uncertainty, list | tuple):
+        return UncertaintyModel(uncertainty)
+    if callable(getattr(uncertainty, "apply", None)) and isinstance(
+        getattr(uncertainty, "name", None), str
+    ):
+        return UncertaintyModel([uncertainty])
+    if callable(getattr(uncertainty, "draw", None)):
+        return uncertainty
+    raise ElectsimError(
+        f"uncertainty={uncertainty!r} must be a layer, a list of layers, an UncertaintyModel, "
+        "or an object with a draw(election, size, rng) method"
+    )
+
+
+def _fmt_bytes(x: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if x < 1000 or unit == "PB":
+            return f"{x:,.1f} {unit}"
+        x /= 1000
+    return f"{x:,.1f} PB"  # pragma: no cover
+
+
+def _describe(obj: Any) -> Any:
+    if obj is None:
+        return None
+    if hasattr(obj, "describe"):
+        return obj.describe()
+    return getattr(obj, "__qualname__", None) or repr(obj)
+
+
 def simulate(
     election: Election,
     system: ElectoralSystem,
     n: int,
     *,
-    uncertainty: UncertaintyModel | None = None,
+    uncertainty: Any = None,
     perturbation: Any = None,
     rng: int | np.random.Generator | None = None,
     chunk_size: int = 10_000,
@@ -455,13 +392,15 @@ def simulate(
     executor: Executor | None = None,
     max_pending: int = 8,
     progress: bool = False,
+    max_memory: int = MAX_MEMORY,
 ) -> SimulationResult:
     """Monte Carlo of the seats: ``n`` draws of counts, perturbation and allocation.
 
-    Each draw: (1) counts from ``uncertainty`` (or the observed counts), (2) the
+    Each draw: (1) counts from ``uncertainty`` (or the reported counts), (2) the
     ``perturbation`` applied to them, (3) the seats under ``system``.  Draws are processed in
     chunks, each allocated with one batched :func:`~electsim.allocate` call; only seats
-    ``(n, P)`` int16, eligibility ``(n, P)`` and a tie flag ``(n,)`` are kept.
+    ``(n, P)``, eligibility ``(n, P)``, a tie flag ``(n,)`` and the layers' recorded parameters
+    ``(n,)`` are kept.
 
     Parameters
     ----------
@@ -472,15 +411,24 @@ def simulate(
         use ``"lot"`` (drawn from the block's tie stream) or a deterministic rule.
     n : int
         Number of draws, ``>= 1``.
-    uncertainty : Multinomial, DirichletMultinomial or any object with ``draw``, optional
-        ``draw(election, size, rng) -> Election`` of batch shape ``(size,)``.
+    uncertainty : layer, list of layers, UncertaintyModel, or object with ``draw``, optional
+        A list is ``UncertaintyModel(list)`` (layers of :mod:`electsim.uncertainty`:
+        :class:`~electsim.uncertainty.CountingError`, :class:`~electsim.uncertainty.InvalidRate`,
+        :class:`~electsim.uncertainty.MissingStations`, :class:`~electsim.uncertainty.Swing`,
+        :class:`~electsim.uncertainty.Manipulation`, :class:`DirichletMultinomial`,
+        :class:`Multinomial`); an :class:`~electsim.uncertainty.UncertaintyModel` may also set
+        the ``centre`` of the draws.  Any other object with
+        ``draw(election, size, rng) -> Election`` (batch shape ``(size,)``) is used as is.
     perturbation : perturbation or callable, optional
         Any object with ``.apply(election, rng)`` returning a ``Perturbed`` (from
         :mod:`electsim.manipulation`), applied to each batch of draws; or a callable
-        ``(rng, size) -> perturbation`` building one with parameter arrays of shape ``(size,)``
-        -- a distribution over manipulation parameters (e.g. random budgets).
+        ``(rng, size) -> perturbation`` building one with parameter arrays of shape ``(size,)``.
+        (:class:`~electsim.uncertainty.Manipulation` does the same as a layer, recording the
+        sampled parameters.)
     rng : None, int or numpy.random.Generator
-        The seed entropy (a Generator contributes one 63-bit integer).
+        The seed entropy (a Generator contributes one 63-bit integer); reported in
+        ``result.provenance["seed"]``.  ``None`` with ``tie_break="lot"`` warns
+        (:class:`~electsim.errors.ElectsimWarning`) and names the seed drawn.
     chunk_size : int, default 10_000
         Draws per task (memory bound); rounded up to whole seed blocks.  Does not change the
         result.
@@ -488,13 +436,22 @@ def simulate(
         Draws per seed block (see the module docstring).  Changing it changes the draws.
     executor : concurrent.futures.Executor, optional
         Runs the chunks (e.g. ``ProcessPoolExecutor(2)``, or a Dask ``client.get_executor()``);
-        at most ``max_pending`` chunks are in flight.  Does not change the result.
+        at most ``max_pending`` chunks are in flight.  Does not change the result.  Layers,
+        centres and factories must then be picklable (no lambdas).
     progress : bool, default False
         A progress bar on stderr.
+    max_memory : int, default 4 GiB
+        Bound, in bytes, on the kept outputs; a larger request raises before any work.
 
     Returns
     -------
     SimulationResult
+
+    Raises
+    ------
+    ElectsimError
+        Bad arguments, or outputs above ``max_memory`` (the message gives the estimate and the
+        largest ``n`` that fits).
 
     Examples
     --------
@@ -509,57 +466,92 @@ def simulate(
         raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
     if not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
-    _categories(election)
+    if election.batch_shape:
+        raise ShapeMismatchError(
+            f"election has batch shape {election.batch_shape}; simulate() needs one election"
+        )
     for name, val, lo in (
         ("n", n, 1),
         ("chunk_size", chunk_size, 1),
         ("seed_block", seed_block, 1),
         ("max_pending", max_pending, 1),
+        ("max_memory", max_memory, 1),
     ):
         if not isinstance(val, int | np.integer) or isinstance(val, bool) or val < lo:
             raise ElectsimError(f"{name}={val!r} must be an integer >= {lo}")
-    if uncertainty is not None and not hasattr(uncertainty, "draw"):
-        raise ElectsimError(
-            f"uncertainty={uncertainty!r} must have a draw(election, size, rng) method"
-        )
+    model = _as_model(uncertainty)
     if perturbation is not None and not (hasattr(perturbation, "apply") or callable(perturbation)):
         raise ElectsimError(
             f"perturbation={perturbation!r} must have .apply(election, rng) or be a callable "
             "(rng, size) -> perturbation"
         )
+    recorded = model.recorded_names if isinstance(model, UncertaintyModel) else ()
+    P = election.n_parties
+    dtype = _seat_dtype(system.seats)
+    per_draw = P * (np.dtype(dtype).itemsize + 1) + 1 + 8 * len(recorded)
+    need = int(n) * per_draw
+    if need > max_memory:
+        fit = max(1, int(max_memory) // per_draw)
+        raise ElectsimError(
+            f"n={int(n):,} draws would keep {_fmt_bytes(need)} of outputs ({per_draw} bytes a "
+            f"draw: seats and eligibility of {P} parties, a tie flag, {len(recorded)} recorded "
+            f"parameters), above max_memory={_fmt_bytes(max_memory)}. Run at most n={fit:,} "
+            "draws per call (with different seeds, combining the summaries), or raise max_memory"
+        )
     entropy = _entropy(rng)
+    if rng is None and system.tie_break == "lot":
+        warnings.warn(
+            f"simulate(): tie_break='lot' without rng; drew the seed {entropy} (pass "
+            f"rng={entropy} to reproduce this run)",
+            ElectsimWarning,
+            stacklevel=2,
+        )
+    centre = election
+    if isinstance(model, UncertaintyModel):
+        centre = model.centred(election)
+        # workers get the centred election and a model without the (maybe unpicklable) centre
+        work_model: UncertaintyModel | _DrawModel | None = UncertaintyModel(model.layers)
+    else:
+        work_model = model
     n, seed_block = int(n), int(seed_block)
     n_blocks = -(-n // seed_block)
     per_chunk = max(1, -(-int(chunk_size) // seed_block))
-    chunks = [
-        [(b, min(seed_block, n - b * seed_block)) for b in range(c, min(c + per_chunk, n_blocks))]
-        for c in range(0, n_blocks, per_chunk)
-    ]
-    P = election.n_parties
-    seats = np.empty((n, P), dtype=np.int16)
+    seats = np.empty((n, P), dtype=dtype)
     eligible = np.empty((n, P), dtype=bool)
     tied = np.empty(n, dtype=bool)
+    params: dict[str, NDArray[Any]] = {}
     bar = _Progress(n, sys.stderr) if progress else None
     done = 0
 
-    def store(chunk: list[tuple[int, int]], out: tuple[Any, Any, Any]) -> None:
+    def chunks() -> Iterator[list[tuple[int, int]]]:
+        for c in range(0, n_blocks, per_chunk):
+            yield [
+                (b, min(seed_block, n - b * seed_block))
+                for b in range(c, min(c + per_chunk, n_blocks))
+            ]
+
+    def store(chunk: list[tuple[int, int]], out: ChunkOutput) -> None:
         nonlocal done
         start = chunk[0][0] * seed_block
         stop = start + sum(s for _, s in chunk)
-        seats[start:stop], eligible[start:stop], tied[start:stop] = out
+        seats[start:stop], eligible[start:stop], tied[start:stop] = out[:3]
+        for k, v in out[3].items():
+            if k not in params:
+                params[k] = np.empty(n, dtype=v.dtype)
+            params[k][start:stop] = v
         done += stop - start
         if bar is not None:
             bar.update(done)
 
     args: tuple[Any, ...]
     if executor is None:
-        args = (election, system, uncertainty, perturbation, entropy)
-        for chunk in chunks:
+        args = (centre, system, work_model, perturbation, entropy)
+        for chunk in chunks():
             store(chunk, _run_chunk(*args, chunk))
     else:
-        args = (election, _system_spec(system), uncertainty, perturbation, entropy)
+        args = (centre, _system_spec(system), work_model, perturbation, entropy)
         pending: deque[tuple[list[tuple[int, int]], Future[Any]]] = deque()
-        for chunk in chunks:
+        for chunk in chunks():
             if len(pending) >= max_pending:
                 c, f = pending.popleft()
                 store(c, f.result())
@@ -567,38 +559,62 @@ def simulate(
         while pending:
             c, f = pending.popleft()
             store(c, f.result())
-    for arr in (seats, eligible, tied):
+    for arr in (seats, eligible, tied, *params.values()):
         arr.setflags(write=False)
+    from . import __version__
+
+    provenance = {
+        "electsim": __version__,
+        "election": election.name,
+        "system": str(system),
+        "n": n,
+        "seed": entropy,
+        "seed_block": seed_block,
+        "uncertainty": _describe(model),
+        "perturbation": _describe(perturbation),
+    }
     return SimulationResult(
         parties=election.parties,
         house_size=system.seats,
         seats=seats,
         eligible=eligible,
         tied=tied,
+        parameters=params,
+        provenance=provenance,
     )
 
 
 # ----------------------------------------------------------------------------- the result
 @dataclass(frozen=True, eq=False)
-class SimulationResult:
+class SimulationResult(HTMLReprMixin):
     """Compact outputs of :func:`simulate`.
 
     Attributes
     ----------
     parties : tuple of Party
     house_size : int
-    seats : int16 array ``(n, P)``
+    seats : int array ``(n, P)``
+        int16, or int32/int64 for a house above 32,767 seats.
     eligible : bool array ``(n, P)``
         Passed every threshold in the draw.
     tied : bool array ``(n,)``
         The draw met a tie (resolved by the system's ``tie_break``).
+    parameters : dict of str to array ``(n,)``
+        Per-draw parameters recorded by the uncertainty layers (e.g. ``"invalid_rate"``), so
+        outcomes can be conditioned on them.
+    provenance : dict
+        How the result was made: ``electsim`` version, ``election``, ``system``, ``n``,
+        ``seed`` (the entropy: ``rng=seed`` reproduces the run), ``seed_block``,
+        ``uncertainty`` (centre and layers with their parameters), ``perturbation``.
     """
 
     parties: tuple[Party, ...]
     house_size: int
-    seats: NDArray[np.int16]
+    seats: NDArray[np.signedinteger[Any]]
     eligible: NDArray[np.bool_]
     tied: NDArray[np.bool_]
+    parameters: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -688,10 +704,17 @@ class SimulationResult:
 
     def __str__(self) -> str:
         head = f"{'Party':<32}{'mean':>7}{'sd':>6}{'5%':>5}{'50%':>5}{'95%':>5}{'P(pass)':>9}"
-        lines = [
-            f"Monte Carlo: {self.n:,} draws, {self.house_size} seats, {self.n_ties} ties",
-            head,
-        ]
+        lines = [f"Monte Carlo: {self.n:,} draws, {self.house_size} seats, {self.n_ties} ties"]
+        model = self.provenance.get("uncertainty")
+        if isinstance(model, dict):
+            names = [str(layer.get("layer")) for layer in model.get("layers", [])]
+            lines.append(
+                f"Uncertainty: {' + '.join(names) or 'none'}, centred on {model.get('centre')}; "
+                f"seed {self.provenance.get('seed')}"
+            )
+        elif "seed" in self.provenance:
+            lines.append(f"Uncertainty: {model or 'none'}; seed {self.provenance['seed']}")
+        lines.append(head)
         lines.append("-" * len(head))
         for r in self.to_records():
             lines.append(

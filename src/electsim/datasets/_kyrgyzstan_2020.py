@@ -8,9 +8,8 @@ Party order is the order of the CEC preliminary table of 5 October 2020 (by vote
 the Afghan-war veterans' party last).  Colours are matplotlib colours chosen from the ``tab20``
 palette for contrast (greys left out so they stay free for "against all"/"invalid"); they are
 *not* the parties' own colours.  Blocs: ``"pro-government"`` for Birimdik, Mekenim Kyrgyzstan and
-Kyrgyzstan, ``"opposition"`` for Butun Kyrgyzstan and Mekenchil, as the shared data README
-(``data/kyrgyzstan_2020/README.md``) describes them; ``None`` for every other party, because no
-source in electsim's references classifies them.
+Kyrgyzstan, ``"opposition"`` for Butun Kyrgyzstan and Mekenchil (``docs/data.md``); ``None`` for
+every other party.
 """
 
 from __future__ import annotations
@@ -21,10 +20,13 @@ from electsim.election import Party, Region
 
 __all__ = [
     "AGAINST_ALL_SOURCE",
+    "CEC_STATIONS_NOT_REPORTED",
+    "CEC_STATIONS_TOTAL",
     "PARTIES",
     "PARTY_ROWS",
     "REGIONS",
     "REGION_ROWS",
+    "REGISTERED_ABROAD",
     "PartyRow",
     "RegionRow",
 ]
@@ -33,7 +35,7 @@ __all__ = [
 class PartyRow(NamedTuple):
     """A party with the labels its data sources use."""
 
-    name: str  # English name (kyrgyzstan.md, table 1.1)
+    name: str  # English transliteration
     short: str  # short code: the CSV column header in the bundled files
     color: str  # matplotlib colour (tab20), for contrast only
     bloc: str | None
@@ -94,6 +96,16 @@ REGION_ROWS: tuple[RegionRow, ...] = (
     RegionRow("Chui", True, "ЧУЙСКАЯ ОБЛАСТЬ"),
     RegionRow("Abroad", False, "МИД КР"),
 )
+
+#: Polling stations of 4 October 2020 and those the CEC's figures of 5 October 2020, 11:00 had
+#: not yet reported (45 abroad and one in the border zone of Zardaly), from the CEC's statement
+#: "Из 2475 избирательных участков по 46 пока нет данных" (akipress.kg, for.kg/news-669682-ru).
+CEC_STATIONS_TOTAL = 2475
+CEC_STATIONS_NOT_REPORTED = 46
+
+#: Registered voters on the lists abroad (of the 3,523,554 in the CEC's figure), vb.kg
+#: https://vb.kg/doc/392589_vybory_2020._karta_osnovnyh_yik_po_bishkeky.html (tizme.gov.kg).
+REGISTERED_ABROAD = 32_602
 
 PARTIES: tuple[Party, ...] = tuple(Party(r.name, r.short, r.color, r.bloc) for r in PARTY_ROWS)
 REGIONS: tuple[Region, ...] = tuple(Region(r.name, r.in_regional_threshold) for r in REGION_ROWS)

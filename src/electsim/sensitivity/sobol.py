@@ -32,13 +32,14 @@ Wiley.  doi:10.1002/9780470725184.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats  # type: ignore[import-untyped]
 
+from .._display import HTMLReprMixin
 from ..allocate import _apportion_with_cap, _normalise_rng, allocate
 from ..election import Election
 from ..errors import ElectsimError, ShapeMismatchError, TieError, UnknownNameError
@@ -54,10 +55,18 @@ Model = Callable[[dict[str, FloatArray]], Any]
 #: Memory budget (float64 elements) of one bootstrap batch: ~32 MB.
 _BATCH_ELEMENTS = 4_000_000
 
+#: How far an index estimate or interval end may fall outside [0, 1] before it is flagged
+#: (small excursions are the sampling error of an index near 0 or 1).
+RANGE_TOLERANCE = 0.05
+
+#: An output whose most frequent value covers at least this share of the sample points is
+#: flagged as near-constant: its variance rests on a handful of points.
+NEAR_CONSTANT_SHARE = 0.99
+
 
 # ==================================================================================== result
 @dataclass(frozen=True, eq=False)
-class SobolResult:
+class SobolResult(HTMLReprMixin):
     r"""Sobol indices of every output with respect to every parameter, with intervals.
 
     Attributes
@@ -83,6 +92,15 @@ class SobolResult:
         Base sample size (power of 2); the model was evaluated at ``n (d + 2)`` points.
     confidence_level : float
     n_resamples : int
+    out_of_range : bool array ``(s, d)``
+        The estimate or an end of its interval (first or total order) lies outside
+        :math:`[-0.05, 1.05]`: the estimate is not reliable at this ``n`` (an index is a share of
+        variance and lies in [0, 1]).  Shown with ``!`` in ``str()``.
+    mode_share : float array ``(s,)``
+        Share of the ``2n`` points of A and B at which the output takes its most frequent value.
+    near_constant : bool array ``(s,)``
+        ``mode_share >= 0.99`` or zero variance: the output hardly varies, its indices rest on a
+        few points and are not meaningful (``str()`` prints ``--``).
 
     Notes
     -----
@@ -103,6 +121,14 @@ class SobolResult:
     n: int
     confidence_level: float
     n_resamples: int
+    out_of_range: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    mode_share: FloatArray = field(default_factory=lambda: np.zeros(0))
+    near_constant: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @property
+    def flagged(self) -> bool:
+        """Whether any index is out of range or any output near-constant."""
+        return bool(np.any(self.out_of_range) or np.any(self.near_constant))
 
     @property
     def n_evaluations(self) -> int:
@@ -133,12 +159,20 @@ class SobolResult:
             "total_order_high": float(self.total_order_interval[i, j, 1]),
         }
 
+    def _flag(self, i: int, j: int) -> str:
+        if self.near_constant.size and self.near_constant[i]:
+            return "near-constant output"
+        if self.out_of_range.size and self.out_of_range[i, j]:
+            return "out of range"
+        return ""
+
     def to_records(self) -> list[dict[str, Any]]:
         """One plain-Python record per (output, parameter) pair (JSON-serialisable).
 
         Keys: ``output``, ``parameter``, ``first_order``, ``first_order_low``,
         ``first_order_high``, ``total_order``, ``total_order_low``, ``total_order_high``,
-        ``output_mean``, ``output_variance``.
+        ``output_mean``, ``output_variance``, ``flag`` (``""``, ``"out of range"`` or
+        ``"near-constant output"``).
         """
         out: list[dict[str, Any]] = []
         for i, o in enumerate(self.outputs):
@@ -147,6 +181,7 @@ class SobolResult:
                 rec.update(self.index(i, j))
                 rec["output_mean"] = float(self.mean[i])
                 rec["output_variance"] = float(self.variance[i])
+                rec["flag"] = self._flag(i, j)
                 out.append(rec)
         return out
 
@@ -165,19 +200,40 @@ class SobolResult:
             "-" * len(head),
         ]
 
-        def iv(a: FloatArray) -> str:
-            return f"[{a[0]:6.3f}, {a[1]:6.3f}]"
+        def num(x: float) -> str:
+            return f"{x:6.3f}" if -RANGE_TOLERANCE <= x <= 1 + RANGE_TOLERANCE else f"{'!':>6}"
 
+        def iv(a: FloatArray) -> str:
+            return f"[{num(a[0])}, {num(a[1])}]"
+
+        notes: list[str] = []
         for i, o in enumerate(self.outputs):
             for j, p in enumerate(self.parameters):
+                flag = self._flag(i, j)
+                if flag == "near-constant output":
+                    lines.append(f"{o:<{wo}}  {p:<{wp}}  {'--':>6}  {'':<17}  {'--':>6}")
+                    continue
+                mark = "  !" if flag else ""
                 lines.append(
-                    f"{o:<{wo}}  {p:<{wp}}  {self.first_order[i, j]:6.3f}  "
-                    f"{iv(self.first_order_interval[i, j]):<17}  {self.total_order[i, j]:6.3f}  "
-                    f"{iv(self.total_order_interval[i, j]):<17}"
+                    f"{o:<{wo}}  {p:<{wp}}  {num(self.first_order[i, j])}  "
+                    f"{iv(self.first_order_interval[i, j]):<17}  {num(self.total_order[i, j])}  "
+                    f"{iv(self.total_order_interval[i, j]):<17}{mark}"
                 )
         lines.append("-" * len(head))
         for i, o in enumerate(self.outputs):
-            lines.append(f"{o:<{wo}}  mean {self.mean[i]:.4g}, variance {self.variance[i]:.4g}")
+            line = f"{o:<{wo}}  mean {self.mean[i]:.4g}, variance {self.variance[i]:.4g}"
+            if self.near_constant.size and self.near_constant[i]:
+                line += (
+                    f"; near-constant ({100 * self.mode_share[i]:.1f} % of points share one "
+                    "value): indices not meaningful"
+                )
+            lines.append(line)
+        if self.out_of_range.size and np.any(self.out_of_range & ~self.near_constant[:, None]):
+            notes.append(
+                "! an estimate or interval end outside [0, 1] (beyond sampling error): not "
+                "reliable at this n; increase n"
+            )
+        lines.extend(notes)
         return "\n".join(line.rstrip() for line in lines)
 
     def __repr__(self) -> str:
@@ -317,6 +373,12 @@ class _Recorder:
 
 
 # ==================================================================================== sobol
+def _frozen_bool(a: NDArray[Any]) -> NDArray[np.bool_]:
+    out = np.array(a, dtype=bool)
+    out.setflags(write=False)
+    return out
+
+
 def _indices(f_a: FloatArray, f_b: FloatArray, f_ab: FloatArray, idx: IntArray) -> FloatArray:
     """Saltelli (2010) S1, Jansen ST and the variance for resampled point indices.
 
@@ -501,6 +563,9 @@ def sobol(
     out_names = rec.outputs
     s, d = len(out_names), len(names)
     f_a, f_b, f_ab_flat = calls
+    mode_share = np.array(
+        [np.unique(row, return_counts=True)[1].max() / row.size for row in np.hstack([f_a, f_b])]
+    )
     # scipy evaluates the d pages of A_B as columns (page-minor): (s, n*d) -> (d, s, n)
     f_ab = np.moveaxis(f_ab_flat.reshape(s, n, d), -1, 0)
     # centre as scipy does (Sobol & Levitan 1999), so the bootstrap statistic at the full sample
@@ -526,6 +591,13 @@ def sobol(
         out.setflags(write=False)
         return out
 
+    lo_all = np.minimum(ci[:sd, 0], ci[sd : 2 * sd, 0]).reshape(s, d)
+    hi_all = np.maximum(ci[:sd, 1], ci[sd : 2 * sd, 1]).reshape(s, d)
+    lo_all = np.minimum(lo_all, np.minimum(first, total))
+    hi_all = np.maximum(hi_all, np.maximum(first, total))
+    out_of_range = (lo_all < -RANGE_TOLERANCE) | (hi_all > 1 + RANGE_TOLERANCE)
+    variance = full[2 * sd :]
+    near_constant = (mode_share >= NEAR_CONSTANT_SHARE) | (variance <= 0)
     return SobolResult(
         outputs=out_names,
         parameters=names,
@@ -539,6 +611,9 @@ def sobol(
         n=n,
         confidence_level=float(confidence_level),
         n_resamples=int(n_resamples),
+        out_of_range=_frozen_bool(out_of_range),
+        mode_share=freeze(mode_share),
+        near_constant=_frozen_bool(near_constant),
     )
 
 
