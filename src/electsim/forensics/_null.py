@@ -213,6 +213,30 @@ class NullModel(HTMLReprMixin):
                 arr.setflags(write=False)
         return cls(pr, shares, conc, registered, tb, inv_rate, tuple(notes))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle support (process pools): the template travels as its constructor fields."""
+        pr = self.template
+        fields = {
+            n: getattr(pr, n)
+            for n in ("votes", "region", "regions", "parties", "against_all", "invalid")
+        }
+        fields.update(
+            registered=pr.registered,
+            extra=dict(pr.extra),
+            station_ids=pr.station_ids or None,
+            name=pr.name,
+            source=pr.source,
+        )
+        rest = (
+            self.shares,
+            self.concentration,
+            self.registered,
+            self.turnout_beta,
+            self.invalid_rate,
+            self.assumptions,
+        )
+        return _rebuild, (fields, *rest)
+
     # ------------------------------------------------------------------ sampling
     @property
     def n_stations(self) -> int:
@@ -279,3 +303,7 @@ class NullModel(HTMLReprMixin):
             )
         lines += [f"  {a}" for a in self.assumptions]
         return "\n".join(lines)
+
+
+def _rebuild(fields: dict[str, Any], *rest: Any) -> NullModel:
+    return NullModel(PrecinctResults(**fields), *rest)
