@@ -361,7 +361,12 @@ class LastDigits:
         chi2 = np.divide(
             ((h - e[..., None]) ** 2).sum(axis=-1), e, out=np.zeros_like(n), where=e > 0
         )
-        return chi2, {"digits": h, "n": n, "chi2_pvalue": sps.chi2.sf(chi2, 9)}
+        return chi2, {
+            "digits": h,
+            "n": n,
+            "expected": np.full_like(chi2, 9.0),  # E chi2 under uniform digits
+            "chi2_pvalue": sps.chi2.sf(chi2, 9),
+        }
 
     def native_pvalue(
         self,

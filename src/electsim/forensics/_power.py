@@ -406,7 +406,8 @@ def power(
         raise ElectsimError(f"calibration={calibration!r} is unknown; use 'null' or 'native'")
     if system is not None and not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
-    if system is not None and null.template.invalid is None and invalid_rate is None:
+    samples_have_invalid = null.template.invalid is not None or null.invalid_rate is not None
+    if system is not None and not samples_have_invalid and invalid_rate is None:
         raise MissingDataError(
             "the stations have no invalid ballots: give invalid_rate= (e.g. '1.5%') to "
             "aggregate them to regions for the seats"
