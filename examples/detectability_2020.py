@@ -18,45 +18,6 @@ import argparse
 
 import electsim as es
 from electsim import forensics as fz
-from electsim.manipulation import BallotStuffing, Coercion, Transport, VoteBuying
-
-PARTY = "Birimdik"
-
-
-# The manipulation models, one factory each: level -> perturbation (top-level functions, so
-# that they pickle for process pools).
-def turnout_buying(budget_som: float) -> VoteBuying:
-    return VoteBuying(buyer=PARTY, strategy="turnout", budget_som=budget_som)
-
-
-def switching(budget_som: float) -> VoteBuying:
-    return VoteBuying(buyer=PARTY, strategy="switch", budget_som=budget_som)
-
-
-def form2_transport(voters: float) -> Transport:
-    return Transport(
-        voters=int(voters),
-        destinations={"Bishkek city": 80, "Osh city": 30},
-        buyer=PARTY,
-        compliance=0.65,
-    )
-
-
-def coercion(employee_share: float) -> Coercion:
-    return Coercion(party=PARTY, employee_share=employee_share)
-
-
-def stuffing(incremental: float) -> BallotStuffing:
-    return BallotStuffing(PARTY, incremental=incremental, extreme=incremental / 10)
-
-
-SCENARIOS = {
-    "turnout buying (som)": (turnout_buying, [25e6, 50e6, 100e6, 200e6, 400e6]),
-    "switching (som)": (switching, [10e6, 25e6, 50e6, 100e6, 200e6]),
-    "Form No. 2 transport (voters)": (form2_transport, [10e3, 25e3, 50e3, 110e3, 200e3]),
-    "coercion (employee share)": (coercion, [0.02, 0.05, 0.1, 0.2, 0.3]),
-    "ballot stuffing (f_i, f_e = f_i/10)": (stuffing, [0.005, 0.01, 0.02, 0.05, 0.1]),
-}
 
 
 def run(n_datasets: int, seed: int) -> dict[str, fz.PowerResult]:
@@ -65,7 +26,7 @@ def run(n_datasets: int, seed: int) -> dict[str, fz.PowerResult]:
     law = es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
     print(null, end="\n\n")
     out = {}
-    for i, (label, (factory, levels)) in enumerate(SCENARIOS.items()):
+    for i, (label, (factory, levels, _)) in enumerate(fz.SCENARIOS_2020.items()):
         res = fz.detectability(
             null, factory, levels, law, n_datasets=n_datasets, rng=seed + i, chunk_size=50
         )

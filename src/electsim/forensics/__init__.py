@@ -36,9 +36,11 @@ from ._detectors import (
 )
 from ._null import NullModel
 from ._power import PowerResult, clopper_pearson, detectability, power
+from ._scenarios import SCENARIOS_2020
 
 __all__ = [
     "DETECTORS",
+    "SCENARIOS_2020",
     "CoarseShares",
     "DetectorResult",
     "ExtremeStations",
