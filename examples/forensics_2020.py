@@ -4,7 +4,7 @@ Runs every detector the station file allows (it has no registered voters, so no 
 prints statistics and p-values, lists the most extreme stations with their probability under
 the clean-election null model, and says what cannot be tested without turnout.
 
-    python examples/forensics_2020.py [--null 200] [--seed 2020]
+    python examples/forensics_2020.py [--null 200] [--resamples 1000] [--seed 2020]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from electsim import forensics as fz
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--null", type=int, default=200, help="clean data sets per null")
+    parser.add_argument("--resamples", type=int, default=1000, help="resamples (own nulls)")
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
 
@@ -28,9 +29,9 @@ def main() -> None:
     print(null, end="\n\n")
     g = np.random.default_rng(args.seed)
     runs = {
-        "integer_percentages": {"party": "Birimdik"},
-        "coarse_shares": {"party": "Birimdik"},
-        "last_digits": {},
+        "integer_percentages": {"party": "Birimdik", "n_resamples": args.resamples},
+        "coarse_shares": {"party": "Birimdik", "n_resamples": args.resamples},
+        "last_digits": {"n_resamples": args.resamples},
         "second_digits": {},
         "extreme_stations": {"threshold": 0.8},
     }

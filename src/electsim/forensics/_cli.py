@@ -68,6 +68,8 @@ def _cmd_detect(args: argparse.Namespace) -> str:
             skipped.append(name)
             continue
         opts: dict[str, Any] = {}
+        if "n_resamples" in cls.__dataclass_fields__:
+            opts["n_resamples"] = args.resamples
         if args.party is not None and "party" in cls.__dataclass_fields__:
             pr.party_index(args.party)
             opts["party"] = args.party
@@ -166,6 +168,9 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     p.add_argument("--detector", nargs="+", metavar="NAME", help=f"of {', '.join(DETECTORS)}")
     p.add_argument("--party", help="party for share-based tests (default: the winner)")
     p.add_argument("--null", type=_positive_int, default=200, help="clean data sets per null")
+    p.add_argument(
+        "--resamples", type=_positive_int, default=1000, help="resamples of the native nulls"
+    )
     p.add_argument("--seed", type=int, default=None, help="random seed")
     _add_output(p)
 

@@ -415,9 +415,13 @@ class SecondDigits:
         """Second-digit frequencies ``(*batch, 10)`` of the counts >= ``min_count``."""
         c = _digit_counts(pr, self.parties)
         c = c.reshape(*c.shape[:-2], -1)
-        c = np.where(c >= self.min_count, c, 0)
-        ndig = np.floor(np.log10(np.maximum(c, 1))).astype(np.int64) + 1
-        d2 = (c // 10 ** np.maximum(ndig - 2, 0)) % 10
+        div = np.ones_like(c)  # 10 ** (number of digits - 2), exact in integers
+        top = int(c.max()) if c.size else 0
+        k = 2
+        while k < 19 and 10**k <= top:
+            div = np.where(c >= 10**k, 10 ** (k - 1), div)
+            k += 1
+        d2 = (c // div) % 10
         return _by_batch_bincount(np.where(c >= self.min_count, d2, -1), None, 10)
 
     def reference(self, null: PrecinctResults, rng: np.random.Generator) -> FloatArray:

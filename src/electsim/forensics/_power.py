@@ -336,7 +336,7 @@ def power(
     calibration: str = "null",
     system: ElectoralSystem | None = None,
     invalid_rate: Any = None,
-    n_reference: int = 20,
+    n_reference: int = 10,
     seed_block: int = 25,
     max_pending: int = 4,
 ) -> PowerResult:
@@ -377,7 +377,7 @@ def power(
     invalid_rate : rate, optional
         Needed with ``system`` when the data have no invalid ballots (see
         :meth:`~electsim.PrecinctResults.to_election`).
-    n_reference : int, default 20
+    n_reference : int, default 10
         Clean data sets for the detectors' references (expected digit frequencies, clean
         fingerprint).
     seed_block : int, default 25
