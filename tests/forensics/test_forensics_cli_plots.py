@@ -73,7 +73,7 @@ def test_detect_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_power_cli_csv_is_safe_and_json_parses(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["power", "--manipulation", "stuffing", "--levels", "0.05", "--datasets", "6"]
+    args = ["power", "--manipulation", "stuffing", "--levels", "0.05", "--datasets", "20"]
     args += ["--detector", "extreme_stations", "--seed", "3", "--seats"]
     code, out, _ = cli(capsys, *args, "--format", "csv")
     assert code == 0
@@ -81,7 +81,7 @@ def test_power_cli_csv_is_safe_and_json_parses(capsys: pytest.CaptureFixture[str
     assert len(rows) == 2 and rows[0]["level"] == ""
     code, out, _ = cli(capsys, *args, "--format", "json")
     data = json.loads(out)
-    assert data["n_datasets"] == 6 and len(data["records"]) == 2
+    assert data["n_datasets"] == 20 and len(data["records"]) == 2
 
 
 def test_cli_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,10 +114,10 @@ def test_plots(tmp_path: Path) -> None:
     ax = ep.digit_plot(sd)
     assert len(ax.containers[0]) == 10
     law = es.ElectoralSystem(10, "hare", tie_break="lowest_index")
-    res = fz.detectability(m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=10)
+    res = fz.detectability(m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20)
     fig = ep.detectability_plot({"stuffing": res})
     assert "P(seats change)" in [ln.get_label() for ln in fig.axes[0].get_lines()]
-    pw = fz.power(["fingerprint"], m, _Stuff, [0.1, 0.3], 10, rng=2)
+    pw = fz.power(["fingerprint"], m, _Stuff, [0.1, 0.3], 20, rng=2)
     ax = ep.power_plot(pw)
     assert next(ln.get_label() for ln in ax.get_lines()) == "fingerprint"
     with pytest.raises(es.ElectsimError, match="seat outcomes"):
@@ -155,7 +155,7 @@ def test_detectability_2020_example_with_plot(tmp_path: Path) -> None:
     png = tmp_path / "d.png"
     out = run_example(
         str(EXAMPLES / "detectability_2020.py"),
-        *("--datasets", "4", "--max-levels", "1", "--plot", str(png)),
+        *("--datasets", "20", "--max-levels", "1", "--plot", str(png)),
     )
     assert out.count("first level with >= 80 % power") == 5
     assert "ASSUMPTION: registered voters unknown; turnout 56.5%" in out

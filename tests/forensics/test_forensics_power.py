@@ -258,18 +258,20 @@ def _shift(party: str, level: float) -> Any:
 
 def test_power_bad_input(null: fz.NullModel) -> None:
     with pytest.raises(UnknownNameError, match="detector"):
-        fz.power(["nope"], null, stuffing, [0.1], 10)
+        fz.power(["nope"], null, stuffing, [0.1], 20)
     with pytest.raises(ElectsimError, match="levels"):
-        fz.power(None, null, stuffing, [], 10)
+        fz.power(None, null, stuffing, [], 20)
     with pytest.raises(ElectsimError, match="alpha"):
-        fz.power(None, null, stuffing, [0.1], 10, alpha=1.5)
+        fz.power(None, null, stuffing, [0.1], 20, alpha=1.5)
     with pytest.raises(ElectsimError, match="n_datasets"):
         fz.power(None, null, stuffing, [0.1], 1)
+    with pytest.raises(ElectsimError, match="1/alpha = 20"):
+        fz.power(None, null, stuffing, [0.1], 19)
     with pytest.raises(ElectsimError, match="calibration"):
-        fz.power(None, null, stuffing, [0.1], 10, calibration="magic")
+        fz.power(None, null, stuffing, [0.1], 20, calibration="magic")
     no_turnout = fz.NullModel.fit(template(registered=False))
     with pytest.raises(MissingDataError, match="turnout"):
-        fz.power(["fingerprint"], no_turnout, stuffing, [0.1], 10)
+        fz.power(["fingerprint"], no_turnout, stuffing, [0.1], 20)
     law = es.ElectoralSystem(20, "hare")
     with pytest.raises(MissingDataError, match="invalid_rate"):
         fz.detectability(no_turnout, stuffing, [0.1], law)

@@ -359,7 +359,8 @@ def power(
     levels : sequence of float
         Manipulation levels, increasing (the first one with 80 % power is reported).
     n_datasets : int, default 1000
-        Clean data sets (each manipulated at every level).
+        Clean data sets (each manipulated at every level); at least ``1 / alpha``, since a
+        p-value ranked among ``n`` clean data sets is at least ``1 / n``.
     alpha : float, default 0.05
         Significance level of every test.
     rng : None, int or numpy.random.Generator
@@ -404,6 +405,11 @@ def power(
         raise ElectsimError(f"alpha={alpha!r} must lie strictly between 0 and 1")
     if calibration not in ("null", "native"):
         raise ElectsimError(f"calibration={calibration!r} is unknown; use 'null' or 'native'")
+    if n * a < 1 - 1e-12:
+        raise ElectsimError(
+            f"n_datasets={n} is too small for alpha={a:g}: p-values ranked among {n} clean data "
+            f"sets cannot fall to alpha unless n_datasets >= 1/alpha = {1 / a:g}"
+        )
     if system is not None and not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
     samples_have_invalid = null.template.invalid is not None or null.invalid_rate is not None
