@@ -141,6 +141,13 @@ def _mc_pvalue(stat: FloatArray, null: FloatArray, u: FloatArray | None = None) 
     return np.asarray((gt + u * (1.0 + ge - gt)) / (null.shape[0] + 1.0), dtype=np.float64)
 
 
+def _resampled(R: int, size: int, draw: Any, budget: int = 2_000_000) -> FloatArray:
+    """``R`` resampled statistics ``(R, *batch)`` from ``draw(r)``, in slices of about
+    ``budget`` station draws (memory bound)."""
+    per = max(1, budget // max(1, size))
+    return np.concatenate([draw(min(per, R - start)) for start in range(0, R, per)])
+
+
 def _digit_counts(pr: PrecinctResults, parties: tuple[str | int, ...] | None) -> IntArray:
     """The counts the digit tests look at: party votes ``(*batch, S, P')``."""
     if parties is None:
@@ -235,15 +242,14 @@ class IntegerPercentages:
             T, N = _ballots(pr), pr.registered
             assert N is not None
             pt = np.divide(T, N, out=np.zeros(T.shape), where=N > 0)
-        R = self.n_resamples
-        per = max(1, 2_000_000 // max(1, v.size))
-        out = []
-        for start in range(0, R, per):
-            r = min(per, R - start)
+
+        def draw(r: int) -> FloatArray:
             vs = rng.binomial(V, pv, size=(r, *v.shape))
             ts = None if T is None else rng.binomial(N, pt, size=(r, *v.shape))  # type: ignore[arg-type]
-            out.append(self._flags(vs, V, ts, N).sum(axis=-1))
-        null = np.concatenate(out).astype(np.float64)
+            return np.asarray(self._flags(vs, V, ts, N).sum(axis=-1), dtype=np.float64)
+
+        R = self.n_resamples
+        null = _resampled(R, v.size, draw)
         mean, sd = null.mean(axis=0), null.std(axis=0, ddof=1) if R > 1 else 0 * stat
         z = np.divide(stat - mean, sd, out=np.zeros_like(stat), where=sd > 0)
         return _mc_pvalue(stat, null, u), {"expected": mean, "excess": stat - mean, "z": z}
@@ -308,14 +314,12 @@ class CoarseShares:
     ) -> tuple[FloatArray, dict[str, Any]]:
         k = _party_index(pr, self.party)
         v, V = pr.votes[..., k], pr.valid
-        R = self.n_resamples
-        per = max(1, 2_000_000 // max(1, v.size))
-        out = []
-        for start in range(0, R, per):
-            r = min(per, R - start)
+
+        def draw(r: int) -> FloatArray:
             p = rng.beta(v + 0.5, V - v + 0.5, size=(r, *v.shape))
-            out.append(self._flags(rng.binomial(V, p), V).sum(axis=-1))
-        null = np.concatenate(out).astype(np.float64)
+            return np.asarray(self._flags(rng.binomial(V, p), V).sum(axis=-1), dtype=np.float64)
+
+        null = _resampled(self.n_resamples, v.size, draw)
         return _mc_pvalue(stat, null, u), {"expected": null.mean(axis=0)}
 
 
@@ -874,22 +878,23 @@ def run_detector(
     if det.needs_turnout:
         _needs_turnout(pr, det.name)
     g = normalise_rng(rng)
-    opts = _options(det)
+    common: dict[str, Any] = {
+        "detector": det.name,
+        "options": _options(det),
+        "station_ids": pr.station_ids,
+    }
     if det.native:
         stat, detail = det.statistic(pr, None)
         pv, more = det.native_pvalue(pr, stat, g)
         detail = {**detail, **more}
         station = {"flag": detail.pop("flag")} if "flag" in detail else {}
         return DetectorResult(
-            det.name,
-            _scalar(stat),
-            _scalar(pv),
-            det.null_description,
-            {k: _scalar(v) for k, v in detail.items()},
-            station,
-            None,
-            opts,
-            pr.station_ids,
+            **common,
+            statistic=_scalar(stat),
+            pvalue=_scalar(pv),
+            null=det.null_description,
+            details={k: _scalar(v) for k, v in detail.items()},
+            station=station,
         )
     n_null = _positive_int(n_null, "n_null")
     if null is None:
@@ -916,37 +921,26 @@ def run_detector(
         if freq is not None:
             station["null_probability"] = freq
     detail["null_mean"] = np.full(np.shape(stat), nulls.mean())
-    desc = det.null_description + f" ({n_null} clean data sets)"
+    common.update(
+        statistic=_scalar(stat),
+        pvalue=_scalar(pv),
+        null=det.null_description + f" ({n_null} clean data sets)",
+        station=station,
+        null_statistics=nulls,
+    )
     if det.name == "fingerprint":
         h = detail.pop("histogram")
         fi_ci, fe_ci = det.bootstrap(h, ref, g)
         return FingerprintResult(
-            det.name,
-            _scalar(stat),
-            _scalar(pv),
-            desc,
-            {k: _scalar(v) for k, v in detail.items()},
-            station,
-            nulls,
-            opts,
-            pr.station_ids,
-            h,
-            _scalar(detail["fi"]),
-            _scalar(detail["fe"]),
-            fi_ci,
-            fe_ci,
+            **common,
+            details={k: _scalar(v) for k, v in detail.items()},
+            histogram=h,
+            fi=_scalar(detail["fi"]),
+            fe=_scalar(detail["fe"]),
+            fi_interval=fi_ci,
+            fe_interval=fe_ci,
         )
-    return DetectorResult(
-        det.name,
-        _scalar(stat),
-        _scalar(pv),
-        desc,
-        {k: _scalar(v) for k, v in detail.items()},
-        station,
-        nulls,
-        opts,
-        pr.station_ids,
-    )
+    return DetectorResult(**common, details={k: _scalar(v) for k, v in detail.items()})
 
 
 def _scalar(x: Any) -> Any:

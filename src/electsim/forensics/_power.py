@@ -6,8 +6,9 @@ Protocol (for every level :math:`\theta` of a manipulation, with common random n
 2. apply ``manipulation_factory(level)`` to the *same* clean data sets at every level;
 3. run every detector on the clean and on the manipulated data sets;
 4. p-values: with ``calibration="null"`` (default) a statistic is ranked among the statistics
-   of the *other* clean data sets (leave one out: :math:`p = (1 + \#\{j \ne r: s_j \ge t_r\})
-   / n`, exactly uniform under the null by exchangeability); with ``calibration="native"``
+   of the *other* clean data sets (leave one out, ties broken by a uniform :math:`u`:
+   :math:`p = (\#\{j \ne r: s_j > t_r\} + u\,(1 + \#\{j \ne r: s_j = t_r\})) / n`, exactly
+   uniform under the null by exchangeability); with ``calibration="native"``
    detectors that have a null of their own (integer percentages, coarse shares, last digits)
    use it, which also tests that null;
 5. size = rejection rate on the clean data sets, power = rejection rate at each level, both
