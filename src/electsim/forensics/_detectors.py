@@ -156,9 +156,21 @@ def _digit_counts(pr: PrecinctResults, parties: tuple[str | int, ...] | None) ->
     return pr.votes[..., idx]
 
 
+class _Detector:
+    """Defaults shared by the detectors: no turnout needed, calibrated on the null model, and
+    no reference from clean data."""
+
+    needs_turnout: ClassVar[bool] = False
+    native: ClassVar[bool] = False
+
+    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> Any:
+        """What the statistic needs from clean data (``None``: nothing)."""
+        return None
+
+
 # ----------------------------------------------------------------------------- detectors
 @dataclass(frozen=True)
-class IntegerPercentages:
+class IntegerPercentages(_Detector):
     r"""Integer percentages (Kobak, Shpilkin & Pshenichnikov 2016, Ann. Appl. Stat. 10:54).
 
     A station is *integer* when the party's share :math:`100\,v/V` (and, when registered voters
@@ -179,7 +191,6 @@ class IntegerPercentages:
     n_resamples: int = 1000
 
     name: ClassVar[str] = "integer_percentages"
-    needs_turnout: ClassVar[bool] = False
     native: ClassVar[bool] = True
     null_description: ClassVar[str] = (
         "binomial resampling of every station's own counts (Kobak et al. 2016)"
@@ -209,9 +220,6 @@ class IntegerPercentages:
             & (2 * dist * w.denominator <= w.numerator * den)
             & (100 * num <= 99 * den)
         )
-
-    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> None:
-        return None
 
     def _flags(self, v: IntArray, V: IntArray, T: IntArray | None, N: IntArray | None) -> Any:
         hit = self._hits(v, V)
@@ -256,7 +264,7 @@ class IntegerPercentages:
 
 
 @dataclass(frozen=True)
-class CoarseShares:
+class CoarseShares(_Detector):
     r"""Shares at simple fractions (after Rozenas 2017, Political Analysis 25:41).
 
     A station is *coarse* when the party's share :math:`v/V` lies within ``tolerance`` of a
@@ -277,7 +285,6 @@ class CoarseShares:
     n_resamples: int = 1000
 
     name: ClassVar[str] = "coarse_shares"
-    needs_turnout: ClassVar[bool] = False
     native: ClassVar[bool] = True
     null_description: ClassVar[str] = (
         "per-station resampling of shares from a Jeffreys posterior (after Rozenas 2017)"
@@ -288,9 +295,6 @@ class CoarseShares:
         _positive_int(self.min_voters, "min_voters")
         _positive_int(self.n_resamples, "n_resamples")
         _rate(self.tolerance, "tolerance", 0.0, 0.1)
-
-    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> None:
-        return None
 
     def _flags(self, v: Any, V: IntArray) -> BoolArray:
         s = np.divide(v, V, out=np.zeros(np.shape(v)), where=V > 0)
@@ -324,7 +328,7 @@ class CoarseShares:
 
 
 @dataclass(frozen=True)
-class LastDigits:
+class LastDigits(_Detector):
     r"""Uniformity of last digits (Beber & Scacco 2012, Political Analysis 20:211).
 
     The last digits of the counts of ``parties`` (default: every party list) that are at least
@@ -340,16 +344,12 @@ class LastDigits:
     n_resamples: int = 1000
 
     name: ClassVar[str] = "last_digits"
-    needs_turnout: ClassVar[bool] = False
     native: ClassVar[bool] = True
     null_description: ClassVar[str] = "uniform last digits (multinomial Monte Carlo)"
 
     def __post_init__(self) -> None:
         _positive_int(self.min_count, "min_count", 10)
         _positive_int(self.n_resamples, "n_resamples")
-
-    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> None:
-        return None
 
     def histogram(self, pr: PrecinctResults) -> FloatArray:
         """Last-digit frequencies ``(*batch, 10)`` of the counts >= ``min_count``."""
@@ -392,7 +392,7 @@ class LastDigits:
 
 
 @dataclass(frozen=True)
-class SecondDigits:
+class SecondDigits(_Detector):
     r"""Second digits of vote counts (Mebane's 2BL test), calibrated on the clean generator.
 
     The second digits of the counts of ``parties`` (default: every list) that are at least
@@ -408,8 +408,6 @@ class SecondDigits:
     min_count: int = 10
 
     name: ClassVar[str] = "second_digits"
-    needs_turnout: ClassVar[bool] = False
-    native: ClassVar[bool] = False
     null_description: ClassVar[str] = "second-digit chi-square simulated from the null model"
 
     def __post_init__(self) -> None:
@@ -470,7 +468,7 @@ def _halfnormal_below_one(rng: np.random.Generator, width: float, size: int) -> 
 
 
 @dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(_Detector):
     r"""The election fingerprint of Klimek, Yegorov, Hanel & Thurner (2012, PNAS 109:16469).
 
     The 2-D histogram (``bins`` x ``bins``) of stations over turnout :math:`T/N` and the winner's
@@ -496,7 +494,6 @@ class Fingerprint:
 
     name: ClassVar[str] = "fingerprint"
     needs_turnout: ClassVar[bool] = True
-    native: ClassVar[bool] = False
     null_description: ClassVar[str] = "fitted fraud share f_i + f_e simulated from the null model"
 
     def __post_init__(self) -> None:
@@ -586,7 +583,7 @@ class Fingerprint:
 
 
 @dataclass(frozen=True)
-class TurnoutShare:
+class TurnoutShare(_Detector):
     r"""Turnout/share association within regions, and Shpilkin's excess-votes estimate.
 
     Statistic: the pooled within-region correlation of station turnout :math:`T/N` and the
@@ -603,14 +600,10 @@ class TurnoutShare:
 
     name: ClassVar[str] = "turnout_share"
     needs_turnout: ClassVar[bool] = True
-    native: ClassVar[bool] = False
     null_description: ClassVar[str] = "within-region correlation simulated from the null model"
 
     def __post_init__(self) -> None:
         _positive_int(self.min_voters, "min_voters")
-
-    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> None:
-        return None
 
     def statistic(self, pr: PrecinctResults, ref: Any = None) -> tuple[FloatArray, dict[str, Any]]:
         _needs_turnout(pr, self.name)
@@ -655,7 +648,7 @@ class TurnoutShare:
 
 
 @dataclass(frozen=True)
-class ExtremeStations:
+class ExtremeStations(_Detector):
     r"""Stations where one party has at least ``threshold`` of the valid votes.
 
     ``party=None`` counts stations where *any* list reaches the threshold.  Statistic: the
@@ -668,16 +661,11 @@ class ExtremeStations:
     min_voters: int = 1
 
     name: ClassVar[str] = "extreme_stations"
-    needs_turnout: ClassVar[bool] = False
-    native: ClassVar[bool] = False
     null_description: ClassVar[str] = "count of extreme stations simulated from the null model"
 
     def __post_init__(self) -> None:
         _rate(self.threshold, "threshold", 0.0, 1.0)
         _positive_int(self.min_voters, "min_voters")
-
-    def reference(self, null: PrecinctResults, rng: np.random.Generator) -> None:
-        return None
 
     def statistic(self, pr: PrecinctResults, ref: Any = None) -> tuple[FloatArray, dict[str, Any]]:
         V = pr.valid
