@@ -12,8 +12,10 @@ null (leave one out).
 
 One run in a process pool of ``--workers`` (default 2) with ``chunk_size=--chunk`` (default
 100), after a warm-up.  Wall time by ``time.perf_counter``; the 1-minute load average before
-and after (the machine may be shared); peak resident memory of this process and of the
-largest worker (``getrusage``).  The size of every detector is checked against the central
+and after (the machine may be shared); CPU seconds of this process and its workers
+(``getrusage``, including the small warm-up in the workers; divided by the workers: the wall
+time to expect on idle cores); peak resident memory of this process and of the largest worker
+(``getrusage``).  The size of every detector is checked against the central
 99 % binomial interval at alpha = 0.05 (the negative control on ``--datasets`` null sets).
 
 Output: ``benchmarks/results/forensics.json`` (``--out``) with ``machine``, ``parameters``,
@@ -53,6 +55,15 @@ def _maxrss_mib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss * scale / 2**20
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        total += r.ru_utime + r.ru_stime
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=1000)
@@ -71,9 +82,11 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         fz.power(None, null, factory, levels[:1], 20, executor=pool, **kw)  # warm-up
+        cpu0 = _cpu_seconds()
         t0 = time.perf_counter()
         res = fz.power(None, null, factory, levels, args.datasets, executor=pool, **kw)
         seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0  # workers are counted once they have exited
     load_after = os.getloadavg()[0]
     rss_self = _maxrss_mib(resource.RUSAGE_SELF)
     rss_child = _maxrss_mib(resource.RUSAGE_CHILDREN)
@@ -104,6 +117,8 @@ def main() -> None:
         },
         "results": {
             "seconds": seconds,
+            "cpu_seconds_all_processes": cpu,
+            "cpu_bound_seconds_on_idle_workers": cpu / args.workers,
             "datasets_per_second": args.datasets * (len(levels) + 1) / seconds,
             "load_average_1min_before_after": [load_before, load_after],
             "peak_rss_mib_main": rss_self,
@@ -117,7 +132,8 @@ def main() -> None:
 
     print(
         f"{len(res.detectors)} detectors x {len(levels)} levels x {args.datasets:,} data sets "
-        f"on {pr.n_stations:,} stations: {seconds:.1f} s with {args.workers} workers "
+        f"on {pr.n_stations:,} stations: {seconds:.1f} s with {args.workers} workers, "
+        f"{cpu:.0f} CPU s (= {cpu / args.workers:.0f} s on {args.workers} idle cores) "
         f"(load average {load_before:.1f} -> {load_after:.1f}); peak RSS main "
         f"{rss_self:.0f} MiB, worker {rss_child:.0f} MiB"
     )
