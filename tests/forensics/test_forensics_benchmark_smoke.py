@@ -31,6 +31,7 @@ def test_forensics_benchmark_writes_results(tmp_path: Path) -> None:
     assert len(detectors) == 7
     # size on 20 null data sets: a multiple of 1/20
     assert all((20 * d["size"]).is_integer() for d in detectors.values())
-    # gross stuffing (f_i = 0.1, f_e = 0.01 of 2,413 stations) is found by the fingerprint
-    assert detectors["fingerprint"]["power"]["0.1"] == 1.0
+    # gross stuffing (f_i = 0.1, f_e = 0.01 of 2,413 stations: about 24 stations pushed to
+    # about 100 % turnout for Birimdik) always shows among the extreme stations
+    assert detectors["extreme_stations"]["power"]["0.1"] == 1.0
     assert report["results"]["seconds"] > 0 and "written to" in proc.stdout
