@@ -56,8 +56,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "detectability_plot",
+    "digit_plot",
+    "fingerprint_plot",
     "heatmap",
     "hemicycle",
+    "power_plot",
     "seat_distributions",
     "sobol_plot",
     "step_plot",
@@ -764,3 +768,6 @@ def tipping_plot(
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, top * 1.2)
     return ax
+
+
+from ._plotting_forensics import detectability_plot, digit_plot, fingerprint_plot, power_plot  # noqa: E402

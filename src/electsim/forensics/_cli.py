@@ -1,0 +1,210 @@
+"""``electsim detect`` and ``electsim power``: forensic tests and their power from the shell.
+
+Registered in :data:`electsim.cli._COMMAND_MODULES`; data: the bundled 2,413 polling stations
+of 2020 (``kyrgyzstan_2020_precincts``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["add_commands"]
+
+PRECINCTS = ("kyrgyzstan_2020_precincts",)
+#: Characters a spreadsheet reads as the start of a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cells as text, with a leading apostrophe where a spreadsheet would see a formula."""
+    out = []
+    for row in rows:
+        safe = {}
+        for k, v in row.items():
+            text = "" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
+            safe[k] = "'" + text if text.startswith(_FORMULA_START) else text
+        out.append(safe)
+    return out
+
+
+def _detectors(names: list[str] | None) -> list[str] | None:
+    from ._detectors import DETECTORS
+
+    if names is None:
+        return None
+    for n in names:
+        if n not in DETECTORS:
+            from ..cli import CLIError
+
+            raise CLIError(f"--detector {n!r} is unknown; choose from {', '.join(DETECTORS)}")
+    return names
+
+
+def _load() -> Any:
+    from ..datasets import kyrgyzstan_2020_precincts
+
+    return kyrgyzstan_2020_precincts()
+
+
+def _cmd_detect(args: argparse.Namespace) -> str:
+    from ..cli import _csv_text, _json, _save_plot
+    from ._detectors import DETECTORS, run_detector
+    from ._null import NullModel
+
+    pr = _load()
+    names = _detectors(args.detector) or list(DETECTORS)
+    null = NullModel.fit(pr)
+    g = np.random.default_rng(args.seed)
+    rows: list[dict[str, Any]] = []
+    results = {}
+    skipped = []
+    for name in names:
+        cls = DETECTORS[name]
+        if cls.needs_turnout and pr.registered is None:
+            skipped.append(name)
+            continue
+        opts: dict[str, Any] = {}
+        if "n_resamples" in cls.__dataclass_fields__:
+            opts["n_resamples"] = args.resamples
+        if args.party is not None and "party" in cls.__dataclass_fields__:
+            pr.party_index(args.party)
+            opts["party"] = args.party
+        res = run_detector(cls(**opts), pr, null=null, n_null=args.null, rng=g)
+        results[name] = res
+        expected = res.details.get("expected", res.details.get("null_mean"))
+        rows.append(
+            {
+                "detector": name,
+                "statistic": float(res.statistic),
+                "expected": None if expected is None else float(expected),
+                "pvalue": float(res.pvalue),
+                "flagged_stations": len(res.flagged()),
+                "null": res.null,
+            }
+        )
+    if args.plot:
+        if "second_digits" not in results:
+            from ..cli import CLIError
+
+            raise CLIError("--plot draws the second-digit test: include --detector second_digits")
+        _save_plot(args.plot, lambda pl: pl.digit_plot(results["second_digits"]))
+    note = (
+        f"not run (the station file has no registered voters): {', '.join(skipped)}"
+        if skipped
+        else ""
+    )
+    if args.format == "json":
+        return _json({"data": pr.name, "results": rows, "not_run": skipped})
+    if args.format == "csv":
+        return _csv_text(_safe_rows(rows))
+    lines = [f"{pr.name}: {pr.n_stations:,} stations; null model: {args.null} clean data sets"]
+    lines.append(f"{'detector':<22}{'statistic':>11}{'expected':>10}{'p-value':>10}{'flagged':>9}")
+    for r in rows:
+        exp = "" if r["expected"] is None else f"{r['expected']:.1f}"
+        lines.append(
+            f"{r['detector']:<22}{r['statistic']:>11.1f}{exp:>10}{r['pvalue']:>10.4f}"
+            f"{r['flagged_stations']:>9}"
+        )
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def _cmd_power(args: argparse.Namespace) -> str:
+    from .. import presets
+    from ..cli import CLIError, _csv_text, _save_plot
+    from ._null import NullModel
+    from ._power import power
+    from ._scenarios import SCENARIOS_2020
+
+    by_short = {short: (label, f, lv) for label, (f, lv, short) in SCENARIOS_2020.items()}
+    label, factory, default_levels = by_short[args.manipulation]
+    levels = args.levels or default_levels
+    pr = _load()
+    null = NullModel.fit(pr, turnout=args.turnout, invalid_rate=args.invalid_rate)
+    system = None
+    if args.seats:
+        system = presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
+    try:
+        res = power(
+            _detectors(args.detector),
+            null,
+            factory,
+            levels,
+            args.datasets,
+            args.alpha,
+            args.seed,
+            chunk_size=args.chunk_size,
+            progress=bool(args.progress),
+            system=system,
+        )
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    if args.plot:
+        _save_plot(args.plot, lambda pl: pl.power_plot(res, xlabel=label))
+    if args.format == "json":
+        return res.to_json()
+    if args.format == "csv":
+        return _csv_text(_safe_rows(res.to_records()))
+    return f"{label}, {pr.name}\n{null}\n\n{res}"
+
+
+def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
+    """Add ``detect`` and ``power`` to the ``electsim`` subparsers."""
+    from ..cli import _add_output, _positive_int, _rate_text
+    from ._detectors import DETECTORS
+    from ._scenarios import SCENARIOS_2020
+
+    p = sub.add_parser(
+        "detect",
+        help="forensic tests on the 2020 polling stations",
+        description="Run forensic detectors on the 2,413 polling stations of 2020.",
+    )
+    p.add_argument("--dataset", choices=PRECINCTS, default=PRECINCTS[0], help="station data")
+    p.add_argument("--detector", nargs="+", metavar="NAME", help=f"of {', '.join(DETECTORS)}")
+    p.add_argument("--party", help="party for share-based tests (default: the winner)")
+    p.add_argument("--null", type=_positive_int, default=200, help="clean data sets per null")
+    p.add_argument(
+        "--resamples", type=_positive_int, default=1000, help="resamples of the native nulls"
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    _add_output(p)
+
+    q = sub.add_parser(
+        "power",
+        help="power of forensic tests against a 2020 manipulation scenario",
+        description=(
+            "Size and power of forensic detectors (and with --seats the probability that the "
+            "2020 seats change) against a manipulation of the 2020 station data."
+        ),
+    )
+    shorts = [short for _, _, short in SCENARIOS_2020.values()]
+    q.add_argument("--manipulation", choices=shorts, required=True)
+    q.add_argument("--levels", nargs="+", type=float, metavar="X", help="manipulation levels")
+    q.add_argument("--datasets", type=_positive_int, default=200, help="clean data sets")
+    q.add_argument("--detector", nargs="+", metavar="NAME", help="default: all")
+    q.add_argument("--alpha", type=float, default=0.05, help="significance level")
+    q.add_argument(
+        "--turnout",
+        type=_rate_text,
+        default="56.5%",
+        metavar="RATE",
+        help="ASSUMED turnout (the station file has no registered voters; default 56.5%%)",
+    )
+    q.add_argument(
+        "--invalid-rate",
+        type=_rate_text,
+        default="1.5%",
+        metavar="RATE",
+        help="ASSUMED invalid ballots per ballot cast (default 1.5%%)",
+    )
+    q.add_argument("--seats", action="store_true", help="also P(seats change), 2020 law")
+    q.add_argument("--seed", type=int, default=None, help="random seed")
+    q.add_argument("--chunk-size", type=_positive_int, default=100, help="data sets per task")
+    q.add_argument("--progress", action="store_true", help="progress bar on stderr")
+    _add_output(q)
+    return {"detect": _cmd_detect, "power": _cmd_power}

@@ -1,0 +1,162 @@
+"""The forensic CLI commands, plots and examples."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import electsim as es
+import electsim.plotting as ep
+from electsim import forensics as fz
+from electsim.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_detect_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "detect", "--null", "10", "--resamples", "50", "--seed", "1")
+    assert code == 0
+    assert "integer_percentages" in out and "extreme_stations" in out
+    assert "not run (the station file has no registered voters): fingerprint, turnout_share" in out
+    code, out, _ = cli(
+        capsys,
+        "detect",
+        "--null",
+        "10",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        "--detector",
+        "extreme_stations",
+    )
+    data = json.loads(out)
+    # 66 stations give one list >= 80 % of the valid votes (counted in the station file)
+    assert data["results"][0]["statistic"] == 66.0
+    code, out, _ = cli(
+        capsys,
+        "detect",
+        "--null",
+        "10",
+        "--seed",
+        "1",
+        "--format",
+        "csv",
+        "--detector",
+        "integer_percentages",
+        "--party",
+        "Birimdik",
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["detector"] == "integer_percentages"
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_power_cli_csv_is_safe_and_json_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["power", "--manipulation", "stuffing", "--levels", "0.05", "--datasets", "20"]
+    args += ["--detector", "extreme_stations", "--seed", "3", "--seats"]
+    code, out, _ = cli(capsys, *args, "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 2 and rows[0]["level"] == ""
+    code, out, _ = cli(capsys, *args, "--format", "json")
+    data = json.loads(out)
+    assert data["n_datasets"] == 20 and len(data["records"]) == 2
+
+
+def test_cli_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "detect", "--detector", "benford")
+    assert code == 1 and "benford" in err
+    code, _, err = cli(capsys, "power", "--manipulation", "stuffing", "--alpha", "2")
+    assert code == 1 and "alpha" in err
+    code, _, err = cli(capsys, "power", "--manipulation", "teleport")
+    assert code == 2 and "invalid choice: 'teleport'" in err
+
+
+def test_plots(tmp_path: Path) -> None:
+    g = np.random.default_rng(0)
+    S = 200
+    N = g.integers(200, 1000, S)
+    T = g.binomial(N, 0.6)
+    a = g.binomial(T, 0.5)
+    pr = es.PrecinctResults(
+        np.stack([a, T - a], axis=1),
+        region=np.zeros(S, int),
+        regions=["R"],
+        registered=N,
+        invalid=np.zeros(S, int),
+    )
+    m = fz.NullModel.fit(pr)
+    fp = fz.fingerprint(pr, null=m, n_null=5, rng=1)
+    ax = ep.fingerprint_plot(fp)
+    assert ax.images[0].get_array().shape == (20, 20)
+    sd = fz.second_digits(pr, null=m, n_null=5, rng=1)
+    ax = ep.digit_plot(sd)
+    assert len(ax.containers[0]) == 10
+    law = es.ElectoralSystem(10, "hare", tie_break="lowest_index")
+    res = fz.detectability(m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20)
+    fig = ep.detectability_plot({"stuffing": res})
+    assert "P(seats change)" in [ln.get_label() for ln in fig.axes[0].get_lines()]
+    pw = fz.power(["fingerprint"], m, _Stuff, [0.1, 0.3], 20, rng=2)
+    ax = ep.power_plot(pw)
+    assert next(ln.get_label() for ln in ax.get_lines()) == "fingerprint"
+    with pytest.raises(es.ElectsimError, match="seat outcomes"):
+        ep.detectability_plot(pw)
+    plt.close("all")
+
+
+class _Stuff:
+    def __init__(self, level: float) -> None:
+        self.level = level
+
+    def apply(self, pr: es.PrecinctResults, rng: object = None):
+        from electsim.manipulation import BallotStuffing
+
+        return BallotStuffing(0, incremental=self.level).apply(pr, rng=rng)
+
+
+def run_example(*args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", *args], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_forensics_2020_example() -> None:
+    out = run_example(str(EXAMPLES / "forensics_2020.py"), "--null", "20", "--resamples", "50")
+    assert "66 stations give one list >= 80 % of the valid votes" in out
+    # Kloop's file: station 1226 (Osh oblast) gives all its 1,486 valid votes to Birimdik
+    assert "1226  Osh oblast    Birimdik             100.0%   1486" in out
+    assert "fingerprint: cannot run" in out and "turnout_share: cannot run" in out
+
+
+def test_detectability_2020_example_with_plot(tmp_path: Path) -> None:
+    png = tmp_path / "d.png"
+    out = run_example(
+        str(EXAMPLES / "detectability_2020.py"),
+        *("--datasets", "20", "--max-levels", "1", "--plot", str(png)),
+    )
+    assert out.count("first level with >= 80 % power") == 5
+    assert "ASSUMPTION: registered voters unknown; turnout 56.5%" in out
+    assert png.stat().st_size > 10_000
