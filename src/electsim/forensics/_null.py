@@ -32,7 +32,8 @@ from .._exact import parse_rate
 from ..election import PrecinctResults
 from ..errors import ElectsimError, ShapeMismatchError
 from ..manipulation._base import normalise_rng
-from ..simulate import _multinomial, estimate_concentration
+from ..simulate import estimate_concentration
+from ..uncertainty import _multinomial
 
 __all__ = ["NullModel"]
 
