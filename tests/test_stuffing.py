@@ -253,7 +253,7 @@ def test_missing_registered_needs_an_abstainers_assumption() -> None:
     assert out.election.registered is None
     assert out.ledger.net_ballots.tolist() == [50, 20]
     # with registered known, the assumption may not exceed registered - ballots (400 here)
-    with pytest.raises(ElectsimError, match="abstainers exceeds"):
+    with pytest.raises(ElectsimError, match="abstainers= exceeds"):
         BallotStuffing("A", abstainers=[500]).apply(stations([[300, 300]], [1000]))
 
 
