@@ -3,14 +3,17 @@
 Run: ``python examples/how_close_was_2020.py``
 
 Data: (1) the CEC's preliminary national results of 5 October 2020 (1,990,753 voters who took
-part; ``kyrgyzstan.md`` §1.1) under the 2020 law without the regional test (the national data
+part) under the 2020 law without the regional test (the national data
 has no regions); (2) Kloop Media's precinct count aggregated to the ten regions with 1.5 %
 invalid ballots assumed (the count does not report them), under the full 2020 law (7 % of
 voters who took part nationally, 0.7 % in each region, Hare, cap 65) -- used for the regional
 targets.
 
-Cost: 2,000 som per manipulated vote, the price offered in 2020 (RFE/RL, village Novopokrovka;
-``kyrgyzstan.md`` §6).  Percentages are of the voters who took part.
+Cost: switched votes are priced by a switching market (``VoteBuying``): 2,000 som per paid
+voter, the price offered in 2020 (RFE/RL, village Novopokrovka), with the default vote-choice
+compliance 0.65 -> 2,000 / 0.65 = 3,077 som per delivered vote (an ASSUMPTION; see
+docs/models.md).  Added, removed and invalidated ballots are commission fraud: counted in
+ballots, with no price ("-").  Percentages are of the voters who took part.
 
 Each row is a :func:`electsim.sensitivity.tipping.tipping_point` with the actions named in the
 row; every plan is verified by applying it, re-allocating, and checking that one vote less on
@@ -24,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from electsim.datasets import kyrgyzstan_2020, kyrgyzstan_2020_regions
+from electsim.manipulation import VoteBuying
 from electsim.presets import kyrgyzstan_2020 as law_2020
 from electsim.sensitivity.tipping import (
     Action,
@@ -57,19 +61,24 @@ def row(label: str, tp: TippingPoint) -> str:
     names = [p.short for p in tp.election.parties]
     s0, s1 = tp.before.seats.tolist(), tp.after.seats.tolist()
     change = " ".join(f"{n}{b - a:+d}" for n, a, b in zip(names, s0, s1, strict=True) if a != b)
-    return f"{label:<46} {tp.votes:>9,} {tp.percent_of_ballots:>8.3f} {tp.som:>15,}  {change}"
+    som = "-" if tp.unpriced else f"{tp.som:,}"
+    return f"{label:<46} {tp.votes:>9,} {tp.percent_of_ballots:>8.3f} {som:>15}  {change}"
+
+
+#: Switched votes are bought: 2,000 som a paid voter, compliance 0.65 (defaults, ASSUMPTION).
+MARKET = VoteBuying(BRM, strategy="switch", price_som=2_000)
 
 
 def main() -> None:
     cec = kyrgyzstan_2020()
     national = law_2020().replace(regional=None)
     qualifying = [BRM, MKK, KYR, BUT]
-    pro_gov_to_opposition = [Switch(a, b) for a in (BRM, MKK) for b in (MCH, RES)]
+    pro_gov_to_opposition = [Switch(b, sources=[BRM, MKK]) for b in (MCH, RES)]
     rows: list[tuple[str, Target, Sequence[Action]]] = [
         ("BUT out: invalidate BUT ballots", fails(BUT), [Remove(BUT, invalidate=True)]),
         ("BUT out: remove BUT ballots", fails(BUT), [Remove(BUT)]),
         ("BUT out: add ballots for BRM", fails(BUT), [Add(BRM)]),
-        ("MCH in: switch BRM -> MCH", passes(MCH), [Switch(BRM, MCH)]),
+        ("MCH in: switch BRM -> MCH", passes(MCH), [Switch(MCH, sources=BRM)]),
         ("MCH in: add ballots for MCH", passes(MCH), [Add(MCH)]),
         (
             "pro-gov < 80 seats: switch BRM/MKK -> MCH/RES",
@@ -84,7 +93,7 @@ def main() -> None:
         (
             "any change: switch among BRM/MKK/KYR/BUT",
             any_change(),
-            [Switch(a, b) for a in qualifying for b in qualifying if a != b],
+            [Switch(b, sources=[a for a in qualifying if a != b]) for b in qualifying],
         ),
     ]
     head = f"{'Target and actions':<46} {'votes':>9} {'% ballots':>8} {'som':>15}  seats"
@@ -92,7 +101,7 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for label, target, actions in rows:
-        print(row(label, tipping_point(cec, national, target, actions)))
+        print(row(label, tipping_point(cec, national, target, actions, market=MARKET)))
 
     regional = kyrgyzstan_2020_regions(invalid_rate="1.5%")
     law = law_2020()
@@ -103,7 +112,7 @@ def main() -> None:
     print(
         row(
             "MCH qualifies: switch BRM -> MCH, any region",
-            tipping_point(regional, law, qualifies(MCH), Switch(BRM, MCH)),
+            tipping_point(regional, law, qualifies(MCH), Switch(MCH, sources=BRM), market=MARKET),
         )
     )
     print(
@@ -114,7 +123,9 @@ def main() -> None:
     )
     best = min(
         (
-            tipping_point(regional, law, fails(BUT, region=r.name), Remove(BUT, r.name, True))
+            tipping_point(
+                regional, law, fails(BUT, region=r.name), Remove(BUT, units=r.name, invalidate=True)
+            )
             for r in regional.regions
             if r.in_regional_threshold
         ),
