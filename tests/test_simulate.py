@@ -47,7 +47,7 @@ SYSTEM = es.ElectoralSystem(
     tie_break="lot",
 )
 BUY = VoteBuying(
-    buyer="C", strategy="turnout", budget_som=400_000, assumed_turnout=0.5, mode="sample"
+    party="C", strategy="turnout", budget_som=400_000, assumed_turnout=0.5, mode="sample"
 )
 
 
