@@ -1,4 +1,5 @@
-"""Tests of :class:`electsim.manipulation.coercion.Coercion` (workplace mobilisation, models.md §5).
+"""Tests of :class:`electsim.manipulation.coercion.Coercion` (workplace mobilisation;
+docs/models.md, "Administrative coercion").
 
 Hand-computed cases show their arithmetic next to the assertion.  The statistical check compares
 the sampling mode's mean over a batch with the expected mode within 5 standard errors; negative

@@ -85,7 +85,7 @@ def test_fixed_intensity_expected_by_hand() -> None:
 
 
 def test_alpha_is_the_stealing_exponent() -> None:
-    # x = 0.5, alpha = 2: the stealing share is 0.5 ** 2 = 0.25 (models.md §2.1)
+    # x = 0.5, alpha = 2: the stealing share is 0.5 ** 2 = 0.25 (Klimek et al. 2012)
     pr = stations([[300, 400]], [1000])
     out = BallotStuffing(
         "A", incremental=1.0, theta=0.5, alpha=2.0, intensity="fixed", mode="expected"

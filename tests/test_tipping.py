@@ -55,7 +55,7 @@ def national_law() -> ElectoralSystem:
 
 
 # ----------------------------------------------------------------- 2020, by hand
-# CEC preliminary results, 5 Oct 2020 (kyrgyzstan.md §1.1): B = 1,990,753 voters took part,
+# CEC preliminary results, 5 Oct 2020 (https://for.kg/news-669682-ru.html): B = 1,990,753 voters took part,
 # Mekenchil 136,276, Butun Kyrgyzstan 141,940; 7 % of B = 139,352.71, so 139,353 votes pass.
 def test_mekenchil_switch_3077(cec: Election, national_law: ElectoralSystem) -> None:
     # switching keeps B: x = 139,353 - 136,276 = 3,077
@@ -434,7 +434,7 @@ def test_example_how_close_was_2020() -> None:
     assert (
         "MCH in: add ballots for MCH                        3,309    0.166               -" in out
     )
-    # Mekenchil in gives it 12 seats (kyrgyzstan.md §1.4: 12 seats at the later count)
+    # Mekenchil in gives it 12 seats (hand: as in test_mekenchil_switch_3077)
     assert "MCH+12" in out
     # any change by switching among the four qualifying lists (Q = 1,279,314 votes, Hare quota
     # q = Q / 120 = 10,660.95; Q is unchanged by switches among them).  Remainders in votes:

@@ -6,13 +6,13 @@ their source, or exact invariants; never electsim's own output.
 Sources:
 
 * [KLOOP] Kloop Media precinct file of 29 Oct 2020 aggregated to regions
-  (``reference/kyrgyzstan.md`` table 2.1), with 1.5 % invalid ballots assumed
+  (``src/electsim/datasets/data/SOURCES.md``), with 1.5 % invalid ballots assumed
   (``kyrgyzstan_2020_regions(invalid_rate="1.5%")``): Naryn 94,460 ballots (Meken Yntymagy
   692), Talas 86,861 (Ordo 332), Chui 307,349 (Meken Yntymagy 1,575), Issyk-Kul 147,227
   (Meken Yntymagy 4,024), Osh oblast 375,857 (Meken Yntymagy 213).
-* [FORM2] ``reference/kyrgyzstan.md`` §7: abolishing Form No. 2 removed about 80,000 voters
-  from Bishkek's and 30,000 from Osh's lists (24.kg 176788).
-* [MODELS] ``reference/models.md`` §4.2-4.3: transport leaves national totals unchanged
+* [FORM2] 24.kg (article 176788): abolishing Form No. 2 removed about 80,000 voters
+  from Bishkek's and 30,000 from Osh's lists.
+* [MODELS] ``docs/models.md`` ("Transport"): transport leaves national totals unchanged
   except through turnout, compliance and multiple voting; regional shares move.
 """
 
@@ -699,7 +699,7 @@ def test_form2_example_prints_justifiable_numbers() -> None:
         assert abs(int(d_ballots.replace(",", "")) - 0.55 * m) <= 10
         if m == 0:
             # no transport: the unmanipulated 2020 result on this data, 46/44/16/14
-            # (kyrgyzstan.md §1.4; tests/test_examples.py)
+            # (tests/test_examples.py)
             assert seats == [46, 44, 16, 14, 0]
             assert ballots == "1,916,086"
         assert sum(seats) <= 120

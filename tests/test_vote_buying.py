@@ -855,7 +855,7 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     turnout = [r for r in rows if len(r) == 10][:7]
     # budget 0: the unmanipulated allocation on the precinct count with 1.5 % invalid ballots,
-    # 46/44/16/14 (tests/test_examples.py; kyrgyzstan.md §1.4); pro-government 46+44+16 = 106
+    # 46/44/16/14 (tests/test_examples.py); pro-government 46+44+16 = 106
     assert turnout[0][:9] == ["0", "0", "0", "0.00", "46", "44", "16", "14", "106"]
     # 10 M som at the mean price 1,995: 10,000,000 // 1,995 = 5,012 paid (9,998,940 som);
     # compliance 0.65: round(0.65 x 5,012 = 3,257.8) = 3,258 votes

@@ -11,8 +11,8 @@ receives
 * **vote stealing** ("deliberate wrong counting"): ``round(x**alpha * v_k)`` votes moved from
   every other option ``k`` to ``b`` -- turnout unchanged.
 
-This module is the K-party generalisation of ``reference/models.md`` §2.1 ("electsim spec"):
-see :class:`BallotStuffing`.
+This module generalises the model to K parties (see :class:`BallotStuffing`; equations and
+defaults in ``docs/models.md``, "Ballot stuffing and vote stealing").
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ FloatArray = NDArray[np.float64]
 Units = str | int | Sequence[str | int] | None
 
 #: Width of the half-normal that keeps extreme fraud just below 100 % (Klimek et al. 2012, as
-#: ported in ``kkalininMI/EFToolkit:R/ComputeKlimekModel.R``; models.md §2.1, §8 "fixed").
+#: ported in ``kkalininMI/EFToolkit:R/ComputeKlimekModel.R``; fixed in their model).
 KLIMEK_EXTREME_WIDTH = 0.075
 
 _SQRT2 = math.sqrt(2.0)
@@ -181,38 +181,38 @@ class BallotStuffing:
 
     ``b`` gains ``s + sum_k t_k`` (``stealing="switch"``); turnout rises by ``s`` only.  These
     are Klimek's ``W += floor(x (N - W - O))`` and ``W += round(x**alpha O)``, ``O -= ...``
-    (models.md §2.1) with binomial count noise around the same conditional means.
+    with binomial count noise around the same conditional means.
     ``theta`` is thus the *width* of the incremental intensity, and ``alpha`` the *exponent*
-    that turns an intensity into a stealing share, exactly as in models.md §2.1.
+    that turns an intensity into a stealing share, exactly as in Klimek et al. (2012).
 
     Parameters
     ----------
     party : str or int
         The beneficiary ``b`` (name, short code or index; checked at :meth:`apply`).
     incremental : float or array, default 0
-        ``f_i``, share of stations with incremental fraud.  Default 0 (models.md §8; range for
-        sensitivity 0-0.6).
+        ``f_i``, share of stations with incremental fraud.  Default 0 (no fraud); range to
+        try 0-0.6.
     extreme : float or array, default 0
-        ``f_e``, share of stations with extreme fraud.  Default 0 (models.md §8; range 0-0.1;
+        ``f_e``, share of stations with extreme fraud.  Default 0 (no fraud); range 0-0.1;
         Turkey 2018 about 0.085 of units, PLOS ONE 18:e0293239).
     theta : float or array, default 0.1
         Incremental intensity: the half-normal width (``intensity="halfnormal"``; Klimek's
-        ``theta`` is fitted per election, models.md §8 gives the range 0.01-0.2, whose middle
-        0.1 is the default [D]; ``E[x] = 0.0798`` at 0.1), or the fixed share ``x`` in [0, 1]
+        ``theta`` is fitted per election; ASSUMPTION 0.1, try 0.01-0.2;
+        ``E[x] = 0.0798`` at 0.1), or the fixed share ``x`` in [0, 1]
         (``intensity="fixed"``).
     alpha : float or array, default 1
         Stealing exponent, ``>= 0``: a station of intensity ``x`` loses the share ``x**alpha``
-        of the other options' votes (Klimek's ``alpha``; models.md §8 default 1, range 0.5-5).
+        of the other options' votes (Klimek's ``alpha``; default 1, range to try 0.5-5).
         Larger ``alpha`` steals less.  ``alpha = 0`` steals everything in frauded stations.
     intensity : {"halfnormal", "fixed"}, default "halfnormal"
         Distribution of the incremental intensity (Klimek's, or a fixed ``x = theta``).
     extreme_width : float or array, default 0.075
-        ``sigma_e`` of extreme fraud (Klimek's fixed 0.075, models.md §2.1/§8); 0 gives ``x = 1``
+        ``sigma_e`` of extreme fraud (Klimek's fixed 0.075); 0 gives ``x = 1``
         (every abstainer stuffed, every other vote stolen when ``alpha > 0``).
     stealing : {"switch", "invalidate", "none"}, default "switch"
         What happens to stolen votes: moved to ``b`` (Klimek's "deliberate wrong counting"),
         turned into invalid ballots ("destruction": turnout unchanged, valid votes reduced;
-        models.md §2.1 electsim spec), or no stealing at all.
+        an electsim extension), or no stealing at all.
     include_against_all : bool, default True
         Whether "against all" ballots are stolen like other parties' votes (Klimek's ``O`` is
         every vote not for the winner).  Invalid ballots are never stolen.

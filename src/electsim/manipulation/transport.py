@@ -1,23 +1,23 @@
 """Voter transport ("Form No. 2" re-registration) and carousel (multiple) voting.
 
-Two perturbations, following ``reference/models.md`` §4 (4.2, 4.3):
+Two perturbations (equations and defaults: ``docs/models.md``, "Transport"):
 
 * :class:`Transport` -- voters re-registered away from home (Kyrgyzstan's Form No. 2, Russia's
   absentee certificate) and brought to vote at their new polling station.  Registered voters move
   from the origins to the destinations (conserved: moved, not created); the moved voters carry
   their home preferences, vote at the destination with a turnout rate and, optionally, comply
-  with a buyer party.  Their counterfactual home votes are removed at the origin.
+  with a party (``party``).  Their counterfactual home votes are removed at the origin.
 * :class:`Carousel` -- multiple voting: extra ballots for one party, either on a supplementary
   list (registered voters *and* ballots grow) or under the identities of absent voters (ballots
   grow, registered voters do not).
 
-Why transport matters in a single national constituency (models.md §4.2): moving a voter leaves
+Why transport matters in a single national constituency: moving a voter leaves
 national party totals unchanged unless (1) the voter would have abstained at home, (2) the voter
-complies with a buyer at the destination, or (3) the move changes *regional* shares -- enough to
+complies with a party at the destination, or (3) the move changes *regional* shares -- enough to
 lift a party over, or push it under, the 0.7 % regional threshold in a small region (in Talas
 0.7 % of 86,861 ballots is about 608 ballots).
 
-Kyrgyz anchors (``reference/kyrgyzstan.md`` §7): 264,270 Form No. 2 applications by 14 Sep 2020
+Kyrgyz anchors: 264,270 Form No. 2 applications by 14 Sep 2020
 (7.5 % of the list; 24.kg 165075), "more than 400 thousand" address changes (CEC, novosti.kg);
 abolishing Form No. 2 removed about 80,000 voters from Bishkek's and 30,000 from Osh's lists
 (24.kg 176788).
@@ -242,7 +242,7 @@ class Transport:
     r"""Form No. 2 re-registration: move voters between units, with their votes.
 
     A transport plan moves ``voters`` registered voters from ``origins`` to ``destinations``
-    (models.md §4.3).  For the moved voters of origin :math:`o` (:math:`M_o` of them):
+    (``docs/models.md``).  For the moved voters of origin :math:`o` (:math:`M_o` of them):
 
     * registration: :math:`N_o \mathrel{-}= M_o`, :math:`N_d \mathrel{+}= A_d` with
       :math:`\sum_d A_d = \sum_o M_o` -- conserved in total;
@@ -253,12 +253,12 @@ class Transport:
       have abstained; their preferences are drawn in proportion to the origin's shares;
     * destination: the moved voters (all origins pooled) are assigned to destinations
       (:math:`A_d` each, uniformly at random); each votes with probability :math:`\tau`
-      (``turnout``), and a voter who votes complies with the ``buyer`` with probability
-      ``compliance`` (votes for the buyer instead of the home preference).
+      (``turnout``), and a voter who votes complies with ``party`` with probability
+      ``compliance`` (votes for it instead of the home preference).
 
     So the ballots change by :math:`\tau M - (1 - a) M` in expectation, and with
     ``turnout=1, abstain_at_home=0, compliance=0`` national totals are unchanged *exactly*
-    while regional shares move (models.md §4.2).
+    while regional shares move.
 
     Parameters
     ----------
@@ -278,28 +278,28 @@ class Transport:
         (the electorate) unless weights are given.  Default ``None``: every unit that is not a
         destination.
     turnout : float or array, default 0.95
-        :math:`\tau`, probability that a moved voter votes at the destination.  Source:
-        models.md §4.3 and §8 ("turnout of moved voters 0.95, range 0.8-1", a design choice
-        [D]: the voters were registered there in order to vote).
+        :math:`\tau`, probability that a moved voter votes at the destination.  ASSUMPTION
+        (the voters were re-registered in order to vote); try 0.8-1.
     abstain_at_home : float or array, default 0.6
         :math:`a`, share of the moved voters who would **not** have voted at home (internal
-        migrants registered in their home village).  Source: models.md §4.3 "migrant default
-        0.5-0.7 [?]" -- not verified, no Kyrgyz estimate found (models.md §9 item 4); 0.6 is
-        the middle of that range.
-    buyer : str or int, optional
-        Party the moved voters are paid/pressured to vote for.  Required when ``compliance >
-        0``.
+        migrants registered in their home village).  ASSUMPTION (no Kyrgyz estimate); try
+        0.5-0.7.
+    party : str or int, optional
+        Party the moved voters are paid or pressured to vote for (``buyer=`` is its deprecated
+        name).  Required when ``compliance > 0``.
     compliance : float or array, default 0.0
-        Probability that a moved voter who votes votes for ``buyer``.  For bought voters the
-        vote-buying model gives :math:`m + (1 - m)\rho` = 0.3 + 0.7 x 0.5 = 0.65 with the
-        models.md §8 defaults (monitoring m = 0.3 [D], reciprocity rho = 0.5 [?]); transported
-        voters are easier to monitor (m -> 1, models.md §4.2), so 0.65 is a lower reference.
-        Default 0: pure transport, no buyer.
+        Probability that a moved voter who votes votes for ``party``.  The vote-buying default
+        :math:`m + (1 - m)\rho` = 0.65 is a lower reference: transported voters are easier to
+        monitor.  Default 0: pure transport, no party.
     cost_per_voter_som : float or array, default 0
         Cost per **moved** voter (bus + payment), whether or not the voter votes;
         ``cost_som = round(cost_per_voter_som * moved)``.  No sourced bus fare was found, so the
-        default is 0; the 2020 vote price (1,000-3,000 som, default 2,000: CABAR, RFE/RL;
-        models.md §3.2, §8) is a natural lower bound for a paid voter.
+        default is 0; the 2020 vote price (1,000-3,000 som; CABAR.asia, RFE/RL) is a natural
+        lower bound for a paid voter.
+    abstainers : int, array_like or None, default None
+        Alternatively to ``assumed_turnout`` when registered voters are unknown: abstainers per
+        unit, registered = ballots + abstainers (the abstainer rule,
+        :func:`~electsim.manipulation._base.abstainers_of`).
     assumed_turnout : rate or None, default None
         Transport needs registered voters (the electorate that weights named units, caps what
         an origin can lose, and bounds the origin's abstainers); without them it raises
@@ -336,7 +336,7 @@ class Transport:
     Examples
     --------
     Move 1,000 voters from region B to region A; they all voted at home and all vote again
-    (turnout 1, abstain_at_home 0, no buyer): national totals are unchanged, registration moves.
+    (turnout 1, abstain_at_home 0, no party): national totals are unchanged, registration moves.
 
     >>> import electsim as es
     >>> from electsim.manipulation.transport import Transport
@@ -556,7 +556,7 @@ class Transport:
 class Carousel:
     r"""Carousel (multiple) voting: ``ballots`` extra ballots for ``party``.
 
-    Two variants (models.md §4.3):
+    Two variants (``docs/models.md``, "Transport"):
 
     * ``"supplementary"`` -- voters added to a supplementary/absentee list vote (again):
       :math:`N_u \mathrel{+}= K_u`, :math:`T_u \mathrel{+}= K_u`, :math:`v_{u,b}
@@ -586,7 +586,10 @@ class Carousel:
         Where the carousel runs; default ``None``: every unit.
     cost_per_ballot_som : float or array, default 0
         ``cost_som = round(cost_per_ballot_som * K)``; no sourced figure (the 2020 vote price,
-        1,000-3,000 som, models.md §3.2, is a reference).
+        1,000-3,000 som, is a reference).
+    abstainers : int, array_like or None, default None
+        Alternatively to ``assumed_turnout`` when registered voters are unknown: abstainers per
+        unit (registered = ballots + abstainers).
     assumed_turnout : rate or None, default None
         Both variants need registered voters (``"identity"`` for the abstainer cap,
         ``"supplementary"`` to split totals by the electorate and add the registrations) and

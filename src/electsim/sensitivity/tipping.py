@@ -1,11 +1,14 @@
 """Tipping points: the minimum manipulation that changes an outcome.
 
 A *plan* is a non-negative integer amount ``x_a`` for each allowed action ``a`` (an action with
-``region=None`` on regional data is one action per region).  Every action is linear in its
-amount, so the results after a plan are ``counts + sum_a x_a * d_a`` exactly.  The cost of a plan
-is ``sum_a x_a`` votes, or ``sum_a x_a * som_a`` som (``som`` per vote, default
-:data:`SOM_PER_VOTE` = 2,000 som, the price reported for 2020 -- ``kyrgyzstan.md`` §6, RFE/RL:
-https://www.rferl.org/a/reports-of-vote-buying-and-criminal-finances-cast-ominous-shadow-over-kyrgyz-elections/30818886.html).
+``units=None`` on regional data is one action per region, and a switch one per source party).
+Every action is linear in its amount, so the results after a plan are ``counts + sum_a x_a * d_a``
+exactly.  The cost of a plan is ``sum_a x_a`` votes, and ``sum_a x_a * cost_a`` som over the
+priced actions: an action's ``cost_som``, or the som per delivered vote of a
+:class:`~electsim.manipulation.VoteBuying` market (``market=``) for the action that market buys.
+Commission fraud (ballots added, removed or invalidated) is counted in ballots
+(:attr:`TippingPoint.unpriced`), never as payments to voters unless the user prices it
+(``docs/models.md``, "Prices of tipping points").
 
 What is optimal (and what is not):
 
