@@ -371,7 +371,12 @@ def elections(draw: st.DrawFn) -> es.Election:
 rates = st.floats(0, 1, allow_nan=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    derandomize=True,
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     e=elections(),
     share=rates,

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import integrate  # type: ignore[import-untyped]
@@ -424,7 +424,29 @@ def precinct_results(draw: st.DrawFn) -> es.PrecinctResults:
 rates = st.floats(0, 1, allow_nan=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(derandomize=True, max_examples=20, deadline=None)
+@given(width=st.floats(0, 0.5), alpha=st.floats(0, 0.01), seed=st.integers(0, 2**16))
+@example(width=0.25, alpha=0.0, seed=0)  # E[x**0] by quadrature was 1.0000000000000002 ("p > 1")
+def test_regional_sample_probabilities_never_exceed_one(
+    width: float, alpha: float, seed: int
+) -> None:
+    e = es.Election([[60, 40]], registered=[200], parties="AB")
+    stuff = BallotStuffing(
+        "A", incremental=0.0, extreme=1.0, alpha=alpha, extreme_width=width, mode="sample"
+    )
+    ps, pt = stuff.expected_rates()
+    assert 0.0 <= float(ps) <= 1.0 and 0.0 <= float(pt) <= 1.0
+    out = stuff.apply(e, rng=seed)
+    out.verify()
+    assert out.election.ballots.item() <= 200
+
+
+@settings(
+    derandomize=True,
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     pr=precinct_results(),
     fi=rates,

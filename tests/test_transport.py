@@ -533,6 +533,10 @@ def test_parameter_arrays_broadcast_into_one_batched_call() -> None:
 def test_precinct_results_and_compose() -> None:
     pr = es.datasets.kyrgyzstan_2020_precincts()
     pr = pr.replace(registered=np.ceil(pr.valid / 0.565).astype(np.int64))
+    # invalid ballots unknown: the ballots (and the abstainers) are unknown -> an explicit error
+    with pytest.raises(MissingDataError, match="invalid"):
+        Transport(voters=10, destinations="Bishkek city").apply(pr, rng=1)
+    pr = pr.replace(invalid=np.zeros(len(pr.valid), dtype=np.int64))  # stated: none
     t = Transport(
         voters=30_000,
         origins=["Naryn", "Talas"],
@@ -553,10 +557,10 @@ def test_precinct_results_and_compose() -> None:
     assert reg_by_region[5] + reg_by_region[7] == -30_000 + 500
     assert int(out.election.registered.sum()) == int(pr.registered.sum()) + 500
     # aggregation to regions is exact after the perturbation too
-    agg = out.election.to_election(invalid_rate=0)
+    agg = out.election.to_election()
     assert agg.national_votes.sum() == out.election.votes.sum()
-    # PrecinctResults with unknown invalid ballots: invalid stays unknown
-    assert out.election.invalid is None
+    # no invalid ballots assumed, none created
+    assert not out.election.invalid.any()
 
 
 # ========================================================================= validation

@@ -447,6 +447,7 @@ class Transport:
         tracked = res.registered is not None
         basis = _registered(res, self.abstainers, self.assumed_turnout, "Transport")
 
+        ballots_of(res, "Transport")  # invalid ballots unknown: the ballots are unknown
         cats = _categories(res)
         X = cats.reshape(-1, U, cats.shape[-1])  # (N, U, C)
         N, C = X.shape[0], X.shape[-1]
@@ -679,7 +680,7 @@ class Carousel:
         what = f"Carousel(variant={self.variant!r})"
         tracked = res.registered is not None and not identity
         reg = _flat(_registered(res, self.abstainers, self.assumed_turnout, what), batch, (U,))
-        ballots = _flat(_categories(res).sum(axis=-1), batch, (U,))
+        ballots = _flat(ballots_of(res, what), batch, (U,))
         absent = reg - ballots
         cap = absent if identity else None
 
