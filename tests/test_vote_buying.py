@@ -858,10 +858,18 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
     # 46/44/16/14 (tests/test_examples.py); pro-government 46+44+16 = 106
     assert turnout[0][:9] == ["0", "0", "0", "0.00", "46", "44", "16", "14", "106"]
     # 10 M som at the mean price 1,995: 10,000,000 // 1,995 = 5,012 paid (9,998,940 som);
-    # compliance 0.65: round(0.65 x 5,012 = 3,257.8) = 3,258 votes
-    assert turnout[1][:4] == ["10", "5012", "3258", "10.00"]
-    # 100 M som: 50,125 paid, round(32,581.25) = 32,581 votes for Birimdik, all new ballots
-    assert turnout[4][:3] == ["100", "50125", "32581"]
+    # turnout compliance 0.9: round(0.9 x 5,012 = 4,510.8) = 4,511 votes (the pool of
+    # Birimdik's supporters, ~370,000 x 0.24 offers, does not bind yet)
+    assert turnout[1][:4] == ["10", "5012", "4511", "10.00"]
+    # 100 M som: 50,125 paid, 0.9 x 50,125 = 45,112.5 rounded half up: 45,113 new ballots
+    assert turnout[4][:3] == ["100", "50125", "45113"]
+    # switching at 100 M: round(0.65 x 50,125 = 32,581.25) = 32,581; double persuasion:
+    # 45,113 turn out, round(0.65 x 45,113 = 29,323.45) = 29,323 vote Birimdik
+    switch = [r for r in rows if len(r) == 10][7:14]
+    double = [r for r in rows if len(r) == 10][14:21]
+    assert switch[4][:3] == ["100", "50125", "32581"]
+    assert double[4][:3] == ["100", "50125", "29323"]
+    assert "UPPER BOUNDS" in out
     # seats checked independently: Hare on the national totals (no regional status changes:
     # the four parties with seats have >= 0.8 % in every region and ballots grow < 7 %)
     e = es.datasets.kyrgyzstan_2020_regions(invalid_rate="1.5%")
@@ -869,8 +877,8 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
     shares = e.votes[flagged][:, :4] / e.ballots[flagged][:, None]
     assert shares.min() >= 0.008
     nat = {p.short: int(v) for p, v in zip(e.parties, e.national_votes, strict=True)}
-    nat["BRM"] += 32_581
-    seats = hare_with_threshold(nat, int(e.national_ballots) + 32_581)
+    nat["BRM"] += 45_113
+    seats = hare_with_threshold(nat, int(e.national_ballots) + 45_113)
     assert [seats.get(s, 0) for s in ("BRM", "MKK", "KYR", "BUT")] == [
         int(x) for x in turnout[4][4:8]
     ]
