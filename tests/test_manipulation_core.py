@@ -89,7 +89,9 @@ def test_split_exact_caps_and_float_weights() -> None:
         (dict(total=5, weights=[1, np.nan]), "weights"),
     ],
 )
-def test_split_exact_refuses_non_integer_totals_and_caps(kwargs: dict[str, Any], match: str) -> None:
+def test_split_exact_refuses_non_integer_totals_and_caps(
+    kwargs: dict[str, Any], match: str
+) -> None:
     with pytest.raises(ElectsimError, match=match):
         split_exact(**kwargs)
 
@@ -296,7 +298,12 @@ def results(draw: st.DrawFn) -> es.Election:
         extra = draw(st.lists(st.integers(0, 300), min_size=R, max_size=R))
         reg = [sum(v) + a + i + x for v, a, i, x in zip(votes, aa, inv, extra, strict=True)]
     return es.Election(
-        votes, aa, inv, reg, parties=[f"P{k}" for k in range(P)], regions=[f"R{r}" for r in range(R)]
+        votes,
+        aa,
+        inv,
+        reg,
+        parties=[f"P{k}" for k in range(P)],
+        regions=[f"R{r}" for r in range(R)],
     )
 
 

@@ -55,7 +55,7 @@ def national_law() -> ElectoralSystem:
 
 
 # ----------------------------------------------------------------- 2020, by hand
-# CEC preliminary results, 5 Oct 2020 (https://for.kg/news-669682-ru.html): B = 1,990,753 voters took part,
+# CEC preliminary results, 5 Oct 2020 (for.kg/news-669682-ru.html): B = 1,990,753 voters took part,
 # Mekenchil 136,276, Butun Kyrgyzstan 141,940; 7 % of B = 139,352.71, so 139,353 votes pass.
 def test_mekenchil_switch_3077(cec: Election, national_law: ElectoralSystem) -> None:
     # switching keeps B: x = 139,353 - 136,276 = 3,077
@@ -126,7 +126,9 @@ def test_regional_2020_hand_computed() -> None:
     r = e.region_index("Talas")
     b, vr = int(e.ballots[r]), int(e.votes[r, e.party_index(BUT)])
     need_r = -(-7 * b // 1000)
-    tp = tipping_point(e, law, fails(BUT, region="Talas"), Remove(BUT, units="Talas", invalidate=True))
+    tp = tipping_point(
+        e, law, fails(BUT, region="Talas"), Remove(BUT, units="Talas", invalidate=True)
+    )
     assert tp.votes == vr - need_r + 1
     assert tp.after is not None and tp.after.by_party()[BUT] == 0
     tp.verify()
@@ -145,7 +147,10 @@ def test_seat_targets_verify_on_2020(cec: Election, national_law: ElectoralSyste
     seats = allocate(batch, national_law.replace(tie_break="lowest_index")).seats
     assert (seats[:, 3] <= 13).all()
     tp = tipping_point(
-        cec, national_law, bloc_loses("pro-government", 80), [Switch(MCH, sources=BRM), Switch(MCH, sources=MKK)]
+        cec,
+        national_law,
+        bloc_loses("pro-government", 80),
+        [Switch(MCH, sources=BRM), Switch(MCH, sources=MKK)],
     )
     tp.verify()
     assert tp.after is not None
@@ -162,7 +167,9 @@ def test_already_reached_and_impossible(cec: Election, national_law: ElectoralSy
     assert "not achievable" in str(no)
     with pytest.raises(ElectsimError, match="not achievable"):
         no.verify()
-    capped = tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)], max_votes=3076)
+    capped = tipping_point(
+        cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)], max_votes=3076
+    )
     assert not capped.achievable
 
 

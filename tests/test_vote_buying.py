@@ -6,7 +6,7 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -145,7 +145,7 @@ class TestStrategies:
     1,000 som, budget 100,000 som -> 100 persons paid; offer rate and acceptance 1.
     """
 
-    KW: dict[str, Any] = dict(
+    KW: ClassVar[dict[str, Any]] = dict(
         party="B", price_som=1_000, budget_som=100_000, offer_rate=1.0, mode="expected"
     )
 

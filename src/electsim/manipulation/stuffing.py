@@ -17,7 +17,6 @@ defaults in ``docs/models.md``, "Ballot stuffing and vote stealing").
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass

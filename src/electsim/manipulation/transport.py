@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._exact import RateLike
 from ..election import Election, PrecinctResults
-from ..errors import ElectsimError, MissingDataError, ShapeMismatchError
+from ..errors import ElectsimError, ShapeMismatchError
 from ._base import (
     Ledger,
     Mode,

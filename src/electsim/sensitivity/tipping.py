@@ -59,6 +59,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._display import HTMLReprMixin
+from .._exact import parse_rate
 from ..allocate import Allocation, allocate
 from ..election import Election
 from ..errors import ElectsimError, MissingDataError, UnknownMethodError
@@ -110,10 +111,9 @@ def _check_cost(cost: Any) -> Fraction | None:
     if isinstance(cost, bool):
         raise ElectsimError(f"cost_som={cost!r} must be a non-negative number of som")
     try:
-        f = Fraction(cost) if isinstance(cost, int | np.integer | Fraction) else Fraction(
-            repr(float(cost))
-        )
-    except (TypeError, ValueError) as exc:
+        f = parse_rate(int(cost) if isinstance(cost, np.integer) else cost, "cost_som",
+                       allow_above_one=True)  # fmt: skip
+    except ElectsimError as exc:
         raise ElectsimError(f"cost_som={cost!r} must be a non-negative number of som") from exc
     if f < 0:
         raise ElectsimError(f"cost_som={cost!r} must be non-negative")
@@ -226,9 +226,7 @@ class Add:
         return f"add ballots for {self.party}"
 
 
-@_legacy_init(
-    ("party", "region", "invalidate", "som"), {"region": "units", "som": "cost_som"}, 1
-)
+@_legacy_init(("party", "region", "invalidate", "som"), {"region": "units", "som": "cost_som"}, 1)
 @dataclass(frozen=True)
 class Remove:
     """Remove ballots of ``party``; ``invalidate=True`` turns them into invalid ballots instead.
@@ -607,8 +605,7 @@ class TippingPoint(HTMLReprMixin):
         if self.unpriced:
             priced += f" + {self.unpriced:,} unpriced (commission fraud / no price given)"
         lines.append(
-            f"  total: {self.votes:,} votes = {self.percent_of_ballots:.3f} % of ballots; "
-            f"{priced}"
+            f"  total: {self.votes:,} votes = {self.percent_of_ballots:.3f} % of ballots; {priced}"
         )
         assert self.after is not None
         names = [p.short for p in self.election.parties]
