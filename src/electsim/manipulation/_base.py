@@ -831,7 +831,6 @@ def split_exact(total: ArrayLike, weights: ArrayLike, cap: ArrayLike | None = No
     K = w.shape[-1]
     w = np.broadcast_to(w, (*batch, K)).reshape(-1, K)
     t = np.broadcast_to(t, batch).reshape(-1)
-    W = _exact_weights(w)
     if cap is None:
         capv = np.repeat(t[:, None], K, axis=1)  # a cell never needs more than its row's total
     else:
@@ -839,39 +838,98 @@ def split_exact(total: ArrayLike, weights: ArrayLike, cap: ArrayLike | None = No
         capv = np.broadcast_to(c, (*batch, K)).reshape(-1, K)
         capv = np.minimum(capv, t[:, None])
     capv = np.where(w > 0, capv, 0)
-    big = W.dtype == object or (
-        t.size > 0 and K > 0 and int(t.max()) * max(int(W.max(initial=0)), 1) * K >= _INT64_SAFE
-    )
-    if big:  # Python integers: no overflow whatever the totals
-        W, capv, tt = W.astype(object), capv.astype(object), t.astype(object)
-        out = np.zeros(w.shape, dtype=object)
-    else:
-        tt = t
-        out = np.zeros(w.shape, dtype=np.int64)
-    left = np.minimum(tt, capv.sum(axis=1))
+    if t.size and K and int(t.max()) * K >= _INT64_SAFE:  # Python integers: no overflow
+        capv, t = capv.astype(object), t.astype(object)
+    out = np.zeros(w.shape, dtype=capv.dtype)
+    left = np.minimum(t, capv.sum(axis=1))
     free = capv > out
-    idx = np.broadcast_to(np.arange(K), w.shape)
     for _ in range(K + 1):
-        ww = np.where(free, W, 0)
-        ws = ww.sum(axis=1)
-        rows = (left > 0) & (ws > 0)
+        add, rows = _largest_remainder_step(w, left, free)
         if not rows.any():
             break
-        den = np.where(rows, ws, 1)
-        num = ww * np.where(rows, left, 0)[:, None]
-        base = num // den[:, None]
-        rem = num - base * den[:, None]  # remainders share the row's denominator
-        k = left - base.sum(axis=1)
-        # largest remainders (ties: lowest index), only among free cells
-        order = np.argsort(np.where(free, -rem, 1), axis=1, kind="stable")
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, idx, axis=1)
-        add = base + ((rank < k[:, None].astype(np.int64)) & free)
         take = np.minimum(add, capv - out)
         out = out + take
         left = left - take.sum(axis=1)
         free = capv > out
     return np.asarray(out, dtype=np.int64).reshape(*batch, K)
+
+
+def _largest_remainder_step(
+    w: FloatArray, left: NDArray[Any], free: NDArray[np.bool_]
+) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+    """Largest-remainder split of ``left`` ``(N,)`` over the free cells of ``w`` ``(N, K)``.
+
+    Rows are first computed with float64 quotas and accepted only with a certificate: every
+    remainder is farther than the float error bound from 0 and 1 (the floors are exact), and the
+    k-th and (k+1)-th largest remainders differ by more than twice the bound (the rounded-up
+    cells are the right ones).  The other rows -- exact ties, near-ties, huge totals -- are
+    recomputed with integers on the weights read exactly (:func:`_exact_weights`).
+    """
+    K = w.shape[1]
+    ww = np.where(free, w, 0.0)
+    ws = ww.sum(axis=1)
+    rows = (left > 0) & (ws > 0)
+    add = np.zeros(w.shape, dtype=left.dtype)
+    if not rows.any():
+        return add, rows
+    pos = free & (ww > 0)
+    lf = np.where(rows, left, 0).astype(np.float64)
+    small = lf < 2.0**50
+    q = ww * (lf / np.where(rows, ws, 1.0))[:, None]
+    base = np.floor(q)
+    rem = q - base
+    # relative error of a quota: the sum of K terms and a product and a division, << (K + 4) eps
+    err = ((K + 4) * 2.0**-52 * q.max(axis=1, initial=0.0))[:, None]
+    # a floor is exact when the quota is farther than err from an integer above 0 (a quota in
+    # [0, 1 - err) floors to 0 whatever its error: true quotas are never negative)
+    floor_ok = ((rem > err) | (base == 0)) & (rem < 1.0 - err)
+    ok = rows & small & np.where(pos, floor_ok, True).all(axis=1)
+    basei = np.where(small[:, None], base, 0.0).astype(np.int64)
+    k = np.where(small, lf, 0.0).astype(np.int64) - basei.sum(axis=1)
+    npos = pos.sum(axis=1)
+    ok &= (k >= 0) & (k <= npos)
+    key = np.where(pos, rem, -1.0)
+    if K > 1:
+        # the cells whose remainder is within 2 err of the k-th largest are the only ones whose
+        # order is uncertain; if they all have the same weight their true remainders are equal
+        # too, and the stable sort gives them to the lowest index, as the exact rule does
+        desc = -np.sort(-key, axis=1)
+        kth = np.take_along_axis(desc, np.clip(k - 1, 0, K - 1)[:, None], axis=1)
+        near = pos & (np.abs(rem - kth) <= 2.0 * err)
+        same = np.where(near, ww, np.inf).min(axis=1) == np.where(near, ww, -np.inf).max(axis=1)
+        ok &= (k == 0) | (k >= npos) | same
+    order = np.argsort(-key, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(K), order.shape), axis=1)
+    fast = basei + ((rank < k[:, None]) & pos)
+    add[ok] = fast[ok]
+    bad = rows & ~ok
+    if bad.any():
+        add[bad] = _exact_step(w[bad], left[bad], free[bad])
+    return add, rows
+
+
+def _exact_step(w: FloatArray, left: NDArray[Any], free: NDArray[np.bool_]) -> NDArray[Any]:
+    """:func:`_largest_remainder_step` in exact integer arithmetic (rows with ``left > 0``)."""
+    K = w.shape[1]
+    W = _exact_weights(np.where(free, w, 0.0))
+    big = W.dtype == object or left.dtype == object
+    if not big:
+        big = int(left.max()) * max(int(W.max(initial=0)), 1) * K >= _INT64_SAFE
+    if big:
+        W, left = W.astype(object), left.astype(object)
+    ws = W.sum(axis=1)
+    den = np.where(ws > 0, ws, 1)
+    num = W * left[:, None]
+    base = num // den[:, None]
+    rem = num - base * den[:, None]  # remainders share the row's denominator
+    k = (left - base.sum(axis=1)).astype(np.int64)
+    # largest remainders (ties: lowest index), only among cells with weight
+    pos = free & (W > 0)
+    order = np.argsort(np.where(pos, -rem, 1), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(K), order.shape), axis=1)
+    return base + ((rank < k[:, None]) & pos)
 
 
 def sample_without_replacement(
