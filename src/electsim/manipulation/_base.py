@@ -11,6 +11,11 @@ Every mechanism has two modes: ``"expected"`` (deterministic, exact integer roun
 totals, see :func:`split_exact`) and ``"sample"`` (binomial / multinomial / hypergeometric
 draws from the ``rng``).  Parameters may be arrays: they broadcast against the results' batch
 shape (:func:`broadcast_batch`), so a sweep over budgets is one call.
+
+The core every mechanism shares (``docs/models.md``, section 1): one abstainer rule
+(:func:`abstainers_of`), one rounding rule (:func:`round_half_up`, :func:`split_exact`), one set
+of samplers (:func:`sample_without_replacement`, :func:`sample_multinomial`), shared validators,
+and :func:`renamed_parameters` for the deprecated v0.1 names.
 """
 
 from __future__ import annotations
