@@ -1,6 +1,6 @@
 """Form No. 2 at the reported scale: voters moved into Bishkek and Osh city, 2020.
 
-Run: ``python examples/form2_transport.py [--compliance 0.65] [--buyer Birimdik] [--draws 200]``
+Run: ``python examples/form2_transport.py [--compliance 0.65] [--party Birimdik] [--draws 200]``
 
 What it does
 ------------
@@ -9,12 +9,12 @@ of Bishkek city and Osh city -- "vote where convenient", Form No. 2 -- and print
 to the regional 0.7 % thresholds (which parties fail in which regions) and to the national
 composition of the 120-seat parliament under the 2020 law.  Each moved voter would have
 abstained at home with probability 0.6, votes at the destination with probability 0.95 and, with
-probability ``compliance``, votes for the ``buyer`` instead of the home preference
+probability ``compliance``, votes for ``party`` instead of the home preference
 (:class:`electsim.manipulation.transport.Transport`).  All volumes and both compliance levels
 are one batched call.
 
-Volumes (``reference/kyrgyzstan.md`` §7)
------------------------------------------
+Volumes
+-------
 * 25,000 and 50,000: intermediate points;
 * 110,000 = 80,000 into Bishkek + 30,000 into Osh: the voters the two cities lost when Form
   No. 2 was abolished (CEC chair, https://24.kg/english/176788_Presidential_elections_2473_polling_stations_to_operate_on_election_day/);
@@ -35,10 +35,11 @@ Data and assumptions
 * The reported results already contain whatever Form No. 2 did in 2020.  The rows show the
   effect of moving that many *more* voters; by symmetry they are also the size of the effect a
   transport of that scale can have had.
-* Behaviour of moved voters: turnout 0.95 (models.md §4.3, §8, a design choice), would have
-  abstained at home 0.6 (models.md §4.3 "0.5-0.7 [?]", unverified), compliance 0 (pure
-  transport) and ``--compliance`` (default 0.65 = m + (1 - m) rho with the models.md §8
-  defaults m = 0.3, rho = 0.5).
+* Behaviour of moved voters (docs/models.md, "Transport"; all ASSUMPTIONS): turnout 0.95 (they
+  were re-registered in order to vote; try 0.8-1), would have abstained at home 0.6 (no Kyrgyz
+  estimate; try 0.5-0.7), compliance 0 (pure transport) and ``--compliance`` (default 0.65 =
+  m + (1 - m) rho with the vote-buying defaults m = 0.3, rho = 0.5).  The seats with compliance
+  are what these assumptions imply: an upper bound when fewer moved voters comply or turn out.
 * Table 1 uses the expected-value mode (exact, deterministic integers); the last column,
   "P(BUT)", is the share of ``--draws`` sampled draws in which Butun Kyrgyzstan keeps its seats.
 """
@@ -74,8 +75,10 @@ def assumed_election() -> es.Election:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--buyer", default="Birimdik", help="party the moved voters are paid for")
-    ap.add_argument("--compliance", type=float, default=0.65, help="P(vote for the buyer)")
+    ap.add_argument(
+        "--party", "--buyer", default="Birimdik", help="party the moved voters are paid for"
+    )
+    ap.add_argument("--compliance", type=float, default=0.65, help="P(vote for the party)")
     ap.add_argument("--turnout", type=float, default=0.95, help="turnout of moved voters")
     ap.add_argument("--abstain-at-home", type=float, default=0.6, help="share not voting at home")
     ap.add_argument("--draws", type=int, default=200, help="sampled draws for P(BUT)")
@@ -91,7 +94,7 @@ def main() -> None:
         destinations=DESTINATIONS,
         turnout=args.turnout,
         abstain_at_home=args.abstain_at_home,
-        buyer=args.buyer,
+        party=args.party,
         compliance=compliance,
     )
     out = Transport(**common, mode="expected").apply(e)
@@ -105,15 +108,17 @@ def main() -> None:
     but = e.party_index("BUT")
     p_but = (es.allocate(sampled.election, law).seats[..., but] > 0).mean(axis=0)
 
-    buyer = e.parties[e.party_index(args.buyer)].short
+    party = e.parties[e.party_index(args.party)].short
     ib, io = e.region_index("Bishkek city"), e.region_index("Osh city")
     print("Form No. 2 transport from the 7 oblasts into Bishkek and Osh city (80 : 30)")
     print(f"Data: Kloop regional count, {INVALID_RATE} invalid assumed; registered ASSUMED =")
     print(f"ceil(ballots / {NATIONAL_TURNOUT}) per region.  Moved voters: turnout {args.turnout},")
     print(
-        f"abstain at home {args.abstain_at_home}, buyer {buyer}; compliance 0 and {args.compliance}"
+        f"abstain at home {args.abstain_at_home}, party {party}; compliance 0 and {args.compliance}"
     )
-    print("(expected-value mode; P(BUT) from sampled draws).\n")
+    print("(expected-value mode; P(BUT) from sampled draws).  The seats with compliance > 0 are")
+    print("UPPER BOUNDS under these assumptions (every moved voter turns out with prob. 0.95 and")
+    print("complies with prob. compliance); see docs/models.md.\n")
     print("1. National composition (2020 law: 7 % national, 0.7 % in each of 9 regions)\n")
     head = (
         f"{'compl.':>6} {'moved':>8} {'dReg Bish':>10} {'dReg Osh':>9} {'reg total':>10} "

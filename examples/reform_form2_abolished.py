@@ -75,7 +75,7 @@ def main() -> None:
         voters=VOLUMES,
         origins=OBLASTS,
         destinations={"Bishkek city": 80, "Osh city": 30},
-        buyer="Birimdik",
+        party="Birimdik",
         compliance=COMPLIANCE,
         assumed_turnout=TURNOUT,
         mode="expected",

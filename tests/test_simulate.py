@@ -46,8 +46,9 @@ SYSTEM = es.ElectoralSystem(
     regional=es.Threshold("5%"),
     tie_break="lot",
 )
-# the favoured party is passed positionally: its keyword is being renamed (buyer -> party)
-BUY = VoteBuying("C", strategy="turnout", budget_som=400_000, assumed_turnout=0.5, mode="sample")
+BUY = VoteBuying(
+    party="C", strategy="turnout", budget_som=400_000, assumed_turnout=0.5, mode="sample"
+)
 
 
 def arrays(r: SimulationResult) -> tuple[Any, ...]:

@@ -55,12 +55,13 @@ def national_law() -> ElectoralSystem:
 
 
 # ----------------------------------------------------------------- 2020, by hand
-# CEC preliminary results, 5 Oct 2020 (kyrgyzstan.md §1.1): B = 1,990,753 voters took part,
+# CEC preliminary results, 5 Oct 2020 (for.kg/news-669682-ru.html): B = 1,990,753 voters took part,
 # Mekenchil 136,276, Butun Kyrgyzstan 141,940; 7 % of B = 139,352.71, so 139,353 votes pass.
 def test_mekenchil_switch_3077(cec: Election, national_law: ElectoralSystem) -> None:
     # switching keeps B: x = 139,353 - 136,276 = 3,077
-    tp = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH)])
-    assert tp.votes == 3077 and tp.som == 3077 * 2000
+    tp = tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)])
+    # no price given: the plan is counted in votes only
+    assert (tp.votes, tp.som, tp.unpriced) == (3077, 0, 3077)
     assert tp.after is not None and tp.after.by_party()[MCH] == 12
     tp.verify()
 
@@ -101,7 +102,7 @@ def test_two_parties_fail_is_the_sum(cec: Election, national_law: ElectoralSyste
 
 
 def test_minimise_som_changes_the_plan(cec: Election, national_law: ElectoralSystem) -> None:
-    acts: list[Action] = [Switch(BRM, MCH, som=2000), Add(MCH, som=500)]
+    acts: list[Action] = [Switch(MCH, sources=BRM, cost_som=2000), Add(MCH, cost_som=500)]
     by_votes = tipping_point(cec, national_law, passes(MCH), acts)
     by_som = tipping_point(cec, national_law, passes(MCH), acts, minimise="som")
     assert (by_votes.votes, by_votes.som) == (3077, 3077 * 2000)
@@ -115,7 +116,7 @@ def test_regional_2020_hand_computed() -> None:
     B, v = int(e.national_ballots), int(e.national_votes[k])
     need = -(-7 * B // 100)  # ceil(0.07 B)
     # Mekenchil passes every region already; only the national threshold binds
-    tp = tipping_point(e, law, qualifies(MCH), Switch(BRM, MCH))
+    tp = tipping_point(e, law, qualifies(MCH), Switch(MCH, sources=BRM))
     assert tp.votes == need - v
     tp.verify()
     tp = tipping_point(e, law, qualifies(MCH), Add(MCH))
@@ -125,14 +126,16 @@ def test_regional_2020_hand_computed() -> None:
     r = e.region_index("Talas")
     b, vr = int(e.ballots[r]), int(e.votes[r, e.party_index(BUT)])
     need_r = -(-7 * b // 1000)
-    tp = tipping_point(e, law, fails(BUT, region="Talas"), Remove(BUT, "Talas", invalidate=True))
+    tp = tipping_point(
+        e, law, fails(BUT, region="Talas"), Remove(BUT, units="Talas", invalidate=True)
+    )
     assert tp.votes == vr - need_r + 1
     assert tp.after is not None and tp.after.by_party()[BUT] == 0
     tp.verify()
 
 
 def test_seat_targets_verify_on_2020(cec: Election, national_law: ElectoralSystem) -> None:
-    tp = tipping_point(cec, national_law, gains_seat(BUT), [Switch(BRM, BUT)])
+    tp = tipping_point(cec, national_law, gains_seat(BUT), [Switch(BUT, sources=BRM)])
     tp.verify()
     assert tp.votes is not None and 0 < tp.votes < 3000
     # single action, exhaustive: every smaller amount fails the target
@@ -144,7 +147,10 @@ def test_seat_targets_verify_on_2020(cec: Election, national_law: ElectoralSyste
     seats = allocate(batch, national_law.replace(tie_break="lowest_index")).seats
     assert (seats[:, 3] <= 13).all()
     tp = tipping_point(
-        cec, national_law, bloc_loses("pro-government", 80), [Switch(BRM, MCH), Switch(MKK, MCH)]
+        cec,
+        national_law,
+        bloc_loses("pro-government", 80),
+        [Switch(MCH, sources=BRM), Switch(MCH, sources=MKK)],
     )
     tp.verify()
     assert tp.after is not None
@@ -152,7 +158,7 @@ def test_seat_targets_verify_on_2020(cec: Election, national_law: ElectoralSyste
 
 
 def test_already_reached_and_impossible(cec: Election, national_law: ElectoralSystem) -> None:
-    tp = tipping_point(cec, national_law, passes(BRM), [Switch(BRM, MCH)])
+    tp = tipping_point(cec, national_law, passes(BRM), [Switch(MCH, sources=BRM)])
     assert tp.achievable and tp.votes == 0 and tp.plan == ()
     tp.verify()
     assert "already reached" in str(tp)
@@ -161,7 +167,9 @@ def test_already_reached_and_impossible(cec: Election, national_law: ElectoralSy
     assert "not achievable" in str(no)
     with pytest.raises(ElectsimError, match="not achievable"):
         no.verify()
-    capped = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH)], max_votes=3076)
+    capped = tipping_point(
+        cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)], max_votes=3076
+    )
     assert not capped.achievable
 
 
@@ -171,7 +179,7 @@ def test_bad_input(cec: Election, national_law: ElectoralSystem) -> None:
     with pytest.raises(UnknownNameError):
         tipping_point(cec, national_law, passes(MCH), [Add("Nobody")])
     with pytest.raises(UnknownNameError):
-        tipping_point(cec, national_law, passes(MCH), [Add(MCH, region="Mars")])
+        tipping_point(cec, national_law, passes(MCH), [Add(MCH, units="Mars")])
     with pytest.raises(MissingDataError):
         tipping_point(cec, national_law, passes(MCH, region="National"), [Add(MCH)])
     with pytest.raises(MissingDataError):
@@ -184,8 +192,8 @@ def test_bad_input(cec: Election, national_law: ElectoralSystem) -> None:
         tipping_point(cec, national_law, passes(MCH), [Add(MCH)], minimise="money")  # type: ignore[arg-type]
     with pytest.raises(ElectsimError, match="max_votes"):
         tipping_point(cec, national_law, passes(MCH), [Add(MCH)], max_votes=-1)
-    with pytest.raises(ElectsimError, match="som"):
-        Add(MCH, som=-5)
+    with pytest.raises(ElectsimError, match="cost_som"):
+        Add(MCH, cost_som=-5)
     with pytest.raises(ElectsimError, match="seats"):
         bloc_reaches("pro-government", -1)
     with pytest.raises(ElectsimError, match="Target"):
@@ -201,8 +209,8 @@ def _apply_by_hand(e: Election, plan: list[tuple[Action, int | None, int]]) -> E
     rnames = list(e.region_names)
     for act, r, n in plan:
         if isinstance(act, Switch):
-            votes[r][names.index(str(act.from_party))] -= n
-            votes[r][names.index(str(act.to_party))] += n
+            votes[r][names.index(str(act.sources))] -= n
+            votes[r][names.index(str(act.party))] += n
         elif isinstance(act, Add):
             votes[r][names.index(str(act.party))] += n
         elif isinstance(act, Remove):
@@ -211,8 +219,8 @@ def _apply_by_hand(e: Election, plan: list[tuple[Action, int | None, int]]) -> E
                 inv[r] += n
         elif isinstance(act, Move):
             k = names.index(str(act.party))
-            votes[rnames.index(str(act.from_region))][k] -= n
-            votes[rnames.index(str(act.to_region))][k] += n
+            votes[rnames.index(str(act.origin))][k] -= n
+            votes[rnames.index(str(act.destination))][k] += n
     if min(min(row) for row in votes) < 0:
         return None
     return e.replace(votes=votes, invalid=inv)
@@ -262,7 +270,7 @@ def _brute_force(
         if isinstance(act, Move):
             atoms.append((act, None))
         else:
-            region = act.region
+            region = act.units
             rs = range(e.n_regions) if region is None else [e.region_index(region)]
             atoms += [(act, r) for r in rs]
     best = None
@@ -293,14 +301,14 @@ SMALL = ElectoralSystem(
 )
 
 ACTION_POOL: list[Action] = [
-    Switch("A", "C"),
-    Switch("B", "C", region="South"),
+    Switch("C", sources="A"),
+    Switch("C", sources="B", units="South"),
     Add("C"),
-    Add("B", region="North"),
+    Add("B", units="North"),
     Remove("A", invalidate=True),
     Remove("B"),
-    Move("North", "South", "C"),
-    Move("South", "North", "A"),
+    Move("C", origin="North", destination="South"),
+    Move("A", origin="South", destination="North"),
 ]
 
 TARGETS = [
@@ -348,7 +356,7 @@ def test_heuristic_path_matches_brute_force_for_single_actions() -> None:
     rng = np.random.default_rng(11)
     e = _small_election(rng)
     for target in (gains_seat("C"), loses_seat("A"), any_change(), bloc_loses("gov", 3)):
-        for act in (Switch("A", "C", region="North"), Add("C", region="South")):
+        for act in (Switch("C", sources="A", units="North"), Add("C", units="South")):
             ref = _brute_force(e, SMALL, target, [act], 12)
             tp = tipping_point(e, SMALL, target, [act], max_votes=12, plan_limit=0)
             assert tp.votes == ref, (target, act)
@@ -359,7 +367,7 @@ def test_heuristic_path_matches_brute_force_for_single_actions() -> None:
 def test_a_tie_is_undecided_under_raise_but_decided_under_lowest_index() -> None:
     # one seat, B 4 votes vs A 6: one switched vote makes 5:5, a tie; two make B win outright
     e = Election([4, 6], parties=["B", "A"])
-    act = [Switch("A", "B")]
+    act = [Switch("B", sources="A")]
     raise_ = ElectoralSystem(1, "hare", tie_break="raise")
     assert tipping_point(e, raise_, gains_seat("B"), act).votes == 2
     lowest = raise_.replace(tie_break="lowest_index")  # the tie goes to B (index 0)
@@ -374,14 +382,14 @@ def test_move_changes_regional_shares_only() -> None:
     # moving x B-voters South -> North: 6 + x >= 0.1 (100 + x)  <=>  0.9 x >= 4  ->  x = 5
     e = Election([[90, 6], [50, 50]], invalid=[4, 0], parties=["A", "B"], regions=["N", "S"])
     s = ElectoralSystem(10, "hare", national=Threshold("5%"), regional=Threshold("10%"))
-    tp = tipping_point(e, s, passes("B", region="N"), Move("S", "N", "B"))
+    tp = tipping_point(e, s, passes("B", region="N"), Move("B", origin="S", destination="N"))
     assert tp.votes == 5 and tp.after is not None
     assert tp.after.election.national_votes.tolist() == e.national_votes.tolist()
     tp.verify()
 
 
 def test_verify_catches_wrong_plans(cec: Election, national_law: ElectoralSystem) -> None:
-    tp = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH)])
+    tp = tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)])
     with pytest.raises(ElectsimError, match="not minimal"):
         dataclasses.replace(tp, _x=(3078,)).verify()
     with pytest.raises(ElectsimError, match="does not reach"):
@@ -391,15 +399,16 @@ def test_verify_catches_wrong_plans(cec: Election, national_law: ElectoralSystem
 
 
 def test_to_records_and_str(cec: Election, national_law: ElectoralSystem) -> None:
-    tp = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH)])
+    tp = tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)])
     rec = tp.to_records()
     assert rec == [
         {
             "target": "Mekenchil passes the threshold nationally",
             "action": "switch Birimdik -> Mekenchil",
             "region": "National",
+            "source": "Birimdik",
             "votes": 3077,
-            "som": 6_154_000,
+            "som": None,
         }
     ]
     text = str(tp)
@@ -414,24 +423,25 @@ def test_example_how_close_was_2020() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    # hand-computed above: 2,588 / 2,783 / 36,962 / 3,077 / 3,309 votes at 2,000 som each;
+    # hand-computed above: 2,588 / 2,783 / 36,962 / 3,077 / 3,309 votes; ballots (commission
+    # fraud) unpriced, switches at 2,000 / 0.65 som a vote: 3,077 x 40,000 / 13 = 9,467,692.3;
     # % of 1,990,753 ballots: 100 * 2,588 / 1,990,753 = 0.130, 3,077 -> 0.155
     assert (
-        "BUT out: invalidate BUT ballots                    2,588    0.130       5,176,000" in out
+        "BUT out: invalidate BUT ballots                    2,588    0.130               -" in out
     )
     assert (
-        "BUT out: remove BUT ballots                        2,783    0.140       5,566,000" in out
+        "BUT out: remove BUT ballots                        2,783    0.140               -" in out
     )
     assert (
-        "BUT out: add ballots for BRM                      36,962    1.857      73,924,000" in out
+        "BUT out: add ballots for BRM                      36,962    1.857               -" in out
     )
     assert (
-        "MCH in: switch BRM -> MCH                          3,077    0.155       6,154,000" in out
+        "MCH in: switch BRM -> MCH                          3,077    0.155       9,467,692" in out
     )
     assert (
-        "MCH in: add ballots for MCH                        3,309    0.166       6,618,000" in out
+        "MCH in: add ballots for MCH                        3,309    0.166               -" in out
     )
-    # Mekenchil in gives it 12 seats (kyrgyzstan.md §1.4: 12 seats at the later count)
+    # Mekenchil in gives it 12 seats (hand: as in test_mekenchil_switch_3077)
     assert "MCH+12" in out
     # any change by switching among the four qualifying lists (Q = 1,279,314 votes, Hare quota
     # q = Q / 120 = 10,660.95; Q is unchanged by switches among them).  Remainders in votes:
@@ -439,5 +449,59 @@ def test_example_how_close_was_2020() -> None:
     # KYR 174,317 - 16 q = 3,741.8, BUT 141,940 - 13 q = 3,347.65.  The cheapest overtaking is
     # MKK -> KYR: 3,741.8 + x > 6,290.2 - x  <=>  x > 1,274.2  ->  1,275 (MKK -> BUT needs 1,472,
     # MKK -> BRM 2,549; no whole quota is crossed that early)
-    line = "any change: switch among BRM/MKK/KYR/BUT           1,275    0.064       2,550,000"
+    line = "any change: switch among BRM/MKK/KYR/BUT           1,275    0.064       3,923,077"
     assert line + "  MKK-1 KYR+1" in out
+
+
+# ----------------------------------------------------------------- prices and vocabulary
+def test_tipping_cost_equals_the_markets_som_per_vote(
+    cec: Election, national_law: ElectoralSystem
+) -> None:
+    from electsim.manipulation import VoteBuying
+
+    market = VoteBuying(
+        MCH, strategy="switch", price_som=2_000, compliance=0.5, leakage=0.2, mode="expected"
+    )
+    # som per delivered vote = 2,000 / (0.8 x 0.5) = 5,000 (hand)
+    assert market.som_per_vote == 5_000
+    tp = tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)], market=market)
+    assert (tp.votes, tp.som, tp.unpriced) == (3077, 3077 * 5_000, 0)
+    # the market itself, applied with the money of the plan, buys the same number of votes
+    bought = market.replace(budget_som=tp.som, offer_rate=1.0, sources=[BRM]).apply(cec)
+    assert bought.ledger.votes_added[..., cec.party_index(MCH)].sum() == 3077
+    # commission fraud is counted in ballots, never priced by the market
+    inv = tipping_point(
+        cec, national_law, fails(BUT), [Remove(BUT, invalidate=True)], market=market
+    )
+    assert (inv.votes, inv.som, inv.unpriced) == (2588, 0, 2588)
+    assert "unpriced" in str(inv) and len(repr(inv)) < 300
+    # an explicit price wins over the market; minimise="som" needs every action priced
+    explicit = tipping_point(
+        cec, national_law, fails(BUT), [Remove(BUT, invalidate=True, cost_som=100)]
+    )
+    assert explicit.som == 258_800
+    with pytest.raises(ElectsimError, match="needs a price"):
+        tipping_point(cec, national_law, fails(BUT), [Remove(BUT)], minimise="som")
+    with pytest.raises(ElectsimError, match="double"):
+        tipping_point(
+            cec, national_law, passes(MCH), [Add(MCH)], market=market.replace(strategy="double")
+        )
+
+
+def test_old_action_signatures_warn_and_mean_the_same(
+    cec: Election, national_law: ElectoralSystem
+) -> None:
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        old = Switch(BRM, MCH, None, 2000)  # type: ignore[misc]
+    assert old == Switch(MCH, sources=BRM, cost_som=2000)
+    with pytest.warns(DeprecationWarning):
+        assert Switch(from_party=BRM, to_party=MCH) == Switch(MCH, sources=BRM)  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning):
+        assert Remove(BUT, "Talas", True) == Remove(BUT, units="Talas", invalidate=True)  # type: ignore[misc]
+    with pytest.warns(DeprecationWarning):
+        assert Add(MCH, som=5) == Add(MCH, cost_som=5)  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning):
+        assert Move("N", "S", "A") == Move("A", origin="N", destination="S")  # type: ignore[misc]
+    with pytest.warns(DeprecationWarning):
+        tp = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH, som=2000)])  # type: ignore[misc]
+    assert tp.som == 3077 * 2000

@@ -6,13 +6,13 @@ their source, or exact invariants; never electsim's own output.
 Sources:
 
 * [KLOOP] Kloop Media precinct file of 29 Oct 2020 aggregated to regions
-  (``reference/kyrgyzstan.md`` table 2.1), with 1.5 % invalid ballots assumed
+  (``src/electsim/datasets/data/SOURCES.md``), with 1.5 % invalid ballots assumed
   (``kyrgyzstan_2020_regions(invalid_rate="1.5%")``): Naryn 94,460 ballots (Meken Yntymagy
   692), Talas 86,861 (Ordo 332), Chui 307,349 (Meken Yntymagy 1,575), Issyk-Kul 147,227
   (Meken Yntymagy 4,024), Osh oblast 375,857 (Meken Yntymagy 213).
-* [FORM2] ``reference/kyrgyzstan.md`` §7: abolishing Form No. 2 removed about 80,000 voters
-  from Bishkek's and 30,000 from Osh's lists (24.kg 176788).
-* [MODELS] ``reference/models.md`` §4.2-4.3: transport leaves national totals unchanged
+* [FORM2] 24.kg (article 176788): abolishing Form No. 2 removed about 80,000 voters
+  from Bishkek's and 30,000 from Osh's lists.
+* [MODELS] ``docs/models.md`` ("Transport"): transport leaves national totals unchanged
   except through turnout, compliance and multiple voting; regional shares move.
 """
 
@@ -79,7 +79,7 @@ def test_transport_expected_hand_computed() -> None:
         destinations="A",
         turnout=0.9,
         abstain_at_home=0.5,
-        buyer="X",
+        party="X",
         compliance=0.5,
         cost_per_voter_som=2_000,
         mode="expected",
@@ -291,7 +291,7 @@ def test_transport_lifts_ordo_over_talas_threshold_with_600_scale_volume() -> No
             destinations="Talas",
             turnout=1,
             abstain_at_home=1,
-            buyer="Ordo",
+            party="Ordo",
             compliance=1,
             mode="expected",
         ).apply(e)
@@ -356,7 +356,7 @@ def test_transport_invariants(
         destinations=dest,
         turnout=tau,
         abstain_at_home=a,
-        buyer=0,
+        party=0,
         compliance=c,
         cost_per_voter_som=price,
         mode=mode,  # type: ignore[arg-type]
@@ -424,7 +424,7 @@ def test_carousel_invariants(
 # ====================================================================== seeds and modes
 def test_same_seed_same_result_different_seeds_differ() -> None:
     e = kyrgyz_regions()
-    t = Transport(voters=50_000, destinations="Bishkek city", buyer="Birimdik", compliance=0.5)
+    t = Transport(voters=50_000, destinations="Bishkek city", party="Birimdik", compliance=0.5)
     a, b, c = t.apply(e, rng=5), t.apply(e, rng=5), t.apply(e, rng=6)
     assert (a.election.votes == b.election.votes).all()
     assert (a.election.votes != c.election.votes).any()
@@ -451,7 +451,7 @@ def test_transport_sample_mean_matches_expected_mode() -> None:
         registered=[10_000, 100_000, 100_000, 100_000],
         regions=["D", "O1", "O2", "O3"],
     )
-    kw = dict(voters=np.full(n, M), destinations="D", turnout=tau, buyer=0, compliance=0.3)
+    kw = dict(voters=np.full(n, M), destinations="D", turnout=tau, party=0, compliance=0.3)
     s = Transport(**kw, abstain_at_home=a, mode="sample").apply(e, rng=42)  # type: ignore[arg-type]
     s.verify()
     removed = s.ledger.votes_removed.sum(axis=(-1, -2)).astype(float)
@@ -509,7 +509,7 @@ def test_parameter_arrays_broadcast_into_one_batched_call() -> None:
     e = kyrgyz_regions()
     vols = np.array([0, 25_000, 110_000])
     comp = np.array([[0.0], [0.65]])
-    kw: dict[str, Any] = dict(destinations={"Bishkek city": 80, "Osh city": 30}, buyer="BRM")
+    kw: dict[str, Any] = dict(destinations={"Bishkek city": 80, "Osh city": 30}, party="BRM")
     out = Transport(voters=vols, compliance=comp, mode="expected", **kw).apply(e)
     out.verify()
     assert out.election.batch_shape == (2, 3)
@@ -533,11 +533,15 @@ def test_parameter_arrays_broadcast_into_one_batched_call() -> None:
 def test_precinct_results_and_compose() -> None:
     pr = es.datasets.kyrgyzstan_2020_precincts()
     pr = pr.replace(registered=np.ceil(pr.valid / 0.565).astype(np.int64))
+    # invalid ballots unknown: the ballots (and the abstainers) are unknown -> an explicit error
+    with pytest.raises(MissingDataError, match="invalid"):
+        Transport(voters=10, destinations="Bishkek city").apply(pr, rng=1)
+    pr = pr.replace(invalid=np.zeros(len(pr.valid), dtype=np.int64))  # stated: none
     t = Transport(
         voters=30_000,
         origins=["Naryn", "Talas"],
         destinations={"Bishkek city": 80, "Osh city": 30},
-        buyer="BRM",
+        party="BRM",
         compliance=0.65,
     )
     c = Carousel(ballots=500, party="Ordo", variant="supplementary", units="Talas")
@@ -553,10 +557,10 @@ def test_precinct_results_and_compose() -> None:
     assert reg_by_region[5] + reg_by_region[7] == -30_000 + 500
     assert int(out.election.registered.sum()) == int(pr.registered.sum()) + 500
     # aggregation to regions is exact after the perturbation too
-    agg = out.election.to_election(invalid_rate=0)
+    agg = out.election.to_election()
     assert agg.national_votes.sum() == out.election.votes.sum()
-    # PrecinctResults with unknown invalid ballots: invalid stays unknown
-    assert out.election.invalid is None
+    # no invalid ballots assumed, none created
+    assert not out.election.invalid.any()
 
 
 # ========================================================================= validation
@@ -568,8 +572,8 @@ def test_precinct_results_and_compose() -> None:
         (dict(voters={}), "voters"),
         (dict(turnout=1.2), "turnout"),
         (dict(abstain_at_home=-0.1), "abstain_at_home"),
-        (dict(compliance=0.5), "buyer"),
-        (dict(buyer="X", compliance=np.array([0.1, 2.0])), "compliance"),
+        (dict(compliance=0.5), "party"),
+        (dict(party="X", compliance=np.array([0.1, 2.0])), "compliance"),
         (dict(cost_per_voter_som=-5), "cost_per_voter_som"),
         (dict(assumed_turnout=0), "assumed_turnout"),
         (dict(assumed_turnout="150%"), "assumed_turnout"),
@@ -577,7 +581,7 @@ def test_precinct_results_and_compose() -> None:
         (dict(destinations=np.array([[1.0]])), "destinations"),
         (dict(destinations={"A": -1}), "destinations"),
         (dict(voters={"B": 5}, origins="B"), "origins"),
-        (dict(buyer=True), "buyer"),
+        (dict(party=True), "party"),
     ],
 )
 def test_transport_validation(kwargs: dict[str, Any], match: str) -> None:
@@ -595,7 +599,7 @@ def test_transport_errors_at_apply() -> None:
     with pytest.raises(UnknownNameError, match="Nowhere"):
         Transport(voters=1, origins=["Nowhere"], destinations="A").apply(e)
     with pytest.raises(UnknownNameError, match="Z"):
-        Transport(voters=1, destinations="A", buyer="Z", compliance=0.5).apply(e)
+        Transport(voters=1, destinations="A", party="Z", compliance=0.5).apply(e)
     with pytest.raises(ShapeMismatchError):
         Transport(voters=1, destinations=np.array([1.0, 0.0, 0.0])).apply(e)
     with pytest.raises(ElectsimError, match="origins=None"):
@@ -699,7 +703,7 @@ def test_form2_example_prints_justifiable_numbers() -> None:
         assert abs(int(d_ballots.replace(",", "")) - 0.55 * m) <= 10
         if m == 0:
             # no transport: the unmanipulated 2020 result on this data, 46/44/16/14
-            # (kyrgyzstan.md §1.4; tests/test_examples.py)
+            # (tests/test_examples.py)
             assert seats == [46, 44, 16, 14, 0]
             assert ballots == "1,916,086"
         assert sum(seats) <= 120

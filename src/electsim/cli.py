@@ -1206,20 +1206,20 @@ def _parse_action(text: str, e: Election, som: int | None) -> Any:
     kind = kind.strip().lower()
     if region is not None:
         e.region_index(region)
-    extra: dict[str, Any] = {} if som is None else {"som": som}
+    extra: dict[str, Any] = {} if som is None else {"cost_som": som}
     if kind == "switch":
         a, sep, b = rest.partition(":")
         if not sep or not a.strip() or not b.strip():
             raise CLIError(f"action {text!r}: give switch:FROM:TO")
         e.party_index(a.strip())
         e.party_index(b.strip())
-        return tp.Switch(a.strip(), b.strip(), region, **extra)
+        return tp.Switch(b.strip(), sources=a.strip(), units=region, **extra)
     if kind in ("add", "remove", "invalidate") and rest.strip():
         party = rest.strip()
         e.party_index(party)
         if kind == "add":
-            return tp.Add(party, region, **extra)
-        return tp.Remove(party, region, invalidate=kind == "invalidate", **extra)
+            return tp.Add(party, units=region, **extra)
+        return tp.Remove(party, units=region, invalidate=kind == "invalidate", **extra)
     raise CLIError(
         f"unknown action {text!r}; use switch:FROM:TO, add:PARTY, remove:PARTY or "
         "invalidate:PARTY (optionally @REGION)"

@@ -1,7 +1,9 @@
 """Manipulation models: perturbations of election results with an exact ledger.
 
-See :mod:`electsim.manipulation._base` for the protocol.  Mechanisms: vote buying, voter
-transport (Form No. 2, carousel), administrative coercion, ballot stuffing.
+See :mod:`electsim.manipulation._base` for the protocol and the shared core (one abstainer rule,
+one rounding rule, one set of samplers).  Mechanisms: vote buying, voter transport (Form No. 2,
+carousel), administrative coercion, ballot stuffing.  Their equations, defaults and sources:
+``docs/models.md``.
 """
 
 from ._base import (
@@ -9,8 +11,10 @@ from ._base import (
     Ledger,
     Perturbation,
     Perturbed,
+    abstainers_of,
     broadcast_batch,
     compose,
+    sample_multinomial,
     sample_without_replacement,
     split_exact,
 )
@@ -30,8 +34,10 @@ __all__ = [
     "Perturbed",
     "Transport",
     "VoteBuying",
+    "abstainers_of",
     "broadcast_batch",
     "compose",
+    "sample_multinomial",
     "sample_without_replacement",
     "split_exact",
 ]

@@ -1,4 +1,6 @@
-"""Administrative coercion: workplace mobilisation of public-sector employees (models.md §5).
+"""Administrative coercion: workplace mobilisation of public-sector employees.
+
+The model, its equations and the sources of its defaults: ``docs/models.md`` ("Coercion").
 
 Employers mobilise their workers for the regime party: some organisations mobilise (share
 ``phi_org``; Frye, Reuter & Szakonyi 2014: "just under one-quarter of employers"), in those a
@@ -7,48 +9,49 @@ pressured.  A pressured person who would have abstained turns out with probabili
 ``kappa_turn`` and votes for the regime party (like turnout buying); one who would have voted
 for another option votes for the regime party instead with probability
 ``kappa_vote = m + (1 - m) rho`` (like vote buying with monitoring ``m`` and reciprocity
-``rho``, models.md §3.3).  See :class:`Coercion`.
+``rho``).  See :class:`Coercion`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import as_count_array
+from .._exact import RateLike
 from ..election import Election, PrecinctResults
-from ..errors import ElectsimError, MissingDataError, ShapeMismatchError
+from ..errors import ElectsimError, ShapeMismatchError
 from ._base import (
     Mode,
     Perturbed,
+    abstainers_of,
+    ballots_of,
     broadcast_batch,
+    check_counts,
     check_mode,
-    check_rate,
-    normalise_rng,
-    sample_without_replacement,
-    unit_mask,
-)
-from .stuffing import (
-    Units,
-    _finish,
     check_nonnegative,
     check_party,
+    check_rate,
     check_results,
+    check_turnout,
     expected_counts,
-    results_ballots,
+    finish,
+    normalise_rng,
+    renamed_parameters,
     round_half_up,
+    sample_multinomial,
+    sample_without_replacement,
+    unit_mask,
 )
 
 __all__ = ["Coercion"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-
-#: Cap used where abstainers are unknown (registered=None with an explicit baseline_turnout).
-_NO_CAP = np.iinfo(np.int64).max // 4
+Units = str | int | Sequence[str | int] | None
 
 
 def _unit_param(value: ArrayLike, name: str, U: int, batch: tuple[int, ...]) -> NDArray:
@@ -70,17 +73,21 @@ def _unit_batch(value: ArrayLike | None) -> tuple[int, ...]:
     return tuple(a.shape[:-1]) if a.ndim >= 1 else ()
 
 
+@renamed_parameters(vote_compliance="compliance", baseline_turnout="employee_turnout")
 @dataclass(frozen=True)
 class Coercion:
     """Workplace mobilisation of (public-sector) employees for a regime party.
 
-    Per unit ``u`` (region or polling station) with ``N`` registered voters, ``T`` ballots
-    cast, ``A = N - T`` abstainers and ``c_k`` ballots for option ``k``:
+    Per unit ``u`` (region or polling station) with ``T`` ballots cast, ``A`` abstainers (the
+    abstainer rule: registered - ballots, or the ``abstainers``/``assumed_turnout``
+    assumption), electorate ``N = T + A`` and ``c_k`` ballots for option ``k``:
 
     * pool of targeted people: ``E = round(employees * family_multiplier)``, at most ``N``
       (``employees`` given as counts, or as ``employee_share * N``);
     * pressured: ``pressured ~ Binomial(E, phi_org * phi_emp)``;
-    * split by the employees' baseline turnout ``t``: would-vote and would-abstain;
+    * split by the employees' turnout ``t`` (default the unit's, ``T / N``: the pressured are
+      then drawn without replacement from the unit's electorate): would-vote and
+      would-abstain;
     * **turnout effect** (turnout-buying-like): ``mobilised ~ Binomial(would_abstain,
       kappa_turn)``, each a new ballot for the party, never more than ``A``;
     * **vote effect** (switching-like): the would-vote pressured people vote like the unit
@@ -110,30 +117,34 @@ class Coercion:
         Kyrgyz public-sector employment rate per unit is in electsim's references.
     org_share : float or array, default 0.25
         ``phi_org``, share of organisations that mobilise: Frye, Reuter & Szakonyi (World
-        Politics 66(2), 2014), "just under one-quarter of employers" (models.md §5, §8; range
-        0.15-0.4).
+        Politics 66(2), 2014) report that just under a quarter of Russian employers mobilised
+        their workers; range to try 0.15-0.4.
     pressured_share : float or array, default 0.75
         ``phi_emp``, share of employees of a mobilising organisation who are pressured.
-        models.md §5 gives 0.5-1.0 **[?]** (no source found); the default is its midpoint [D].
+        ASSUMPTION (no source): try 0.5-1.
     turnout_compliance : float or array, default 0.5
-        ``kappa_turn = P(turn out | pressured, would abstain)``; models.md §5 gives 0.3-0.7
-        **[?]**; the default is its midpoint [D].
+        ``kappa_turn = P(turn out | pressured, would abstain)``.  ASSUMPTION: try 0.3-0.7.
     monitoring : float or array, default 0.3
-        ``m``, monitoring of the ballot (photographs, brokers), as in vote buying (models.md
-        §8: 0.3 [D]).
+        ``m``, monitoring of the ballot (photographs, brokers), as in vote buying.
+        ASSUMPTION: try 0-1.
     reciprocity : float or array, default 0.5
-        ``rho``, compliance of the unmonitored (models.md §8: 0.5, range 0.3-0.8 **[?]**).
-    vote_compliance : float or array, optional
-        ``kappa_vote`` directly; default ``m + (1 - m) rho`` = 0.65 with the defaults.
+        ``rho``, compliance of the unmonitored.  ASSUMPTION: try 0.3-0.8.
+    compliance : float or array, optional
+        ``kappa_vote``, the vote-choice compliance, directly (``vote_compliance=`` is its
+        deprecated name); default ``m + (1 - m) rho`` = 0.65.
     family_multiplier : float or array, default 1.0
-        Relatives also asked per employee (models.md §5: 1.0-1.5 **[?]**, [D]); the pool is
-        ``round(employees * family_multiplier)`` rounded half up.
-    baseline_turnout : float or array, optional
-        The employees' turnout without pressure, scalar, ``(U,)`` or ``(*batch, U)``.  Default:
-        the unit's turnout ``T / N`` (needs registered voters); then the would-vote pressured
-        are drawn without replacement from the unit's voters (hypergeometric).  Given
-        explicitly with ``registered=None``, it is the assumption that replaces the abstainers
-        (the abstainer cap cannot be checked then).
+        Relatives also asked per employee; the pool is ``round(employees *
+        family_multiplier)`` rounded half up.  ASSUMPTION: try 1-1.5.
+    abstainers, assumed_turnout :
+        The abstainer rule where registered voters are unknown
+        (:func:`~electsim.manipulation._base.abstainers_of`): counts per unit, or a turnout
+        such as ``"56.5%"``.  Without registered voters and without either assumption,
+        :class:`~electsim.errors.MissingDataError`: mobilised voters never exceed the
+        abstainers, so the abstainers must be known or stated.
+    employee_turnout : float or array, optional
+        The employees' turnout without pressure, scalar, ``(U,)`` or ``(*batch, U)``
+        (``baseline_turnout=`` is its deprecated name).  Default: the unit's turnout
+        ``T / N``.  Whatever it is, the mobilised never exceed the unit's abstainers.
     preferences : array, optional
         The employees' vote shares among the parties if they vote: ``(P,)`` (every unit) or
         ``(..., U, P)``, non-negative weights normalised per unit.  Default: the unit's ballots
@@ -154,13 +165,12 @@ class Coercion:
     **Expected mode**: the pool is an integer as above; every other quantity is its expectation;
     the mobilised total and the switched total of each batch element are rounded half up and
     split over units (and source options) by largest remainder, capped at the abstainers and at
-    the votes each option had (:func:`~electsim.manipulation._base.split_exact`).  With explicit
-    ``baseline_turnout`` the expectation is ``min``-capped per cell by the split.  The cost in
+    the votes each option had (:func:`~electsim.manipulation._base.split_exact`).  The cost in
     expected mode uses the rounded expected number of pressured people.
 
     **Sample mode** draws individuals independently; whole organisations mobilising together
     (clustering) are not modelled, so the variance is understated.  Backlash among the public
-    (models.md §5, direction only) is not modelled.
+    is not modelled.
 
     Examples
     --------
@@ -173,7 +183,7 @@ class Coercion:
     >>> e = es.Election([300, 200, 100], against_all=[60], invalid=[40], registered=[1000],
     ...                 parties=["A", "B", "C"])
     >>> c = Coercion("A", employees=200, org_share=0.5, pressured_share=1.0,
-    ...              turnout_compliance=0.5, vote_compliance=0.5, mode="expected")
+    ...              turnout_compliance=0.5, compliance=0.5, mode="expected")
     >>> out = c.apply(e)
     >>> out.election.votes.tolist(), out.election.against_all.tolist()
     ([[333, 190, 95]], [57])
@@ -190,9 +200,11 @@ class Coercion:
     turnout_compliance: ArrayLike = 0.5
     monitoring: ArrayLike = 0.3
     reciprocity: ArrayLike = 0.5
-    vote_compliance: ArrayLike | None = None
+    compliance: ArrayLike | None = None
     family_multiplier: ArrayLike = 1.0
-    baseline_turnout: ArrayLike | None = None
+    employee_turnout: ArrayLike | None = None
+    abstainers: ArrayLike | None = None
+    assumed_turnout: RateLike | None = None
     preferences: ArrayLike | None = None
     include_against_all: bool = True
     cost_per_employee_som: ArrayLike | None = None
@@ -207,17 +219,22 @@ class Coercion:
                 "(share of registered voters)"
             )
         if self.employees is not None:
-            as_count_array(self.employees, "employees")
+            check_counts(self.employees, "employees")
         if self.employee_share is not None:
             check_rate(self.employee_share, "employee_share")
         for name in ("org_share", "pressured_share", "turnout_compliance"):
             check_rate(getattr(self, name), name)
         check_rate(self.monitoring, "monitoring")
         check_rate(self.reciprocity, "reciprocity")
-        if self.vote_compliance is not None:
-            check_rate(self.vote_compliance, "vote_compliance")
-        if self.baseline_turnout is not None:
-            check_rate(self.baseline_turnout, "baseline_turnout")
+        if self.compliance is not None:
+            check_rate(self.compliance, "compliance")
+        if self.abstainers is not None:
+            check_counts(self.abstainers, "abstainers")
+        if self.abstainers is not None and self.assumed_turnout is not None:
+            raise ElectsimError("give abstainers= or assumed_turnout=, not both")
+        check_turnout(self.assumed_turnout)
+        if self.employee_turnout is not None:
+            check_rate(self.employee_turnout, "employee_turnout")
         check_nonnegative(self.family_multiplier, "family_multiplier")
         if self.cost_per_employee_som is not None:
             check_nonnegative(self.cost_per_employee_som, "cost_per_employee_som")
@@ -240,15 +257,15 @@ class Coercion:
 
     @property
     def kappa_vote(self) -> FloatArray:
-        """``vote_compliance`` if given, else ``monitoring + (1 - monitoring) * reciprocity``.
+        """``compliance`` if given, else ``monitoring + (1 - monitoring) * reciprocity``.
 
         Examples
         --------
         >>> round(float(Coercion("A", employees=10).kappa_vote), 12)      # 0.3 + 0.7 * 0.5
         0.65
         """
-        if self.vote_compliance is not None:
-            return np.asarray(self.vote_compliance, dtype=np.float64)
+        if self.compliance is not None:
+            return np.asarray(self.compliance, dtype=np.float64)
         m = np.asarray(self.monitoring, dtype=np.float64)
         return m + (1.0 - m) * np.asarray(self.reciprocity, dtype=np.float64)
 
@@ -270,9 +287,8 @@ class Coercion:
         UnknownNameError
             Unknown party or unit.
         MissingDataError
-            Registered voters unknown while ``employee_share`` or the default
-            ``baseline_turnout`` needs them; invalid ballots of stations unknown while the
-            abstainers are needed.
+            Registered voters unknown and no ``abstainers``/``assumed_turnout`` assumption;
+            invalid ballots of stations unknown.
         ElectsimError
             ``employees`` above the registered voters of a unit; ``preferences`` of the wrong
             length.
@@ -306,51 +322,39 @@ class Coercion:
             np.asarray(self.family_multiplier, dtype=np.float64),
             cost_rate,
             np.zeros(_unit_batch(emp_value)),
-            np.zeros(_unit_batch(self.baseline_turnout)),
+            np.zeros(_unit_batch(self.abstainers)),
+            np.zeros(_unit_batch(self.employee_turnout)),
             np.zeros(pref_batch),
         )
         batch = results.batch_shape
         nb = len(batch)
         phi = phi_o * phi_e
-        N = results.registered
-        if N is None and self.employee_share is not None:
-            raise MissingDataError(
-                "employee_share is a share of registered voters, but the results have "
-                "registered=None; give employees= counts instead"
-            )
-        if N is None and self.baseline_turnout is None:
-            raise MissingDataError(
-                "coercion needs registered voters (the employees' baseline turnout is the "
-                "unit's turnout, and mobilised voters never exceed the abstainers), but the "
-                "results have registered=None; pass an explicit baseline_turnout= assumption"
-            )
-        if N is not None:
-            T = results_ballots(results, "coercion")
-            A = N - T
-        else:
-            invalid = results.invalid if results.invalid is not None else 0
-            T = results.valid + invalid
-            A = None
-
+        # the one abstainer rule: registered - ballots, or the stated assumption; the unit's
+        # electorate is then ballots + abstainers (never more voters than that)
+        A = abstainers_of(
+            results,
+            abstainers=self.abstainers,
+            assumed_turnout=self.assumed_turnout,
+            what="coercion",
+        )
+        T = ballots_of(results, "coercion")
+        N = T + A
         # the pool of targeted people (integer, deterministic)
         if self.employees is not None:
-            E = _unit_param(as_count_array(self.employees, "employees"), "employees", U, batch)
-            if N is not None and ((E > N) & mask).any():
+            E = _unit_param(check_counts(self.employees, "employees"), "employees", U, batch)
+            if ((E > N) & mask).any():
                 raise ElectsimError(
                     "employees exceeds the registered voters of some unit; employees must be "
                     "registered voters of the unit they are counted in"
                 )
             emp = E.astype(np.float64)
         else:
-            assert N is not None
             assert self.employee_share is not None
             share = _unit_param(
                 check_rate(self.employee_share, "employee_share"), "employee_share", U, batch
             )
             emp = share * N
-        pool = round_half_up(emp * fam[..., None])
-        if N is not None:
-            pool = np.minimum(pool, N)
+        pool = np.minimum(round_half_up(emp * fam[..., None]), N)
         pool = np.where(mask, pool, 0)
 
         # ballots that can be switched: the other parties (and against all)
@@ -366,14 +370,13 @@ class Coercion:
         else:
             w = None
 
-        cap_a = A if A is not None else np.full(pool.shape, _NO_CAP, dtype=np.int64)
+        cap_a = A
         if self.mode == "expected":
             press = pool * phi[..., None]
-            if self.baseline_turnout is None:
-                assert N is not None
+            if self.employee_turnout is None:
                 t = np.divide(T, N, out=np.zeros(T.shape), where=N > 0)
             else:
-                t = _unit_param(self.baseline_turnout, "baseline_turnout", U, batch)
+                t = _unit_param(self.employee_turnout, "employee_turnout", U, batch)
             mob_e = press * (1.0 - t) * kt[..., None]
             vote = press * t
             if w is None:
@@ -388,11 +391,10 @@ class Coercion:
             pressured_total = round_half_up(press.sum(axis=-1))
         else:
             pressured = gen.binomial(pool, phi[..., None])
-            if self.baseline_turnout is None:
-                assert A is not None
-                would_vote = gen.hypergeometric(T, A, pressured)
+            if self.employee_turnout is None:
+                would_vote = np.where(pressured > 0, gen.hypergeometric(T, A, pressured), 0)
             else:
-                t = _unit_param(self.baseline_turnout, "baseline_turnout", U, batch)
+                t = _unit_param(self.employee_turnout, "employee_turnout", U, batch)
                 would_vote = gen.binomial(pressured, t)
             mobilised = np.minimum(gen.binomial(pressured - would_vote, kt[..., None]), cap_a)
             # the compliers among the would-vote pressured, then what they would have voted:
@@ -404,7 +406,7 @@ class Coercion:
                 pool_cols = np.concatenate([sources, rest[..., None]], axis=-1)
                 switched = sample_without_replacement(gen, compliers, pool_cols)[..., :-1]
             else:
-                comp = _multinomial(gen, compliers, w)[..., others]
+                comp = sample_multinomial(gen, compliers, w)[..., others]
                 switched = np.minimum(comp, sources)
             pressured_total = pressured.sum(axis=-1)
 
@@ -419,19 +421,4 @@ class Coercion:
             if self.cost_per_employee_som is not None
             else None
         )
-        return _finish(original, results, self.name, d_votes, d_aa, None, cost)
-
-
-def _multinomial(rng: np.random.Generator, n: IntArray, w: FloatArray) -> IntArray:
-    """Multinomial ``(n, w)`` by sequential binomials over the last axis (batched)."""
-    out = np.zeros(w.shape, dtype=np.int64)
-    left = np.asarray(n, dtype=np.int64).copy()
-    rest = np.ones(left.shape)
-    for k in range(w.shape[-1] - 1):
-        p = np.clip(np.divide(w[..., k], rest, out=np.zeros(left.shape), where=rest > 0), 0, 1)
-        x = rng.binomial(left, p)
-        out[..., k] = x
-        left = left - x
-        rest = rest - w[..., k]
-    out[..., -1] = left
-    return out
+        return finish(original, results, self.name, d_votes, d_aa, None, cost)

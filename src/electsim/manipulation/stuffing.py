@@ -11,13 +11,12 @@ receives
 * **vote stealing** ("deliberate wrong counting"): ``round(x**alpha * v_k)`` votes moved from
   every other option ``k`` to ``b`` -- turnout unchanged.
 
-This module is the K-party generalisation of ``reference/models.md`` §2.1 ("electsim spec"):
-see :class:`BallotStuffing`.
+This module generalises the model to K parties (see :class:`BallotStuffing`; equations and
+defaults in ``docs/models.md``, "Ballot stuffing and vote stealing").
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,18 +26,24 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, special  # type: ignore[import-untyped]
 
-from .._exact import as_count_array
+from .._exact import RateLike
 from ..election import Election, PrecinctResults
 from ..errors import ElectsimError, MissingDataError, ShapeMismatchError, UnknownMethodError
 from ._base import (
-    Ledger,
     Mode,
     Perturbed,
+    abstainers_of,
     broadcast_batch,
+    check_counts,
     check_mode,
+    check_nonnegative,
+    check_party,
     check_rate,
+    check_results,
+    check_turnout,
+    expected_counts,
+    finish,
     normalise_rng,
-    split_exact,
     unit_mask,
 )
 
@@ -54,79 +59,12 @@ FloatArray = NDArray[np.float64]
 Units = str | int | Sequence[str | int] | None
 
 #: Width of the half-normal that keeps extreme fraud just below 100 % (Klimek et al. 2012, as
-#: ported in ``kkalininMI/EFToolkit:R/ComputeKlimekModel.R``; models.md §2.1, §8 "fixed").
+#: ported in ``kkalininMI/EFToolkit:R/ComputeKlimekModel.R``; fixed in their model).
 KLIMEK_EXTREME_WIDTH = 0.075
 
 _SQRT2 = math.sqrt(2.0)
-#: Tolerance added before rounding expected totals half up, so that a float sum such as
-#: 2.4999999999999996 (meant as 2.5) rounds like the exact value.
-_ROUND_TOL = 1e-9
 #: Smallest width used in computations (smaller positive widths behave as this one).
 _TINY = 1e-100
-
-
-# ------------------------------------------------------------------------- shared helpers
-def round_half_up(x: ArrayLike) -> IntArray:
-    """Floats rounded half up to int64 (with a 1e-9 tolerance for representation error)."""
-    return np.floor(np.asarray(x, dtype=np.float64) + 0.5 + _ROUND_TOL).astype(np.int64)
-
-
-def expected_counts(expected: FloatArray, cap: IntArray, n_batch: int) -> IntArray:
-    """Exact integer rounding of expected counts over all cells of each batch element.
-
-    ``expected`` and ``cap`` have shape ``(*batch, *cells)`` with ``n_batch`` leading batch
-    axes.  The total of every batch element is rounded half up, then split over the cells in
-    proportion to ``expected`` by largest remainder, never above ``cap``
-    (:func:`~electsim.manipulation._base.split_exact`).  Each cell therefore gets the floor or
-    the ceiling of its (rescaled) expectation, and the total is the rounded expected total.
-    """
-    batch = expected.shape[:n_batch]
-    cells = expected.shape[n_batch:]
-    flat_w = expected.reshape(*batch, -1)
-    flat_c = np.broadcast_to(cap, expected.shape).reshape(*batch, -1)
-    total = round_half_up(flat_w.sum(axis=-1))
-    out = split_exact(total, flat_w, flat_c)
-    return out.reshape(*batch, *cells)
-
-
-def results_ballots(results: Election | PrecinctResults, what: str) -> IntArray:
-    """Ballots cast per unit ``(*batch, U)``; MissingDataError when invalid ballots are unknown."""
-    if isinstance(results, Election):
-        return results.ballots
-    if results.invalid is None:
-        raise MissingDataError(
-            f"{what} needs the ballots cast per station, but these results have invalid=None "
-            "(unknown); state an assumption with results.replace(invalid=...) (e.g. 0)"
-        )
-    return results.valid + results.invalid
-
-
-def check_results(election: Any) -> Election | PrecinctResults:
-    """Accept an Election or PrecinctResults, else ElectsimError."""
-    if not isinstance(election, Election | PrecinctResults):
-        raise ElectsimError(
-            f"election={type(election).__name__} must be an Election or PrecinctResults"
-        )
-    return election
-
-
-def check_party(party: Any) -> None:
-    """A party given by name, short code or index (checked against the results at apply)."""
-    if isinstance(party, bool) or not isinstance(party, str | int | np.integer):
-        raise ElectsimError(f"party={party!r} must be a party name, short code or index")
-
-
-def check_nonnegative(value: ArrayLike, name: str, *, upper: float | None = None) -> FloatArray:
-    """A finite non-negative parameter (scalar or array) as float64, optionally ``<= upper``."""
-    try:
-        a = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ElectsimError(f"{name}={value!r} is not a number or array of numbers") from exc
-    if not np.isfinite(a).all() or (a < 0).any():
-        raise ElectsimError(f"{name}={value!r} must be finite and non-negative")
-    if upper is not None and (a > upper).any():
-        raise ElectsimError(f"{name}={value!r} must not exceed {upper}")
-    return a
 
 
 # ------------------------------------------------------------------- intensity moments
@@ -242,38 +180,38 @@ class BallotStuffing:
 
     ``b`` gains ``s + sum_k t_k`` (``stealing="switch"``); turnout rises by ``s`` only.  These
     are Klimek's ``W += floor(x (N - W - O))`` and ``W += round(x**alpha O)``, ``O -= ...``
-    (models.md §2.1) with binomial count noise around the same conditional means.
+    with binomial count noise around the same conditional means.
     ``theta`` is thus the *width* of the incremental intensity, and ``alpha`` the *exponent*
-    that turns an intensity into a stealing share, exactly as in models.md §2.1.
+    that turns an intensity into a stealing share, exactly as in Klimek et al. (2012).
 
     Parameters
     ----------
     party : str or int
         The beneficiary ``b`` (name, short code or index; checked at :meth:`apply`).
     incremental : float or array, default 0
-        ``f_i``, share of stations with incremental fraud.  Default 0 (models.md §8; range for
-        sensitivity 0-0.6).
+        ``f_i``, share of stations with incremental fraud.  Default 0 (no fraud); range to
+        try 0-0.6.
     extreme : float or array, default 0
-        ``f_e``, share of stations with extreme fraud.  Default 0 (models.md §8; range 0-0.1;
+        ``f_e``, share of stations with extreme fraud.  Default 0 (no fraud); range 0-0.1;
         Turkey 2018 about 0.085 of units, PLOS ONE 18:e0293239).
     theta : float or array, default 0.1
         Incremental intensity: the half-normal width (``intensity="halfnormal"``; Klimek's
-        ``theta`` is fitted per election, models.md §8 gives the range 0.01-0.2, whose middle
-        0.1 is the default [D]; ``E[x] = 0.0798`` at 0.1), or the fixed share ``x`` in [0, 1]
+        ``theta`` is fitted per election; ASSUMPTION 0.1, try 0.01-0.2;
+        ``E[x] = 0.0798`` at 0.1), or the fixed share ``x`` in [0, 1]
         (``intensity="fixed"``).
     alpha : float or array, default 1
         Stealing exponent, ``>= 0``: a station of intensity ``x`` loses the share ``x**alpha``
-        of the other options' votes (Klimek's ``alpha``; models.md §8 default 1, range 0.5-5).
+        of the other options' votes (Klimek's ``alpha``; default 1, range to try 0.5-5).
         Larger ``alpha`` steals less.  ``alpha = 0`` steals everything in frauded stations.
     intensity : {"halfnormal", "fixed"}, default "halfnormal"
         Distribution of the incremental intensity (Klimek's, or a fixed ``x = theta``).
     extreme_width : float or array, default 0.075
-        ``sigma_e`` of extreme fraud (Klimek's fixed 0.075, models.md §2.1/§8); 0 gives ``x = 1``
+        ``sigma_e`` of extreme fraud (Klimek's fixed 0.075); 0 gives ``x = 1``
         (every abstainer stuffed, every other vote stolen when ``alpha > 0``).
     stealing : {"switch", "invalidate", "none"}, default "switch"
         What happens to stolen votes: moved to ``b`` (Klimek's "deliberate wrong counting"),
         turned into invalid ballots ("destruction": turnout unchanged, valid votes reduced;
-        models.md §2.1 electsim spec), or no stealing at all.
+        an electsim extension), or no stealing at all.
     include_against_all : bool, default True
         Whether "against all" ballots are stolen like other parties' votes (Klimek's ``O`` is
         every vote not for the winner).  Invalid ballots are never stolen.
@@ -357,6 +295,7 @@ class BallotStuffing:
     include_against_all: bool = True
     units: Units = None
     abstainers: ArrayLike | None = None
+    assumed_turnout: RateLike | None = None
     mode: Mode = "sample"
 
     def __post_init__(self) -> None:
@@ -390,7 +329,10 @@ class BallotStuffing:
                 f"include_against_all={self.include_against_all!r} must be True or False"
             )
         if self.abstainers is not None:
-            as_count_array(self.abstainers, "abstainers")
+            check_counts(self.abstainers, "abstainers")
+        if self.abstainers is not None and self.assumed_turnout is not None:
+            raise ElectsimError("give abstainers= or assumed_turnout=, not both")
+        check_turnout(self.assumed_turnout)
         check_mode(self.mode)
 
     @property
@@ -465,7 +407,7 @@ class BallotStuffing:
                 "stealing='invalidate' adds invalid ballots, but these results have "
                 "invalid=None (unknown); pass results.replace(invalid=...) first"
             )
-        abstainers = self._abstainers(results, batch, U)
+        abstainers = self._abstainers(results)
         others = [k for k in range(results.votes.shape[-1]) if k != b]
         sources = results.votes[..., others]  # (*batch, U, S)
         if self.include_against_all:
@@ -521,36 +463,16 @@ class BallotStuffing:
         elif self.stealing == "invalidate":
             d_inv = stolen.sum(axis=-1)
         d_votes[..., b] = gained
-        return _finish(original, results, self.name, d_votes, d_aa, d_inv, None)
+        return finish(original, results, self.name, d_votes, d_aa, d_inv, None)
 
-    def _abstainers(
-        self, results: Election | PrecinctResults, batch: tuple[int, ...], U: int
-    ) -> IntArray:
-        """Abstainers ``(*batch, U)``: registered - ballots, or the explicit assumption."""
-        if self.abstainers is None:
-            if results.registered is None:
-                raise MissingDataError(
-                    "ballot stuffing needs registered voters (abstainers = registered - "
-                    "ballots), but the results have registered=None; build them with "
-                    "registered=... or pass an explicit abstainers= assumption"
-                )
-            return results.registered - results_ballots(results, "ballot stuffing")
-        a = as_count_array(self.abstainers, "abstainers")
-        try:
-            a = np.broadcast_to(a, (*batch, U))
-        except ValueError as exc:
-            raise ShapeMismatchError(
-                f"abstainers has shape {a.shape}; expected ({U},) per unit"
-                + (f" or {(*batch, U)}" if batch else "")
-            ) from exc
-        if results.registered is not None:
-            room = results.registered - results_ballots(results, "ballot stuffing")
-            if (a > room).any():
-                raise ElectsimError(
-                    "abstainers exceeds registered - ballots in some unit; with registered "
-                    "voters known, the assumption may only be smaller"
-                )
-        return a
+    def _abstainers(self, results: Election | PrecinctResults) -> IntArray:
+        """Abstainers ``(*batch, U)`` by the one abstainer rule (``abstainers_of``)."""
+        return abstainers_of(
+            results,
+            abstainers=self.abstainers,
+            assumed_turnout=self.assumed_turnout,
+            what="ballot stuffing",
+        )
 
 
 def _rates(
@@ -576,37 +498,8 @@ def _rates(
     pt = fi * e_inc_a + fe * e_ext_a
     if stealing == "none":
         pt = np.zeros(np.shape(pt))
+    # quadrature and float sums can exceed 1 by an ulp (e.g. 1.0000000000000002 for extreme
+    # fraud with alpha = 0): these are probabilities, clipped to [0, 1]
+    ps = np.clip(ps, 0.0, 1.0)
+    pt = np.clip(pt, 0.0, 1.0)
     return np.asarray(ps, dtype=np.float64), np.asarray(pt, dtype=np.float64)
-
-
-def _finish(
-    original: Election | PrecinctResults,
-    results: Election | PrecinctResults,
-    mechanism: str,
-    d_votes: IntArray,
-    d_aa: IntArray | None,
-    d_inv: IntArray | None,
-    cost: IntArray | None,
-) -> Perturbed:
-    """New results from signed changes, the ledger, and the Perturbed wrapper."""
-    fields: dict[str, Any] = {"votes": results.votes + d_votes}
-    if d_aa is not None:
-        assert results.against_all is not None
-        fields["against_all"] = results.against_all + d_aa
-    if d_inv is not None:
-        assert results.invalid is not None
-        fields["invalid"] = results.invalid + d_inv
-    new = results.replace(**fields)
-    ledger = Ledger.from_changes(
-        results,
-        mechanism=mechanism,
-        votes=d_votes,
-        against_all=d_aa,
-        invalid=d_inv,
-        cost_som=cost,
-    )
-    if ledger.cost_som.shape != results.batch_shape:
-        # Ledger.from_changes turns a 0-d cost into shape (1,) (np.ascontiguousarray); keep the
-        # documented shape (*batch,) until that is fixed in _base
-        ledger = dataclasses.replace(ledger, cost_som=ledger.cost_som.reshape(results.batch_shape))
-    return Perturbed(new, ledger, before=original)

@@ -1,23 +1,23 @@
 """Voter transport ("Form No. 2" re-registration) and carousel (multiple) voting.
 
-Two perturbations, following ``reference/models.md`` §4 (4.2, 4.3):
+Two perturbations (equations and defaults: ``docs/models.md``, "Transport"):
 
 * :class:`Transport` -- voters re-registered away from home (Kyrgyzstan's Form No. 2, Russia's
   absentee certificate) and brought to vote at their new polling station.  Registered voters move
   from the origins to the destinations (conserved: moved, not created); the moved voters carry
   their home preferences, vote at the destination with a turnout rate and, optionally, comply
-  with a buyer party.  Their counterfactual home votes are removed at the origin.
+  with a party (``party``).  Their counterfactual home votes are removed at the origin.
 * :class:`Carousel` -- multiple voting: extra ballots for one party, either on a supplementary
   list (registered voters *and* ballots grow) or under the identities of absent voters (ballots
   grow, registered voters do not).
 
-Why transport matters in a single national constituency (models.md §4.2): moving a voter leaves
+Why transport matters in a single national constituency: moving a voter leaves
 national party totals unchanged unless (1) the voter would have abstained at home, (2) the voter
-complies with a buyer at the destination, or (3) the move changes *regional* shares -- enough to
+complies with a party at the destination, or (3) the move changes *regional* shares -- enough to
 lift a party over, or push it under, the 0.7 % regional threshold in a small region (in Talas
 0.7 % of 86,861 ballots is about 608 ballots).
 
-Kyrgyz anchors (``reference/kyrgyzstan.md`` §7): 264,270 Form No. 2 applications by 14 Sep 2020
+Kyrgyz anchors: 264,270 Form No. 2 applications by 14 Sep 2020
 (7.5 % of the list; 24.kg 165075), "more than 400 thousand" address changes (CEC, novosti.kg);
 abolishing Form No. 2 removed about 80,000 voters from Bishkek's and 30,000 from Osh's lists
 (24.kg 176788).
@@ -27,23 +27,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import RateLike, parse_rate
+from .._exact import RateLike
 from ..election import Election, PrecinctResults
-from ..errors import ElectsimError, MissingDataError, ShapeMismatchError
+from ..errors import ElectsimError, ShapeMismatchError
 from ._base import (
     Ledger,
     Mode,
     Perturbed,
+    abstainers_of,
+    ballots_of,
     broadcast_batch,
     check_mode,
+    check_party,
     check_rate,
+    check_turnout,
     normalise_rng,
+    renamed_parameters,
+    round_half_up,
+    sample_multinomial,
     sample_without_replacement,
     split_exact,
     unit_mask,
@@ -118,16 +124,6 @@ def _check_unit_spec(spec: Any, name: str, *, allow_none: bool) -> None:
             raise ElectsimError(f"{name} contains {t!r}; units are names or integer indices")
 
 
-def _check_turnout(value: RateLike | None) -> Fraction | None:
-    """``assumed_turnout``: an exact rate in (0, 1], or None."""
-    if value is None:
-        return None
-    t = parse_rate(value, "assumed_turnout")
-    if t <= 0:
-        raise ElectsimError(f"assumed_turnout={value!r} must be above 0")
-    return t
-
-
 # =============================================================================== unit helpers
 def _categories(res: Results) -> IntArray:
     """Ballot categories per unit ``(*batch, U, C)``: parties, against all, invalid (if known)."""
@@ -138,31 +134,24 @@ def _categories(res: Results) -> IntArray:
     return np.concatenate(cols, axis=-1).astype(np.int64)
 
 
-def _registered(res: Results, turnout: Fraction | None, what: str) -> IntArray:
-    """Registered voters ``(*batch, U)``: known, or assumed from ``assumed_turnout``.
+def _registered(
+    res: Results, abstainers: ArrayLike | None, turnout: RateLike | None, what: str
+) -> IntArray:
+    """Registered voters ``(*batch, U)``: known, or ballots + the assumed abstainers.
 
-    Assumed: registered = ballots + floor(ballots (1 - t) / t), i.e. abstainers as in
-    :class:`~electsim.manipulation.vote_buying.VoteBuying` (exact integers).
+    The abstainers follow the one abstainer rule
+    (:func:`~electsim.manipulation._base.abstainers_of`); with registered voters known they
+    are the registered voters themselves.
     """
-    ballots = _categories(res).sum(axis=-1)
     if res.registered is not None:
-        if turnout is not None:
+        if turnout is not None or abstainers is not None:
             raise ElectsimError(
-                f"{what}: assumed_turnout was given but the results have registered voters"
+                f"{what}: assumed_turnout/abstainers were given but the results have "
+                "registered voters (the assumptions are for results without them)"
             )
         return np.asarray(res.registered, dtype=np.int64)
-    if turnout is not None:
-        num, den = turnout.numerator, turnout.denominator
-        if int(ballots.max(initial=0)) * (den - num) < 2**62:
-            absent = (ballots * np.int64(den - num)) // np.int64(num)
-        else:
-            absent = np.asarray((ballots.astype(object) * (den - num)) // num, dtype=np.int64)
-        return ballots + absent
-    raise MissingDataError(
-        f"{what} needs registered voters, but the results have registered=None; build them "
-        "with registered=..., or state an assumption with assumed_turnout= (e.g. '56.5%'; "
-        "registered voters then stay unknown in the output)"
-    )
+    absent = abstainers_of(res, abstainers=abstainers, assumed_turnout=turnout, what=what)
+    return ballots_of(res, what) + absent
 
 
 def _unit_weights(res: Results, spec: UnitSpec, basis: IntArray, name: str) -> FloatArray:
@@ -196,37 +185,6 @@ def _group_share(mask: NDArray[np.bool_], basis: FloatArray) -> FloatArray:
     return np.where(tot > 0, inside / np.where(tot > 0, tot, 1.0), equal)
 
 
-def _round_half_up(x: ArrayLike) -> IntArray:
-    return np.floor(np.asarray(x, dtype=np.float64) + 0.5).astype(np.int64)
-
-
-def _mvhg(rng: np.random.Generator, n: IntArray, counts: IntArray) -> IntArray:
-    """Multivariate hypergeometric draw over a long last axis, without a loop over it.
-
-    ``n`` ``(N,)`` items are drawn without replacement from ``counts`` ``(N, D)``: the result
-    ``(N, D)`` never exceeds ``counts`` and sums to ``min(n, counts.sum(-1))``.  Exact: a binary
-    tree over the ``D`` categories, each level one vectorised univariate hypergeometric draw
-    (``ceil(log2 D)`` levels), instead of ``D - 1`` sequential draws.
-    """
-    N, D = counts.shape
-    left_n = np.minimum(n, counts.sum(axis=-1))
-    L = int(np.ceil(np.log2(D))) if D > 1 else 0
-    c = np.zeros((N, 1 << L), dtype=np.int64)
-    c[:, :D] = counts
-    levels = [c]
-    for _ in range(L):
-        levels.append(levels[-1].reshape(N, -1, 2).sum(axis=-1))
-    levels.reverse()  # levels[l] has shape (N, 2**l)
-    x = left_n[:, None]
-    for lev in range(L):
-        child = levels[lev + 1]
-        good, bad = child[:, 0::2], child[:, 1::2]
-        draw = rng.hypergeometric(good, bad, x) if x.size else x
-        draw = np.where(x > 0, draw, 0)
-        x = np.stack([draw, x - draw], axis=-1).reshape(N, -1)
-    return np.ascontiguousarray(x[:, :D])
-
-
 def _distribute(
     rng: np.random.Generator | None, slots: IntArray, pool: IntArray
 ) -> tuple[IntArray, IntArray]:
@@ -246,7 +204,7 @@ def _distribute(
         if rng is None:
             x = split_exact(pool[:, k], left, cap=left)
         else:
-            x = _mvhg(rng, pool[:, k], left)
+            x = sample_without_replacement(rng, pool[:, k], left)
         out[:, :, k] = x
         left = left - x
     return out, left
@@ -264,11 +222,8 @@ def _split_total(
     if rng is None:
         return split_exact(total, weights, cap)
     if cap is not None:
-        return _mvhg(rng, total, np.where(weights > 0, cap, 0))
-    ws = weights.sum(axis=-1, keepdims=True)
-    p = np.where(ws > 0, weights / np.where(ws > 0, ws, 1.0), 0.0)
-    n = np.where(ws[:, 0] > 0, total, 0)
-    return rng.multinomial(n, p).astype(np.int64)
+        return sample_without_replacement(rng, total, np.where(weights > 0, cap, 0))
+    return sample_multinomial(rng, total, weights)
 
 
 def _flat(x: ArrayLike, batch: tuple[int, ...], tail: tuple[int, ...] = ()) -> NDArray[Any]:
@@ -281,12 +236,13 @@ def _unflat(x: NDArray[Any], batch: tuple[int, ...]) -> NDArray[Any]:
 
 
 # =============================================================================== Transport
+@renamed_parameters(buyer="party")
 @dataclass(frozen=True)
 class Transport:
     r"""Form No. 2 re-registration: move voters between units, with their votes.
 
     A transport plan moves ``voters`` registered voters from ``origins`` to ``destinations``
-    (models.md §4.3).  For the moved voters of origin :math:`o` (:math:`M_o` of them):
+    (``docs/models.md``).  For the moved voters of origin :math:`o` (:math:`M_o` of them):
 
     * registration: :math:`N_o \mathrel{-}= M_o`, :math:`N_d \mathrel{+}= A_d` with
       :math:`\sum_d A_d = \sum_o M_o` -- conserved in total;
@@ -297,12 +253,12 @@ class Transport:
       have abstained; their preferences are drawn in proportion to the origin's shares;
     * destination: the moved voters (all origins pooled) are assigned to destinations
       (:math:`A_d` each, uniformly at random); each votes with probability :math:`\tau`
-      (``turnout``), and a voter who votes complies with the ``buyer`` with probability
-      ``compliance`` (votes for the buyer instead of the home preference).
+      (``turnout``), and a voter who votes complies with ``party`` with probability
+      ``compliance`` (votes for it instead of the home preference).
 
     So the ballots change by :math:`\tau M - (1 - a) M` in expectation, and with
     ``turnout=1, abstain_at_home=0, compliance=0`` national totals are unchanged *exactly*
-    while regional shares move (models.md §4.2).
+    while regional shares move.
 
     Parameters
     ----------
@@ -322,28 +278,28 @@ class Transport:
         (the electorate) unless weights are given.  Default ``None``: every unit that is not a
         destination.
     turnout : float or array, default 0.95
-        :math:`\tau`, probability that a moved voter votes at the destination.  Source:
-        models.md §4.3 and §8 ("turnout of moved voters 0.95, range 0.8-1", a design choice
-        [D]: the voters were registered there in order to vote).
+        :math:`\tau`, probability that a moved voter votes at the destination.  ASSUMPTION
+        (the voters were re-registered in order to vote); try 0.8-1.
     abstain_at_home : float or array, default 0.6
         :math:`a`, share of the moved voters who would **not** have voted at home (internal
-        migrants registered in their home village).  Source: models.md §4.3 "migrant default
-        0.5-0.7 [?]" -- not verified, no Kyrgyz estimate found (models.md §9 item 4); 0.6 is
-        the middle of that range.
-    buyer : str or int, optional
-        Party the moved voters are paid/pressured to vote for.  Required when ``compliance >
-        0``.
+        migrants registered in their home village).  ASSUMPTION (no Kyrgyz estimate); try
+        0.5-0.7.
+    party : str or int, optional
+        Party the moved voters are paid or pressured to vote for (``buyer=`` is its deprecated
+        name).  Required when ``compliance > 0``.
     compliance : float or array, default 0.0
-        Probability that a moved voter who votes votes for ``buyer``.  For bought voters the
-        vote-buying model gives :math:`m + (1 - m)\rho` = 0.3 + 0.7 x 0.5 = 0.65 with the
-        models.md §8 defaults (monitoring m = 0.3 [D], reciprocity rho = 0.5 [?]); transported
-        voters are easier to monitor (m -> 1, models.md §4.2), so 0.65 is a lower reference.
-        Default 0: pure transport, no buyer.
+        Probability that a moved voter who votes votes for ``party``.  The vote-buying default
+        :math:`m + (1 - m)\rho` = 0.65 is a lower reference: transported voters are easier to
+        monitor.  Default 0: pure transport, no party.
     cost_per_voter_som : float or array, default 0
         Cost per **moved** voter (bus + payment), whether or not the voter votes;
         ``cost_som = round(cost_per_voter_som * moved)``.  No sourced bus fare was found, so the
-        default is 0; the 2020 vote price (1,000-3,000 som, default 2,000: CABAR, RFE/RL;
-        models.md §3.2, §8) is a natural lower bound for a paid voter.
+        default is 0; the 2020 vote price (1,000-3,000 som; CABAR.asia, RFE/RL) is a natural
+        lower bound for a paid voter.
+    abstainers : int, array_like or None, default None
+        Alternatively to ``assumed_turnout`` when registered voters are unknown: abstainers per
+        unit, registered = ballots + abstainers (the abstainer rule,
+        :func:`~electsim.manipulation._base.abstainers_of`).
     assumed_turnout : rate or None, default None
         Transport needs registered voters (the electorate that weights named units, caps what
         an origin can lose, and bounds the origin's abstainers); without them it raises
@@ -380,7 +336,7 @@ class Transport:
     Examples
     --------
     Move 1,000 voters from region B to region A; they all voted at home and all vote again
-    (turnout 1, abstain_at_home 0, no buyer): national totals are unchanged, registration moves.
+    (turnout 1, abstain_at_home 0, no party): national totals are unchanged, registration moves.
 
     >>> import electsim as es
     >>> from electsim.manipulation.transport import Transport
@@ -408,9 +364,10 @@ class Transport:
     origins: UnitSpec = None
     turnout: ArrayLike = 0.95
     abstain_at_home: ArrayLike = 0.6
-    buyer: str | int | None = None
+    party: str | int | None = None
     compliance: ArrayLike = 0.0
     cost_per_voter_som: ArrayLike = 0
+    abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None
     mode: Mode = "sample"
 
@@ -426,14 +383,14 @@ class Transport:
         check_rate(self.turnout, "turnout")
         check_rate(self.abstain_at_home, "abstain_at_home")
         c = check_rate(self.compliance, "compliance")
-        if self.buyer is None and (c > 0).any():
-            raise ElectsimError(f"compliance={self.compliance!r} > 0 needs a buyer party")
-        if self.buyer is not None and (
-            isinstance(self.buyer, bool) or not isinstance(self.buyer, str | int | np.integer)
-        ):
-            raise ElectsimError(f"buyer={self.buyer!r} must be a party name, short code or index")
+        if self.party is None and (c > 0).any():
+            raise ElectsimError(f"compliance={self.compliance!r} > 0 needs a party")
+        if self.party is not None:
+            check_party(self.party)
+        if self.abstainers is not None and self.assumed_turnout is not None:
+            raise ElectsimError("give abstainers= or assumed_turnout=, not both")
         _check_money(self.cost_per_voter_som, "cost_per_voter_som")
-        _check_turnout(self.assumed_turnout)
+        check_turnout(self.assumed_turnout)
         check_mode(self.mode)
 
     @property
@@ -463,7 +420,7 @@ class Transport:
             raise ElectsimError(f"election={election!r} must be an Election or PrecinctResults")
         gen = normalise_rng(rng) if self.mode == "sample" else None
         original = election
-        buyer = None if self.buyer is None else election.party_index(self.buyer)
+        buyer = None if self.party is None else election.party_index(self.party)
 
         # ---- broadcast parameters against the batch
         mapping = isinstance(self.voters, Mapping)
@@ -488,8 +445,9 @@ class Transport:
         U = res.votes.shape[-2]
         P = res.votes.shape[-1]
         tracked = res.registered is not None
-        basis = _registered(res, _check_turnout(self.assumed_turnout), "Transport")
+        basis = _registered(res, self.abstainers, self.assumed_turnout, "Transport")
 
+        ballots_of(res, "Transport")  # invalid ballots unknown: the ballots are unknown
         cats = _categories(res)
         X = cats.reshape(-1, U, cats.shape[-1])  # (N, U, C)
         N, C = X.shape[0], X.shape[-1]
@@ -526,7 +484,7 @@ class Transport:
         # ---- home behaviour at the origins
         a = abst.reshape(-1)[:, None]
         if gen is None:
-            home = _round_half_up(moved * (1.0 - a))
+            home = round_half_up(moved * (1.0 - a))
         else:
             home = gen.binomial(moved, np.broadcast_to(1.0 - a, moved.shape)).astype(np.int64)
         lo = np.maximum(moved - (reg - ballots), 0)
@@ -542,9 +500,7 @@ class Transport:
         if gen is None:
             A = split_exact(away, prefs)
         else:
-            ps = prefs.sum(axis=-1, keepdims=True)
-            n_away = np.where(ps[..., 0] > 0, away, 0)  # no ballots anywhere: no preferences
-            A = gen.multinomial(n_away, prefs / np.where(ps > 0, ps, 1.0)).astype(np.int64)
+            A = sample_multinomial(gen, away, prefs)  # no ballots anywhere: no preferences
         pool = (H + A).sum(axis=1)  # (N, C)
 
         # ---- destinations: assign the pool, turnout, compliance
@@ -552,14 +508,14 @@ class Transport:
         Z, _left = _distribute(gen, slots, pool)  # (N, D, C)
         t = tau.reshape(-1)[:, None, None]
         if gen is None:
-            n_vote = _round_half_up(slots * t[..., 0])
+            n_vote = round_half_up(slots * t[..., 0])
             Y = split_exact(n_vote, Z, cap=Z)
         else:
             Y = gen.binomial(Z, np.broadcast_to(t, Z.shape)).astype(np.int64)
         if buyer is not None:
             c = comp.reshape(-1)[:, None, None]
             if gen is None:
-                n_comp = _round_half_up(Y.sum(axis=-1) * c[..., 0])
+                n_comp = round_half_up(Y.sum(axis=-1) * c[..., 0])
                 K = split_exact(n_comp, Y, cap=Y)
             else:
                 K = gen.binomial(Y, np.broadcast_to(c, Y.shape)).astype(np.int64)
@@ -580,7 +536,7 @@ class Transport:
         if tracked:
             new_fields["registered"] = _unflat(reg + d_reg, batch)
         new = res.replace(**new_fields)
-        cost = _round_half_up(price.reshape(-1) * total)
+        cost = round_half_up(price.reshape(-1) * total)
         ledger = Ledger.from_changes(
             res,
             mechanism=self.name,
@@ -601,7 +557,7 @@ class Transport:
 class Carousel:
     r"""Carousel (multiple) voting: ``ballots`` extra ballots for ``party``.
 
-    Two variants (models.md §4.3):
+    Two variants (``docs/models.md``, "Transport"):
 
     * ``"supplementary"`` -- voters added to a supplementary/absentee list vote (again):
       :math:`N_u \mathrel{+}= K_u`, :math:`T_u \mathrel{+}= K_u`, :math:`v_{u,b}
@@ -631,7 +587,10 @@ class Carousel:
         Where the carousel runs; default ``None``: every unit.
     cost_per_ballot_som : float or array, default 0
         ``cost_som = round(cost_per_ballot_som * K)``; no sourced figure (the 2020 vote price,
-        1,000-3,000 som, models.md §3.2, is a reference).
+        1,000-3,000 som, is a reference).
+    abstainers : int, array_like or None, default None
+        Alternatively to ``assumed_turnout`` when registered voters are unknown: abstainers per
+        unit (registered = ballots + abstainers).
     assumed_turnout : rate or None, default None
         Both variants need registered voters (``"identity"`` for the abstainer cap,
         ``"supplementary"`` to split totals by the electorate and add the registrations) and
@@ -667,13 +626,15 @@ class Carousel:
     variant: Literal["supplementary", "identity"]
     units: str | int | Sequence[str | int] | None = None
     cost_per_ballot_som: ArrayLike = 0
+    abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None
     mode: Mode = "sample"
 
     def __post_init__(self) -> None:
         _check_counts(self.ballots, "ballots")
-        if isinstance(self.party, bool) or not isinstance(self.party, str | int | np.integer):
-            raise ElectsimError(f"party={self.party!r} must be a party name, short code or index")
+        check_party(self.party)
+        if self.abstainers is not None and self.assumed_turnout is not None:
+            raise ElectsimError("give abstainers= or assumed_turnout=, not both")
         if self.variant not in ("supplementary", "identity"):
             raise ElectsimError(
                 f"variant={self.variant!r} is unknown; use 'supplementary' or 'identity'"
@@ -684,7 +645,7 @@ class Carousel:
         if isinstance(self.ballots, Mapping) and self.units is not None:
             raise ElectsimError("ballots is a mapping {unit: count}, so units must be None")
         _check_money(self.cost_per_ballot_som, "cost_per_ballot_som")
-        _check_turnout(self.assumed_turnout)
+        check_turnout(self.assumed_turnout)
         check_mode(self.mode)
 
     @property
@@ -718,8 +679,8 @@ class Carousel:
         identity = self.variant == "identity"
         what = f"Carousel(variant={self.variant!r})"
         tracked = res.registered is not None and not identity
-        reg = _flat(_registered(res, _check_turnout(self.assumed_turnout), what), batch, (U,))
-        ballots = _flat(_categories(res).sum(axis=-1), batch, (U,))
+        reg = _flat(_registered(res, self.abstainers, self.assumed_turnout, what), batch, (U,))
+        ballots = _flat(ballots_of(res, what), batch, (U,))
         absent = reg - ballots
         cap = absent if identity else None
 
@@ -751,7 +712,7 @@ class Carousel:
         if tracked:
             new_fields["registered"] = _unflat(reg + K, batch)
         new = res.replace(**new_fields)
-        cost = _round_half_up(price.reshape(-1) * K.sum(axis=-1))
+        cost = round_half_up(price.reshape(-1) * K.sum(axis=-1))
         ledger = Ledger.from_changes(
             res,
             mechanism=self.name,

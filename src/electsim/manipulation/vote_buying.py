@@ -1,33 +1,36 @@
-r"""Vote buying: a buyer party pays voters to switch, to turn out or to stay home.
+r"""Vote buying: a party pays voters to switch, to turn out, or to stay home.
 
-Two perturbations, following ``reference/models.md`` §3 (3.1 formal anchors, 3.2 Kyrgyz numbers,
-3.3 the electsim specification, §8 defaults):
+Two perturbations (the model, its equations and the sources of every default are in
+``docs/models.md``, section "Vote buying"):
 
-* :class:`VoteBuying` -- a vote market with a budget, prices, an offer rate, acceptance,
-  compliance (monitoring and reciprocity), a payment regime, per-unit broker capacity and a
-  targeting rule, for the four strategies of Gans-Morse, Mazzuca & Nichter (2014):
+* :class:`VoteBuying` -- a vote market with a budget, prices, an offer rate, acceptance, two
+  compliances (turnout and vote choice), broker leakage, a payment regime, per-unit broker
+  capacity and a targeting rule, for the four strategies of Gans-Morse, Mazzuca & Nichter (2014):
 
-  =============  ==============================  ===========================================
-  ``strategy``   targeted pool in unit *u*        effect of one complier
-  =============  ==============================  ===========================================
-  ``switch``     voters of the source parties     +1 buyer, -1 source party (ballots same)
-  ``turnout``    abstainers                       +1 buyer, ballots +1
-  ``double``     abstainers (double persuasion)   +1 buyer, ballots +1
-  ``abstention`` voters of the source parties     -1 source party, ballots -1
-  =============  ==============================  ===========================================
+  =============  =========================================  ====================================
+  ``strategy``   targeted pool in unit *u*                   effect of one paid, targeted voter
+  =============  =========================================  ====================================
+  ``switch``     voters of the source parties                with prob. *c*: +1 party, -1 source
+  ``turnout``    the party's supporters among abstainers     with prob. *t*: +1 party, +1 ballot
+  ``double``     the other abstainers (non-supporters)       with prob. *t* turns out (+1 ballot);
+                                                             then with prob. *c* +1 party, else
+                                                             votes as the unit's other voters
+  ``abstention`` voters of the source parties                with prob. *t*: -1 source, -1 ballot
+  =============  =========================================  ====================================
+
+  A share ``leakage`` of the payments reaches voters who would have voted for the party
+  anyway (Stokes, Dunning, Nazareno & Brusco 2013): they cost money and change nothing.
 
 * :class:`BoughtVotes` -- a fixed number of bought votes (no prices): ``apply`` adds them and
   :meth:`BoughtVotes.counterfactual` removes them from reported results; in expected mode
   ``apply(counterfactual(reported)) == reported`` exactly.
 
-:meth:`VoteBuying.counterfactual` answers "what would the parliament be without the votes bought
-under these parameters": it estimates the bought votes per unit by applying the market to the
-reported results and removes them with :class:`BoughtVotes`.
-
-Evidence for Kyrgyzstan 2020 (``reference/kyrgyzstan.md`` §6): offers of 1,000-3,000 som a vote
-(CABAR; RFE/RL: 2,000 som in Novopokrovka, half up front), 24 % of citizens offered money or
-gifts in the 2021 local elections (IRI/SIAR, n = 1,211), ballots photographed as proof, 40
-criminal cases by 23 September 2020.  No estimate of the number of bought votes exists.
+Evidence for Kyrgyzstan 2020: offers of 1,000-3,000 som a vote (CABAR.asia; RFE/RL: 2,000 som
+in Novopokrovka, half up front); in a survey of the 2021 *local* elections (IRI/SIAR,
+n = 1,211) 24 % of citizens said they had been offered money or gifts -- by any party;
+ballots photographed as proof; 40 criminal cases by 23 September 2020.  No estimate of the
+number of bought votes exists, so every budget -> votes conversion here is conditional on the
+assumed rates, and with the default ``leakage=0`` and ``acceptance=1`` an **upper bound**.
 """
 
 from __future__ import annotations
@@ -42,12 +45,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import RateLike, as_count_array, parse_rate
+from .._exact import RateLike, parse_rate
 from ..election import Election, PrecinctResults
 from ..errors import (
     ElectsimError,
-    InvalidCountsError,
-    MissingDataError,
     ShapeMismatchError,
     UnknownMethodError,
     UnknownNameError,
@@ -56,10 +57,20 @@ from ._base import (
     Ledger,
     Mode,
     Perturbed,
+    abstainers_of,
+    ballots_of,
     broadcast_batch,
+    check_counts,
     check_mode,
+    check_party,
     check_rate,
+    check_results,
+    check_turnout,
+    floor_rate,
     normalise_rng,
+    renamed_parameters,
+    round_half_up,
+    sample_multinomial,
     sample_without_replacement,
     split_exact,
     unit_mask,
@@ -67,10 +78,12 @@ from ._base import (
 
 __all__ = [
     "DEFAULT_ACCEPTANCE",
+    "DEFAULT_LEAKAGE",
     "DEFAULT_MONITORING",
     "DEFAULT_OFFER_RATE",
     "DEFAULT_PRICE_SOM",
     "DEFAULT_RECIPROCITY",
+    "DEFAULT_TURNOUT_COMPLIANCE",
     "BoughtVotes",
     "VoteBuying",
 ]
@@ -83,23 +96,30 @@ Strategy = Literal["switch", "turnout", "double", "abstention"]
 Payment = Literal["upfront", "contingent"]
 Units = str | int | Sequence[str | int]
 
-#: Offer sizes of the IRI/SIAR survey (2021 local elections, n = 1,211; reported by 24.kg 205241;
-#: models.md §3.2-3.3, kyrgyzstan.md §6): under 1,000 som 15 %, 1,000-3,000 som 74 %, the
-#: remaining 11 % not broken down (taken here as above 3,000 som).  Representative prices
-#: [D]: 500 som for "under 1,000", 2,000 som (the middle, and RFE/RL's Novopokrovka price) for
-#: "1,000-3,000", 4,000 som for "above 3,000".  Mean 1,995 som, close to models.md §8's 2,000.
+#: Offer sizes reported by the IRI/SIAR survey of the 2021 local elections (n = 1,211; 24.kg):
+#: under 1,000 som 15 %, 1,000-3,000 som 74 %, the remaining 11 % not broken down (taken here as
+#: above 3,000 som).  ASSUMPTION: each band is represented by one price -- 500, 2,000 (the
+#: middle, and RFE/RL's Novopokrovka price of 2020) and 4,000 som; mean 1,995 som.
 DEFAULT_PRICE_SOM: tuple[tuple[int, float], ...] = ((500, 0.15), (2_000, 0.74), (4_000, 0.11))
-#: Share of the targeted pool that receives an offer: 24 % of citizens were offered money or
-#: gifts (IRI/SIAR 2021; models.md §3.2 and §8, range 0-0.3).
+#: Share of the targeted pool that receives an offer.  0.24 is the share of *citizens* offered
+#: money or gifts *by any party* in the 2021 local elections (IRI/SIAR survey), not one buyer's
+#: reach among its targets in a parliamentary election: ASSUMPTION, try 0.05-0.3.
 DEFAULT_OFFER_RATE = 0.24
-#: Share of offers accepted [D]: no source measures it; 1.0 makes the offer rate the only limit of
-#: the pool (an upper bound).  Try 0.3-1 in a sensitivity analysis.
+#: Share of offers accepted.  ASSUMPTION (no source): 1.0 is an upper bound; try 0.3-1.
 DEFAULT_ACCEPTANCE = 1.0
-#: Monitoring intensity m (photographed ballots, brokers, carousel): models.md §8, [D], range 0-1.
+#: Monitoring intensity m (photographed ballots, brokers, carousel).  ASSUMPTION: 0.3, try 0-1.
 DEFAULT_MONITORING = 0.3
-#: Reciprocity-driven compliance rho of unmonitored sellers: models.md §8, **[?]** (no Kyrgyz
-#: estimate; suggested range 0.3-0.8).
+#: Vote-choice compliance of unmonitored sellers (reciprocity rho; Finan & Schechter 2012 find
+#: reciprocity-driven compliance in Paraguay, no Kyrgyz estimate).  ASSUMPTION: 0.5, try 0.3-0.8.
 DEFAULT_RECIPROCITY = 0.5
+#: Turnout compliance t: a paid voter turns out (``turnout``, ``double``) or stays home
+#: (``abstention``).  Turnout is observable (Nichter 2008; Gans-Morse, Mazzuca & Nichter 2014),
+#: so it suffers little from the secret ballot.  ASSUMPTION: 0.9, try 0.7-1.
+DEFAULT_TURNOUT_COMPLIANCE = 0.9
+#: Share of payments reaching voters who would have voted for the party anyway (brokers pay
+#: loyalists: Stokes, Dunning, Nazareno & Brusco 2013).  Default 0 makes every conversion an
+#: upper bound.  ASSUMPTION: try 0.2-0.7.
+DEFAULT_LEAKAGE = 0.0
 
 _STRATEGIES = ("switch", "turnout", "double", "abstention")
 _PAYMENTS = ("upfront", "contingent")
@@ -110,9 +130,6 @@ _MAX_BUDGET = 10**15
 _MAX_PRICE = 10**9
 #: "No limit" for a count (unlimited budget); large, yet safe in int64 sums.
 _UNLIMITED = 2**60
-#: Products rate * count are rounded to this many decimals before a floor, so that e.g.
-#: 0.29 * 100 (= 28.999999999999996 in binary) counts as 29.
-_DECIMALS = 6
 
 
 # ================================================================================ validation
@@ -123,11 +140,6 @@ def _check_strategy(strategy: str) -> None:
         )
 
 
-def _check_party_key(key: Any, name: str) -> None:
-    if isinstance(key, bool) or not isinstance(key, str | int | np.integer):
-        raise ElectsimError(f"{name}={key!r} must be a party name, short code or index")
-
-
 def _check_sources(sources: Any) -> None:
     if sources is None:
         return
@@ -136,7 +148,7 @@ def _check_sources(sources: Any) -> None:
     if not sources:
         raise ElectsimError("sources=[] names no party; give None (all other parties) or names")
     for s in sources:
-        _check_party_key(s, "sources")
+        check_party(s, "sources")
 
 
 def _check_units(units: Any, name: str) -> None:
@@ -150,13 +162,6 @@ def _check_units(units: Any, name: str) -> None:
             raise ElectsimError(
                 f"{name} contains {t!r}; units are region names, station ids or integer indices"
             )
-
-
-def _check_counts(value: Any, name: str) -> IntArray:
-    try:
-        return as_count_array(value, name)
-    except InvalidCountsError as exc:
-        raise InvalidCountsError(f"{exc} ({name} must be non-negative integer counts)") from exc
 
 
 def _budget_values(budget: Any) -> FloatArray:
@@ -233,46 +238,10 @@ def _mean_price(table: tuple[IntArray, FloatArray]) -> int:
     """Mean price rounded half up to whole som (the expected mode's price)."""
     prices, probs = table
     mean = math.fsum((prices.astype(np.float64) * probs).tolist())
-    return max(1, math.floor(round(mean, _DECIMALS) + 0.5))
-
-
-def _check_turnout(value: Any) -> Fraction | None:
-    if value is None:
-        return None
-    t = parse_rate(value, "assumed_turnout")
-    if t == 0:
-        raise ElectsimError("assumed_turnout=0 leaves no ballots; it must lie in (0, 1]")
-    return t
+    return max(1, int(round_half_up(mean)))
 
 
 # ================================================================================ helpers
-def _as_results(election: Any) -> Results:
-    if not isinstance(election, Election | PrecinctResults):
-        raise ElectsimError(
-            f"election must be an Election or PrecinctResults, got {type(election).__name__}"
-        )
-    return election
-
-
-def _ballots(res: Results) -> IntArray:
-    """Voters who took part per unit ``(*batch, U)`` (invalid ballots counted when known)."""
-    assert res.against_all is not None
-    out = res.votes.sum(axis=-1) + res.against_all
-    if res.invalid is not None:
-        out = out + res.invalid
-    return np.asarray(out, dtype=np.int64)
-
-
-def _floor_rate(rate: FloatArray, counts: IntArray) -> IntArray:
-    """``floor(rate * counts)`` with the product first rounded to ``_DECIMALS`` decimals."""
-    return np.floor(np.round(rate * counts, _DECIMALS)).astype(np.int64)
-
-
-def _round_rate(rate: FloatArray, counts: IntArray) -> IntArray:
-    """``rate * counts`` rounded half up (after rounding to ``_DECIMALS`` decimals)."""
-    return np.floor(np.round(rate * counts, _DECIMALS) + 0.5).astype(np.int64)
-
-
 def _spread(total: IntArray, weights: IntArray | FloatArray, cap: IntArray) -> IntArray:
     """``split_exact`` over the unit axis (weights, cap ``(*batch, U)``, total ``(*batch,)``)."""
     return split_exact(total, weights, cap)
@@ -308,7 +277,7 @@ def _unit_param(value: ArrayLike | None, U: int, name: str) -> IntArray | None:
     """A per-unit count parameter: shape ``()``, ``(U,)`` or ``(*batch, U)``."""
     if value is None:
         return None
-    a = _check_counts(value, name)
+    a = check_counts(value, name)
     if a.ndim and a.shape[-1] not in (1, U):
         raise ShapeMismatchError(
             f"{name} has shape {a.shape}; its last axis must be the units ({U}) or 1 "
@@ -355,39 +324,6 @@ def _targets(res: Results, units: Units | None, name: str) -> BoolArray:
         raise UnknownNameError(f"{name}: {exc}") from exc
 
 
-def _abstainers(
-    res: Results,
-    abstainers: IntArray | None,
-    turnout: Fraction | None,
-    what: str,
-) -> IntArray:
-    """Abstainers per unit ``(*batch, U)``: registered - ballots, or the user's assumption."""
-    ballots = _ballots(res)
-    if res.registered is not None:
-        if turnout is not None:
-            raise ElectsimError(
-                "assumed_turnout was given but the results have registered voters: abstainers "
-                "are registered - ballots (pass abstainers= to restrict them instead)"
-            )
-        out = np.asarray(res.registered, dtype=np.int64) - ballots
-        if abstainers is not None:
-            out = np.minimum(out, abstainers)
-        return out
-    if abstainers is not None:
-        return np.asarray(np.broadcast_to(abstainers, ballots.shape), dtype=np.int64)
-    if turnout is not None:
-        # registered = ballots / t, abstainers = floor(ballots * (1 - t) / t), exact
-        num, den = turnout.numerator, turnout.denominator
-        if int(ballots.max(initial=0)) * (den - num) < 2**62:
-            return (ballots * np.int64(den - num)) // np.int64(num)
-        return np.asarray((ballots.astype(object) * (den - num)) // num, dtype=np.int64)
-    raise MissingDataError(
-        f"{what} needs abstainers (registered - ballots), but the results have "
-        "registered=None; build them with registered=..., or state an assumption with "
-        "abstainers= (counts per unit) or assumed_turnout= (e.g. '56.5%')"
-    )
-
-
 def _return_to_sources(
     n: IntArray,
     src_votes: IntArray,
@@ -405,8 +341,7 @@ def _return_to_sources(
     w = np.where(empty[..., None], src.astype(np.float64), w)
     if mode == "expected":
         return split_exact(n, w, np.broadcast_to(n[..., None], w.shape))
-    p = w / w.sum(axis=-1, keepdims=True)
-    return np.asarray(rng.multinomial(n, p), dtype=np.int64)
+    return sample_multinomial(rng, n, w)
 
 
 def _take_from_sources(
@@ -490,152 +425,129 @@ def _apply_effect(
 
 
 # ================================================================================ VoteBuying
+def _scalar_fraction(value: Any, name: str) -> Fraction:
+    """A scalar rate as an exact Fraction (floats through their shortest repr)."""
+    if np.ndim(value) != 0:
+        raise ElectsimError(f"{name} is an array; a som-per-vote figure needs scalar parameters")
+    return parse_rate(float(np.asarray(value)), name)
+
+
+def _comply(n: IntArray, rate: FloatArray, mode: Mode, rng: np.random.Generator) -> IntArray:
+    """Of ``n`` ``(*batch, U)`` persons, those who comply with probability ``rate`` ``(*batch,)``.
+
+    Expected mode: the batch total ``rate * sum(n)`` rounded half up, split over units in
+    proportion to ``n`` (never above it); sample mode: a binomial draw per unit.
+    """
+    if mode == "expected":
+        return split_exact(round_half_up(rate * n.sum(axis=-1)), n, n)
+    return np.asarray(rng.binomial(n, rate[..., None]), dtype=np.int64)
+
+
+@renamed_parameters(buyer="party")
 @dataclass(frozen=True)
 class VoteBuying:
-    r"""A vote market: a buyer pays voters to switch, to turn out, or to stay home.
+    r"""A vote market: a party pays voters to switch, to turn out, or to stay home.
 
-    The reduced form of ``reference/models.md`` §3.3.  In each unit *u* (region of an
-    :class:`~electsim.Election`, station of a :class:`~electsim.PrecinctResults`):
+    The model and the sources of its defaults: ``docs/models.md`` ("Vote buying").  In each
+    unit *u* (region of an :class:`~electsim.Election`, station of a
+    :class:`~electsim.PrecinctResults`):
 
-    1. **pool** :math:`N_u` -- the targeted cell: the voters of the source parties (``switch``,
-       ``abstention``) or the abstainers (``turnout``, ``double``; registered - ballots);
+    1. **pool** :math:`N_u` -- ``switch``/``abstention``: the voters of the source parties;
+       ``turnout``: the party's supporters among the abstainers,
+       :math:`S_u = \lfloor s_u A_u \rfloor`; ``double``: the other abstainers,
+       :math:`A_u - S_u` (:math:`A_u` by the abstainer rule, :func:`~electsim.manipulation.
+       _base.abstainers_of`; :math:`s_u` = ``supporter_share``, by default the party's share of
+       the unit's valid votes -- an ASSUMPTION: abstainers lean as the unit's voters do);
     2. **offers** :math:`O_u` -- each member of the pool gets an offer with probability
        :math:`o` (``offer_rate``), at most ``capacity`` offers per unit;
-    3. **payees** -- an offer is taken up with probability :math:`\pi = q` (``acceptance``)
-       under ``payment="upfront"`` (every acceptor is paid), or :math:`\pi = q\,c` under
-       ``"contingent"`` (only verified compliers are paid), where
-       :math:`c = m + (1 - m)\,\rho` is the compliance of an acceptor under monitoring *m* and
-       reciprocity :math:`\rho` (or ``compliance`` if given);
-    4. **budget** -- the buyer pays payees at the price until the budget :math:`B` runs out.
-       With a fixed price :math:`p` (or the mean price in expected mode) the budget pays
-       :math:`n = \lfloor B / p \rfloor` persons (integer arithmetic on whole som), spread over
-       units by ``targeting``, never more in a unit than its payees;
-    5. **compliers** -- upfront: each paid acceptor complies with probability :math:`c`;
-       contingent: the paid are the compliers.  Each complier moves one vote (table in the
-       module docstring); switched and abstaining voters are drawn from the source parties in
-       proportion to their local votes, never more than a party has.
+    3. **acceptors** :math:`P_u` -- an offer is taken up with probability :math:`\pi = q`
+       (``acceptance``) under ``payment="upfront"``, or :math:`\pi = q\,d` under
+       ``"contingent"`` (only those who deliver are paid; :math:`d` below);
+    4. **leakage** -- brokers also pay loyal voters (who would have voted for the party
+       anyway): :math:`L_u = \ell/(1-\ell)\,P_u`, at most the party's votes in the unit, so
+       that a share :math:`\ell` (``leakage``) of the payments changes nothing;
+    5. **budget** -- the party pays :math:`n = \lfloor B / p \rfloor` persons (price *p*, budget
+       *B*), spread over units by ``targeting``, never more in a unit than its candidates
+       :math:`P_u + L_u`; the paid are split into targeted and loyal (expected: in proportion;
+       sample: without replacement);
+    6. **delivery** -- a paid targeted voter delivers with probability :math:`d`: ``switch``
+       :math:`c` (vote-choice ``compliance``, default :math:`m + (1 - m)\rho`), ``turnout`` and
+       ``abstention`` :math:`t` (``turnout_compliance``), ``double`` :math:`t` then :math:`c`.
+       A double-persuasion voter who turns out but does not comply votes as the unit's other
+       voters (other parties, against all, invalid), adding a ballot to them and to every
+       threshold base.
 
-    Money spent (``ledger.cost_som``) is the sum of the prices paid and never exceeds the budget.
-    Turnout and double buying never exceed the abstainers; switching and abstention buying never
-    take more votes from a party than it had in the unit.
+    Money spent (``ledger.cost_som``) is the sum of the prices paid and never exceeds the
+    budget.  Nothing creates voters: turnout and double buying never exceed the abstainers,
+    switching and abstention buying never take more votes from a party than it had.
 
     Parameters
     ----------
-    buyer : str or int
-        The buying party: name, short code or index.
+    party : str or int
+        The buying party: name, short code or index (``buyer=`` is its deprecated name).
     strategy : {"turnout", "switch", "double", "abstention"}, default "turnout"
-        Gans-Morse, Mazzuca & Nichter (2014): *vote buying* (``"switch"``: source voters who
-        vote switch to the buyer), *turnout buying* (abstainers are paid to vote for the buyer;
-        Nichter 2008), *double persuasion* (``"double"``: abstaining supporters of other parties
-        paid to vote for the buyer -- in this reduced form the same pool as turnout buying, the
-        abstainers, whose preferences the data do not reveal; its higher reservation price
-        :math:`r \geq -x + (c - e)` belongs in its own ``price_som``/``acceptance``),
-        *abstention buying* (source voters paid to stay home: their votes and ballots are
-        removed).
+        Gans-Morse, Mazzuca & Nichter (2014): vote buying (``"switch"``), turnout buying of
+        the party's own non-voting supporters (``"turnout"``; Nichter 2008), double
+        persuasion of non-supporting abstainers (``"double"``), abstention buying of source
+        voters (``"abstention"``).
     budget_som : float, int, array_like or None, default None
-        The buyer's money in som, ``(*batch,)``; ``None`` or ``inf``: unlimited (the offers
-        limit the purchase).  Fractions of a som are dropped.  An array sweeps the budget in
-        one call.
+        The money in som, ``(*batch,)``; ``None`` or ``inf``: unlimited (the offers limit the
+        purchase).  Fractions of a som are dropped.
     price_som : number, array_like or distribution, default :data:`DEFAULT_PRICE_SOM`
-        A fixed price in whole som (a numpy array of prices ``(*batch,)`` sweeps it), or a
-        categorical distribution of offer sizes given as ``((price, probability), ...)`` or
-        ``{price: probability}`` (probabilities summing to 1; a list of pairs is always read as
-        a distribution).  Default: the IRI/SIAR 2021 offer
-        sizes (15 % under 1,000 som, 74 % 1,000-3,000, 11 % other; represented by 500, 2,000 and
-        4,000 som, mean 1,995), consistent with the 1,000-3,000 som of 2020 (CABAR; RFE/RL).
-        Expected mode pays every payee the mean price rounded half up to whole som; sample
-        mode draws each payee's price.
+        A fixed price in whole som (an array sweeps it), or a distribution of offer sizes
+        ``((price, probability), ...)`` or ``{price: probability}``.  Expected mode pays the
+        mean price rounded half up; sample mode draws each payee's price.
     offer_rate : float or array_like, default 0.24
-        :math:`o`, the share of the targeted pool that receives an offer (IRI/SIAR 2021: 24 % of
-        citizens offered money or gifts; models.md §8 range 0-0.3).
+        :math:`o`.  ASSUMPTION (see :data:`DEFAULT_OFFER_RATE`: 0.24 is a survey share of
+        citizens offered money or gifts by any party in 2021 local elections).
     acceptance : float or array_like, default 1.0
-        :math:`q`, the share of offers accepted (reduced form).  [D] no source; 1.0 is an upper
-        bound that leaves the offer rate as the only limit of the pool.
-    monitoring : float or array_like, default 0.3
-        :math:`m`, the chance that a seller's vote is verified (photographed ballot, broker,
-        carousel).  models.md §8, [D]; range 0-1.
-    reciprocity : float or array_like, default 0.5
-        :math:`\rho`, the compliance of unmonitored sellers.  models.md §8, **[?]**: no Kyrgyz
-        estimate; suggested range 0.3-0.8.
+        :math:`q`.  ASSUMPTION; 1.0 is an upper bound.
+    monitoring, reciprocity : float or array_like, default 0.3 and 0.5
+        :math:`m` and :math:`\rho`, giving the vote-choice compliance
+        :math:`c = m + (1 - m)\rho` (0.65) unless ``compliance`` is given.  ASSUMPTIONS.
     compliance : float, array_like or None, default None
-        :math:`c` directly; overrides :math:`m + (1 - m)\rho` when given.
+        :math:`c`, the vote-choice compliance directly.
+    turnout_compliance : float or array_like, default 0.9
+        :math:`t`, the probability that a paid voter turns out (or, for abstention, stays
+        home).  ASSUMPTION, try 0.7-1.
+    leakage : float or array_like in [0, 1), default 0
+        :math:`\ell`, the share of payments reaching voters who would have voted for the party
+        anyway (Stokes et al. 2013).  0 gives an upper bound; try 0.2-0.7.
+    supporter_share : float, array_like or None, default None
+        :math:`s`, the party's supporters as a share of the abstainers (``turnout``,
+        ``double``), ``(*batch,)``; default: the party's share of each unit's valid votes.
     payment : {"upfront", "contingent"}, default "upfront"
-        ``"upfront"``: every acceptor is paid (cost = price x acceptors; binding payments as in
-        Dekel, Jackson & Wolinsky 2008).  ``"contingent"``: only verified compliers are paid
-        (cost = price x compliers); it presumes :math:`m \approx 1`, which is not enforced.
+        ``"upfront"``: every acceptor is paid; ``"contingent"``: only voters who deliver
+        (and loyal voters, who vote for the party anyway) are paid.
     capacity : int, array_like or None, default None
-        At most this many offers per unit (a broker's reach), shape ``()``, ``(U,)`` or
-        ``(*batch, U)``; sweep it with shape ``(n, 1)``.
+        At most this many offers per unit, shape ``()``, ``(U,)`` or ``(*batch, U)``.
     targeting : str or sequence, default "uniform"
-        How the budget is spread over units (each unit never gets more payees than it has):
-
-        * ``"uniform"`` -- in proportion to the unit's payees (expected, or drawn in sample
-          mode): every member of the targeted pool is equally likely to be bought;
-        * ``"equal"`` -- the same number of payees per unit (one broker per unit with the same
-          money), water-filling: what a small unit cannot absorb goes to the others;
-        * ``"electorate"`` -- in proportion to registered voters, or to ballots where
-          registered voters are unknown;
-        * ``"cheapest"`` -- cheapest effective vote first: units are ranked by the cost per net
-          vote against the buyer's main rival, :math:`\kappa_u = p / (\pi c \Delta_u)`
-          (models.md §3.3), and filled in that order.  Price, acceptance and compliance are the
-          same in every unit, so the rank is that of the net margin per complier
-          :math:`\Delta_u`: for ``switch`` :math:`1 + r_u` (a vote switched from the rival
-          counts twice), for ``abstention`` :math:`r_u`, for ``turnout``/``double`` 1, where
-          :math:`r_u` is the rival's share of the source votes in the unit.  Ties go to the
-          unit with more payees, then to the lower index;
-        * a region name, a station id, a unit index or a list of them -- ``"equal"`` over
-          those units only.
+        ``"uniform"`` (in proportion to the candidates), ``"equal"`` (the same number per unit,
+        water-filling), ``"electorate"`` (in proportion to registered voters, else ballots),
+        ``"cheapest"`` (units ranked by net margin per delivered vote against the ``rival``:
+        :math:`1 + r_u` for switch, :math:`r_u` for abstention, 1 otherwise, :math:`r_u` the
+        rival's share of the source votes), or unit names/indices (``"equal"`` over them).
     units : str, int, sequence or None, default None
-        Restrict any targeting rule to these units (region names -- for precinct results every
-        station of the region --, station ids or unit indices).
+        Restrict any targeting rule to these units.
     sources : sequence of str or int, optional
-        The parties whose voters can be bought (``switch``, ``abstention``); default: every
-        party but the buyer.  Votes are drawn from them in proportion to their local votes.
+        Parties whose voters can be bought (``switch``, ``abstention``); default every party
+        but ``party``.
     rival : str or int, optional
-        The buyer's main rival for ``targeting="cheapest"``; default: the other party with the
-        most votes nationally (in each batch element).
-    abstainers : int, array_like or None, default None
-        Abstainers per unit for ``turnout``/``double`` when registered voters are unknown
-        (shape ``()``, ``(U,)`` or ``(*batch, U)``).  When registered voters are known it caps
-        the abstainers registered - ballots (e.g. to count only the buyer's supporters).
-        Ignored by ``switch``/``abstention``.
-    assumed_turnout : rate or None, default None
-        Alternatively, when registered voters are unknown: an assumed turnout *t* in every
-        unit, abstainers = :math:`\lfloor \text{ballots} \cdot (1 - t)/t \rfloor` (exact),
-        e.g. ``"56.5%"`` (the CEC's national turnout on 5 October 2020).  Refused when
-        registered voters are known; ignored by ``switch``/``abstention``.  Without either,
-        ``turnout``/``double`` raise :class:`~electsim.errors.MissingDataError` on results
-        without registered voters.
+        The main rival for ``targeting="cheapest"``; default the other party with most votes.
+    abstainers, assumed_turnout :
+        The abstainer rule where registered voters are unknown (counts per unit, or a turnout
+        such as ``"56.5%"``); see :func:`~electsim.manipulation._base.abstainers_of`.
     mode : {"sample", "expected"}, default "sample"
-        See Notes.
+        Expected: deterministic exact integers (every total rounded half up once and split by
+        :func:`~electsim.manipulation.split_exact`); sample: binomial and hypergeometric draws.
 
     Notes
     -----
-    **Expected mode** (deterministic, exact integers).  Totals are rounded once and split over
-    units by :func:`~electsim.manipulation.split_exact` (largest remainder):
-    offers = :math:`\lfloor o \sum_u N_u \rfloor` split in proportion to :math:`N_u` (then
-    capped by ``capacity``); payees available = :math:`\lfloor \pi \sum_u O_u \rfloor` split in
-    proportion to :math:`O_u`; paid = :math:`\min(\lfloor B/p \rfloor, \text{available})` spread
-    by ``targeting``; compliers (upfront) = :math:`c \cdot` paid rounded half up, split in
-    proportion to the paid.  Products are rounded to 6 decimals before a floor (so
-    ``0.29 * 100`` counts as 29).  Cost = :math:`p \cdot` paid.
-
-    **Sample mode.**  :math:`O_u \sim \mathrm{Bin}(N_u, o)` (capped by ``capacity``), acceptors
-    willing to be paid :math:`A_u \sim \mathrm{Bin}(O_u, \pi)`; the budget's
-    :math:`\lfloor B/p \rfloor` persons are then spread by ``targeting`` over the acceptors
-    actually there (the brokers buy until the money or the acceptors run out), so the sample
-    mean equals the expected mode up to rounding, except within a few standard deviations of
-    the point where the budget exhausts the pool (:math:`E\min \le \min E`).  With a price
-    distribution each unit receives the money for its planned persons at the mean price plus
-    its share of the leftover, and pays its acceptors in random order at drawn prices,
-    stopping at the first whose price exceeds the money left: a unit leaves unspent less than
-    the highest price if it still has acceptors, its surplus if it runs out of them (with
-    thousands of small units this is a few tenths of a percent of the budget).  Compliers
-    (upfront) :math:`\sim \mathrm{Bin}(\text{paid}_u, c)`; switched or abstaining voters are
-    drawn without replacement from the source voters.
-
-    The ledger records the votes moved (``votes_added`` for the buyer, ``votes_removed`` for
-    the sources) and ``cost_som``; registered voters never change.
+    :attr:`som_per_vote` is the market's expected cost of one delivered vote,
+    :math:`p / ((1 - \ell)\,d)` (upfront) or :math:`p / (1 - \ell)` (contingent) -- the price
+    a tipping-point analysis should use (:func:`~electsim.sensitivity.tipping_point`,
+    ``market=``).  With a price distribution, sample mode pays acceptors in random order at
+    drawn prices until each unit's money runs out.
 
     References
     ----------
@@ -643,37 +555,26 @@ class VoteBuying:
     Journal of Political Science* 58(2), 415-432. doi:10.1111/ajps.12058.
     Nichter, S. (2008). Vote buying or turnout buying? *American Political Science Review*
     102(1), 19-31. doi:10.1017/S0003055408080106.
-    Dekel, E., Jackson, M. O., & Wolinsky, A. (2008). Vote buying: general elections.
-    *Journal of Political Economy* 116(2), 351-380. doi:10.1086/587624.
+    Stokes, S. C., Dunning, T., Nazareno, M., & Brusco, V. (2013). *Brokers, Voters, and
+    Clientelism*. Cambridge University Press.
 
     Examples
     --------
-    Turnout buying with 1,000 abstainers: 240 get an offer; 10,000 som at 1,000 som a vote pays
-    10 of them, and with full monitoring all 10 vote for B:
+    Turnout buying: 1,000 abstainers, of whom B's supporters are 300 (B has 30 % of the
+    votes); 10,000 som at 1,000 som pays 10 of them, and 9 turn out (t = 0.9):
 
     >>> import electsim as es
     >>> e = es.Election([[600, 300, 100]], registered=[2000], parties=["A", "B", "C"])
     >>> buy = VoteBuying("B", strategy="turnout", budget_som=10_000, price_som=1_000,
-    ...                  monitoring=1.0, mode="expected")
+    ...                  mode="expected")
     >>> out = buy.apply(e)
     >>> out.election.votes.tolist(), out.ledger.cost_som.item()
-    ([[600, 310, 100]], 10000)
-
-    A budget sweep is one call (a batch of three); the offers cap the largest budget at 240:
-
-    >>> out = buy.replace(budget_som=[0, 5_000, 10**6]).apply(e)
-    >>> out.ledger.votes_added[..., 0, 1].tolist(), out.ledger.cost_som.tolist()
-    ([0, 5, 240], [0, 5000, 240000])
-
-    Switching draws the votes from the other parties in proportion to their votes
-    (600 : 100 for 7 switched votes gives 6 and 1):
-
-    >>> sw = buy.replace(strategy="switch", budget_som=7_000, offer_rate=1.0)
-    >>> sw.apply(e).election.votes.tolist()
-    [[594, 307, 99]]
+    ([[600, 309, 100]], 10000)
+    >>> float(buy.som_per_vote)        # 1,000 / 0.9
+    1111.111111111111
     """
 
-    buyer: str | int
+    party: str | int
     strategy: Strategy = "turnout"
     budget_som: ArrayLike | None = None
     price_som: Any = DEFAULT_PRICE_SOM
@@ -682,6 +583,9 @@ class VoteBuying:
     monitoring: ArrayLike = DEFAULT_MONITORING
     reciprocity: ArrayLike = DEFAULT_RECIPROCITY
     compliance: ArrayLike | None = None
+    turnout_compliance: ArrayLike = DEFAULT_TURNOUT_COMPLIANCE
+    leakage: ArrayLike = DEFAULT_LEAKAGE
+    supporter_share: ArrayLike | None = None
     payment: Payment = "upfront"
     capacity: ArrayLike | None = None
     targeting: str | Sequence[str | int] = "uniform"
@@ -693,28 +597,34 @@ class VoteBuying:
     mode: Mode = "sample"
 
     def __post_init__(self) -> None:
-        _check_party_key(self.buyer, "buyer")
+        check_party(self.party)
         _check_strategy(self.strategy)
         _budget_values(self.budget_som)
         if _price_table(self.price_som) is None:
             _fixed_price(self.price_som)
-        check_rate(self.offer_rate, "offer_rate")
-        check_rate(self.acceptance, "acceptance")
-        check_rate(self.monitoring, "monitoring")
-        check_rate(self.reciprocity, "reciprocity")
+        for name in ("offer_rate", "acceptance", "monitoring", "reciprocity"):
+            check_rate(getattr(self, name), name)
         if self.compliance is not None:
             check_rate(self.compliance, "compliance")
+        check_rate(self.turnout_compliance, "turnout_compliance")
+        if (check_rate(self.leakage, "leakage") >= 1).any():
+            raise ElectsimError(
+                f"leakage={self.leakage!r} must be below 1 (at 1 every payment reaches a loyal "
+                "voter and nothing is bought)"
+            )
+        if self.supporter_share is not None:
+            check_rate(self.supporter_share, "supporter_share")
         if self.payment not in _PAYMENTS:
             raise UnknownMethodError(
                 f"payment={self.payment!r} is unknown; use 'upfront' or 'contingent'"
             )
         if self.capacity is not None:
-            _check_counts(self.capacity, "capacity")
+            check_counts(self.capacity, "capacity")
         if self.abstainers is not None:
-            _check_counts(self.abstainers, "abstainers")
+            check_counts(self.abstainers, "abstainers")
         if self.abstainers is not None and self.assumed_turnout is not None:
             raise ElectsimError("give abstainers= or assumed_turnout=, not both")
-        _check_turnout(self.assumed_turnout)
+        check_turnout(self.assumed_turnout)
         t = self.targeting
         if not (isinstance(t, str) and t in _RULES):
             _check_units(t, "targeting")  # unit names, checked at apply time
@@ -725,24 +635,106 @@ class VoteBuying:
         _check_units(self.units, "units")
         _check_sources(self.sources)
         if self.rival is not None:
-            _check_party_key(self.rival, "rival")
+            check_party(self.rival, "rival")
         check_mode(self.mode)
 
     # ------------------------------------------------------------------ protocol
     @property
     def name(self) -> str:
         """Short description, e.g. ``"vote_buying(turnout, Birimdik)"``."""
-        return f"vote_buying({self.strategy}, {self.buyer})"
+        return f"vote_buying({self.strategy}, {self.party})"
 
     def replace(self, **changes: Any) -> VoteBuying:
         """A copy with some parameters changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def _vote_compliance(self) -> FloatArray:
+        if self.compliance is not None:
+            return check_rate(self.compliance, "compliance")
+        m = check_rate(self.monitoring, "monitoring")
+        rho = check_rate(self.reciprocity, "reciprocity")
+        return np.asarray(m + (1.0 - m) * rho)
+
+    @property
+    def delivery_rate(self) -> Fraction:
+        r"""Expected votes delivered per person paid (exact; scalar parameters only).
+
+        Upfront: :math:`(1 - \ell)\,d`; contingent: :math:`1 - \ell`, with :math:`d = c`
+        (switch), :math:`t` (turnout, abstention) or :math:`t c` (double).  A delivered vote
+        is one vote gained by the party (switch, turnout, double) or one vote lost by a source
+        party (abstention).
+
+        Examples
+        --------
+        >>> VoteBuying("A", strategy="switch", compliance=0.5, leakage=0.2).delivery_rate
+        Fraction(2, 5)
+        """
+        lk = _scalar_fraction(self.leakage, "leakage")
+        if self.payment == "contingent":
+            return 1 - lk
+        t = _scalar_fraction(self.turnout_compliance, "turnout_compliance")
+        if self.compliance is not None:
+            c = _scalar_fraction(self.compliance, "compliance")
+        else:
+            m = _scalar_fraction(self.monitoring, "monitoring")
+            c = m + (1 - m) * _scalar_fraction(self.reciprocity, "reciprocity")
+        d = {"switch": c, "turnout": t, "abstention": t, "double": t * c}[self.strategy]
+        return (1 - lk) * d
+
+    @property
+    def price_per_person(self) -> int:
+        """The price of one paid person in whole som (the mean of a price distribution)."""
+        table = _price_table(self.price_som)
+        if table is not None:
+            return _mean_price(table)
+        p = _fixed_price(self.price_som)
+        if p.ndim:
+            raise ElectsimError("price_som is an array; a som-per-vote figure needs one price")
+        return int(p)
+
+    @property
+    def som_per_vote(self) -> Fraction:
+        r"""Expected som per delivered vote, exactly: ``price_per_person / delivery_rate``.
+
+        This is what one vote costs in this market -- the figure a tipping point should be
+        priced at (``tipping_point(..., market=...)``).  Offers and acceptance limit how many
+        votes can be bought, not what each costs.
+
+        Examples
+        --------
+        >>> VoteBuying("A", strategy="switch", price_som=2_000).som_per_vote  # 2,000 / 0.65
+        Fraction(40000, 13)
+        """
+        rate = self.delivery_rate
+        if rate == 0:
+            raise ElectsimError(f"{self.name} delivers no votes (delivery rate 0)")
+        return Fraction(self.price_per_person) / rate
 
     def _rule_and_units(self) -> tuple[str, Units | None]:
         t = self.targeting
         if isinstance(t, str) and t in _RULES:
             return t, self.units
         return "equal", t
+
+    def _pool(
+        self, res: Results, votes: IntArray, src_votes: IntArray, b: int, share: FloatArray | None
+    ) -> IntArray:
+        """The targeted pool per unit ``(*batch, U)`` (step 1 of the class docstring)."""
+        if self.strategy in ("switch", "abstention"):
+            return np.asarray(src_votes.sum(axis=-1), dtype=np.int64)
+        A = abstainers_of(
+            res,
+            abstainers=self.abstainers,
+            assumed_turnout=self.assumed_turnout,
+            what=f"VoteBuying(strategy={self.strategy!r})",
+        )
+        if share is not None:
+            S = np.minimum(floor_rate(share[..., None], A), A)
+        else:
+            assert res.against_all is not None
+            valid = votes.sum(axis=-1) + np.asarray(res.against_all, dtype=np.int64)
+            S = np.where(valid > 0, A * votes[..., b] // np.maximum(valid, 1), 0)
+        return np.asarray(S if self.strategy == "turnout" else A - S, dtype=np.int64)
 
     def apply(self, election: Any, rng: int | np.random.Generator | None = None) -> Perturbed:
         """Run the vote market on ``election``; see the class docstring.
@@ -758,114 +750,183 @@ class VoteBuying:
         -------
         Perturbed
             The new results (same type, batch shape broadcast with the parameters) and the
-            ledger (votes moved, ``cost_som``).
+            ledger (votes moved, ballots added to other options by double persuasion,
+            ``cost_som``).
 
         Raises
         ------
         UnknownNameError
-            An unknown buyer, source, rival or unit.
+            An unknown party, source, rival or unit.
         MissingDataError
-            Turnout or double buying on results without registered voters and without an
-            ``abstainers``/``assumed_turnout`` assumption.
+            Turnout or double buying without registered voters and without an
+            ``abstainers``/``assumed_turnout`` assumption, or with unknown invalid ballots.
         """
         gen = normalise_rng(rng)
-        res0 = _as_results(election)
+        res0 = check_results(election)
         mode = check_mode(self.mode)
         U = res0.votes.shape[-2]
-        b = res0.party_index(self.buyer)
+        b = res0.party_index(self.party)
         src = _source_mask(res0, b, self.sources)
         rule, units = self._rule_and_units()
         targeted = _targets(res0, units, "targeting" if units is self.targeting else "units")
         rival = None if self.rival is None else res0.party_index(self.rival)
         if rival is not None and rival == b:
-            raise ElectsimError("rival is the buyer itself")
+            raise ElectsimError("rival is the buying party itself")
 
         table = _price_table(self.price_som)
         price = (
             np.asarray(_mean_price(table)) if table is not None else _fixed_price(self.price_som)
         )
         budget = _budget_values(self.budget_som)
-        o = check_rate(self.offer_rate, "offer_rate")
-        q = check_rate(self.acceptance, "acceptance")
-        if self.compliance is not None:
-            c = check_rate(self.compliance, "compliance")
-        else:
-            m = check_rate(self.monitoring, "monitoring")
-            rho = check_rate(self.reciprocity, "reciprocity")
-            c = np.asarray(m + (1.0 - m) * rho)
+        share0 = None if self.supporter_share is None else check_rate(self.supporter_share, "share")
         cap_u = _unit_param(self.capacity, U, "capacity")
         abst_u = _unit_param(self.abstainers, U, "abstainers")
-        res, (budget, price, o, q, c, _, _) = _broadcast(
-            res0, budget, price, o, q, c, _batch_dummy(cap_u), _batch_dummy(abst_u)
+        res, (budget, price, o, q, c, t, lk, share, _, _) = _broadcast(
+            res0,
+            budget,
+            price,
+            check_rate(self.offer_rate, "offer_rate"),
+            check_rate(self.acceptance, "acceptance"),
+            self._vote_compliance(),
+            check_rate(self.turnout_compliance, "turnout_compliance"),
+            check_rate(self.leakage, "leakage"),
+            np.zeros(()) if share0 is None else share0,
+            _batch_dummy(cap_u),
+            _batch_dummy(abst_u),
         )
         batch = res.batch_shape
         price = np.asarray(price, dtype=np.int64)
         votes = np.asarray(res.votes, dtype=np.int64)
         src_votes = np.where(src, votes, 0)
 
-        # -- the targeted pool per unit
-        if self.strategy in ("switch", "abstention"):
-            pool = src_votes.sum(axis=-1)
-        else:
-            abst = None if abst_u is None else _per_unit(abst_u, batch, U)
-            pool = _abstainers(
-                res, abst, _check_turnout(self.assumed_turnout), f"strategy={self.strategy!r}"
-            )
+        # 1. the targeted pool
+        pool = self._pool(res, votes, src_votes, b, None if share0 is None else share)
         pool = np.where(targeted, pool, 0).astype(np.int64)
         capacity = None if cap_u is None else _per_unit(cap_u, batch, U)
 
-        pi = q if self.payment == "upfront" else q * c
+        deliver = {"switch": c, "turnout": t, "abstention": t, "double": t * c}[self.strategy]
+        pi = q if self.payment == "upfront" else q * deliver
         unlimited = ~np.isfinite(budget)
         money = np.where(unlimited, 0, np.floor(np.where(unlimited, 0, budget))).astype(np.int64)
         n_pay = np.where(unlimited, _UNLIMITED, money // price)
 
-        # -- who can be paid: expected values, or draws
+        # 2-3. offers and acceptors: expected values, or draws
         if mode == "expected":
-            offers = _spread(_floor_rate(o, pool.sum(axis=-1)), pool, pool)
+            offers = _spread(floor_rate(o, pool.sum(axis=-1)), pool, pool)
             if capacity is not None:
                 offers = np.minimum(offers, capacity)
-            payees = _spread(_floor_rate(pi, offers.sum(axis=-1)), offers, offers)
+            payees = _spread(floor_rate(pi, offers.sum(axis=-1)), offers, offers)
         else:
             offers = gen.binomial(pool, o[..., None])
             if capacity is not None:
                 offers = np.minimum(offers, capacity)
             payees = gen.binomial(offers, pi[..., None]).astype(np.int64)
+        # 4. loyal voters reached by the brokers' leakage (at most the party's voters)
+        ratio = lk / (1.0 - lk)
+        loyal = np.minimum(round_half_up(ratio[..., None] * payees), votes[..., b])
+        loyal = np.where(targeted, loyal, 0).astype(np.int64)
+        cands = payees + loyal
 
-        # -- the budget: n_pay persons spread over units by the targeting rule
-        plan = self._plan(rule, n_pay, payees, res, targeted, src_votes, b, rival)
+        # 5. the budget: n_pay persons spread over units by the targeting rule
+        plan = self._plan(rule, n_pay, cands, res, targeted, src_votes, b, rival)
         if mode == "expected" or table is None:
             paid = plan
             cost = price * paid.sum(axis=-1)
         else:
-            # random prices: each unit gets the money for its planned persons at the mean
-            # price plus its share of the leftover, and pays acceptors at drawn prices
             left = money - price * plan.sum(axis=-1)
             unit_money = price[..., None] * plan + _share_leftover(left, plan)
             prices, probs = table
             by_price = _pay_at_random_prices(
                 gen,
-                payees,
+                cands,
                 unit_money,
-                np.broadcast_to(unlimited[..., None], payees.shape),
+                np.broadcast_to(unlimited[..., None], cands.shape),
                 prices,
                 probs,
             )
             paid = by_price.sum(axis=-1)
             cost = (by_price @ prices).sum(axis=-1)
         paid = np.asarray(paid, dtype=np.int64)
-
-        if self.payment == "contingent":
-            compliers = paid
-        elif mode == "expected":
-            compliers = _spread(_round_rate(c, paid.sum(axis=-1)), paid, paid)
+        both = np.stack([payees, loyal], axis=-1)
+        if mode == "expected":
+            reached = split_exact(paid, both, both)[..., 0]
         else:
-            compliers = gen.binomial(paid, c[..., None]).astype(np.int64)
+            reached = sample_without_replacement(gen, paid, both)[..., 0]
 
-        delta = _apply_effect(res, self.strategy, b, src, compliers, mode, gen)
+        # 6. delivery and its effect on the counts
+        delta, d_other = self._effect(res, mode, gen, b, src, src_votes, reached, c, t)
+        fields: dict[str, Any] = {"votes": votes + delta}
+        d_aa = d_inv = None
+        if d_other is not None:
+            assert res.against_all is not None
+            d_aa = d_other[..., 0]
+            fields["against_all"] = res.against_all + d_aa
+            if res.invalid is not None:
+                d_inv = d_other[..., 1]
+                fields["invalid"] = res.invalid + d_inv
         ledger = Ledger.from_changes(
-            res, mechanism=self.name, votes=delta, cost_som=np.asarray(cost, dtype=np.int64)
+            res,
+            mechanism=self.name,
+            votes=delta,
+            against_all=d_aa,
+            invalid=d_inv,
+            cost_som=np.asarray(cost, dtype=np.int64),
         )
-        return Perturbed(res.replace(votes=votes + delta), ledger, before=election)
+        return Perturbed(res.replace(**fields), ledger, before=election)
+
+    def _effect(
+        self,
+        res: Results,
+        mode: Mode,
+        gen: np.random.Generator,
+        b: int,
+        src: BoolArray,
+        src_votes: IntArray,
+        reached: IntArray,
+        c: FloatArray,
+        t: FloatArray,
+    ) -> tuple[IntArray, IntArray | None]:
+        """Vote change ``(*batch, U, P)`` and, for double persuasion, the ballots of the
+        non-compliers for against all and invalid ``(*batch, U, 2)``."""
+        votes = np.asarray(res.votes, dtype=np.int64)
+        delta = np.zeros(votes.shape, dtype=np.int64)
+        contingent = self.payment == "contingent"
+        s = self.strategy
+        if s == "switch":
+            k = reached if contingent else _comply(reached, c, mode, gen)
+            delta -= _take_from_sources(k, src_votes, mode, gen)
+            delta[..., b] += k
+            return delta, None
+        if s == "abstention":
+            k = reached if contingent else _comply(reached, t, mode, gen)
+            delta -= _take_from_sources(k, src_votes, mode, gen)
+            return delta, None
+        turned_out = reached if contingent else _comply(reached, t, mode, gen)
+        if s == "turnout":
+            delta[..., b] += turned_out
+            return delta, None
+        k = turned_out if contingent else _comply(turned_out, c, mode, gen)
+        delta[..., b] += k
+        # double persuasion: non-compliers who turned out vote as the unit's other voters
+        rest = turned_out - k
+        assert res.against_all is not None
+        inv = np.zeros(res.against_all.shape, np.int64) if res.invalid is None else res.invalid
+        others = np.concatenate(
+            [np.where(np.arange(votes.shape[-1]) == b, 0, votes), res.against_all[..., None],
+             np.asarray(inv)[..., None]],
+            axis=-1,
+        )  # fmt: skip
+        if res.invalid is None:
+            others[..., -1] = 0
+        nat = others.sum(axis=-2, keepdims=True)  # units without other voters: national shares
+        w = np.where((others.sum(axis=-1) > 0)[..., None], others, nat)
+        if mode == "expected":
+            split = split_exact(rest, w)
+        else:
+            split = sample_multinomial(gen, rest, w)
+        P = votes.shape[-1]
+        delta += split[..., :P]
+        return delta, split[..., P:]
 
     def _plan(
         self,
@@ -884,7 +945,11 @@ class VoteBuying:
         if rule == "equal":
             return _spread(n_pay, np.broadcast_to(targeted, payees.shape).astype(float), payees)
         if rule == "electorate":
-            base = res.registered if res.registered is not None else _ballots(res)
+            base = (
+                res.registered
+                if res.registered is not None
+                else ballots_of(res, "targeting='electorate'")
+            )
             w = np.where(targeted, np.asarray(base, dtype=np.float64), 0.0)
             return _spread(n_pay, w, payees)
         # cheapest: greedy fill by net margin per complier against the rival
@@ -919,43 +984,70 @@ class VoteBuying:
         """The reported results without the votes this market would have bought.
 
         The bought votes per unit are estimated by applying the market to the reported results
-        (pools measured on them: e.g. the reported abstainers for turnout buying, a slight
-        underestimate of the pre-buying pool), then removed with :class:`BoughtVotes` --
-        switched votes go back to the source parties in proportion to their reported local
-        votes, turnout votes leave the buyer and the ballots, abstainers bought off come back
-        to the sources.  Removals are capped where a unit could not hold them (the buyer's
-        votes; the abstainers for abstention buying).  Expected mode is deterministic; sample
-        mode draws both the market and the returns.  ``cost_som`` of the result is zero (no
-        money moves in the counterfactual).
+        (pools measured on them), then removed with :class:`BoughtVotes` -- switched votes go
+        back to the source parties in proportion to their reported local votes, turnout votes
+        leave the party and the ballots, abstainers bought off come back to the sources (never
+        more than the abstainer rule allows).  For double persuasion the ballots the
+        non-compliers cast for other options are removed too (never more than a cell holds).
+        ``cost_som`` of the result is zero (no money moves in the counterfactual).
 
         Examples
         --------
         >>> import electsim as es
         >>> e = es.Election([[600, 310, 100]], registered=[2000], parties=["A", "B", "C"])
         >>> buy = VoteBuying("B", strategy="turnout", budget_som=10_000, price_som=1_000,
-        ...                  monitoring=1.0, mode="expected")
+        ...                  turnout_compliance=1.0, mode="expected")
         >>> buy.counterfactual(e).election.votes.tolist()
         [[600, 300, 100]]
         """
         gen = normalise_rng(rng)
-        res = _as_results(reported)
+        res = check_results(reported)
         est = self.apply(res, rng=gen)
-        b = res.party_index(self.buyer)
+        b = res.party_index(self.party)
         if self.strategy == "abstention":
             bought = est.ledger.votes_removed.sum(axis=-1)
         else:
             bought = est.ledger.votes_added[..., b]
         undo = BoughtVotes(
-            self.buyer,
+            self.party,
             votes=bought,
-            strategy=self.strategy,
+            strategy="turnout" if self.strategy == "double" else self.strategy,
             sources=self.sources,
             abstainers=self.abstainers,
             assumed_turnout=self.assumed_turnout,
             on_excess="cap",
             mode=self.mode,
         )
-        return undo.counterfactual(res, rng=gen)
+        out = undo.counterfactual(est.before if est.before is res else res, rng=gen)
+        if self.strategy != "double":
+            return out
+        # the non-compliers' ballots for the other options
+        cf = out.election
+        votes = np.asarray(cf.votes, dtype=np.int64)
+        extra = est.ledger.votes_added.copy()
+        extra[..., b] = 0
+        extra = np.broadcast_to(extra, votes.shape)
+        take_v = np.minimum(extra, votes)
+        fields: dict[str, Any] = {"votes": votes - take_v}
+        assert cf.against_all is not None
+        take_aa = np.minimum(np.broadcast_to(est.ledger.against_all_added, cf.against_all.shape),
+                             cf.against_all)  # fmt: skip
+        fields["against_all"] = cf.against_all - take_aa
+        take_inv = None
+        if cf.invalid is not None:
+            take_inv = np.minimum(
+                np.broadcast_to(est.ledger.invalid_added, cf.invalid.shape), cf.invalid
+            )
+            fields["invalid"] = cf.invalid - take_inv
+        second = Ledger.from_changes(
+            cf,
+            mechanism="counterfactual(double: other ballots)",
+            votes=-take_v,
+            against_all=-take_aa,
+            invalid=None if take_inv is None else -take_inv,
+        )
+        ledger = out.ledger + second
+        return Perturbed(cf.replace(**fields), ledger, before=reported)
 
 
 # ================================================================================ BoughtVotes
@@ -976,14 +1068,20 @@ class BoughtVotes:
         ``abstention``) or the abstainers (``turnout``, ``double``).  Exactly one of ``votes``
         and ``total`` is required.
     strategy : {"switch", "turnout", "double", "abstention"}, default "switch"
-        As in :class:`VoteBuying` (``"double"`` behaves as ``"turnout"``).
+        As in :class:`VoteBuying`.  ``"turnout"`` and ``"double"`` both add new ballots for
+        the party, bounded by the abstainers: a fixed number of bought votes does not say who
+        the voters were (the ballots that double-persuasion non-compliers cast for other
+        options belong to :meth:`VoteBuying.counterfactual`).
     sources : sequence of str or int, optional
         Parties the votes come from (``switch``) or that lose voters (``abstention``); default
         every party but ``party``.
     units : str, int, sequence or None
         Restrict the spreading of ``total`` to these units (not allowed with ``votes``).
     abstainers, assumed_turnout :
-        As in :class:`VoteBuying`: how many can turn out where registered voters are unknown.
+        The abstainer rule (:func:`~electsim.manipulation._base.abstainers_of`): how many can
+        turn out (``apply`` of turnout/double) or come back (``counterfactual`` of abstention)
+        where registered voters are unknown.  Without registered voters and without either
+        assumption these raise :class:`~electsim.errors.MissingDataError`.
     on_excess : {"raise", "cap"}, default "raise"
         When a unit cannot hold the votes (``apply``: more than the pool -- the sources' votes
         or the abstainers; ``counterfactual``: more than the party's votes, or, for
@@ -1036,23 +1134,23 @@ class BoughtVotes:
     mode: Mode = "sample"
 
     def __post_init__(self) -> None:
-        _check_party_key(self.party, "party")
+        check_party(self.party)
         if (self.votes is None) == (self.total is None):
             raise ElectsimError("give exactly one of votes= (per unit) and total= (national)")
         if self.votes is not None:
-            _check_counts(self.votes, "votes")
+            check_counts(self.votes, "votes")
             if self.units is not None:
                 raise ElectsimError("units= restricts total=; with votes= give 0 where needed")
         if self.total is not None:
-            _check_counts(self.total, "total")
+            check_counts(self.total, "total")
         _check_strategy(self.strategy)
         _check_sources(self.sources)
         _check_units(self.units, "units")
         if self.abstainers is not None:
-            _check_counts(self.abstainers, "abstainers")
+            check_counts(self.abstainers, "abstainers")
         if self.abstainers is not None and self.assumed_turnout is not None:
             raise ElectsimError("give abstainers= or assumed_turnout=, not both")
-        _check_turnout(self.assumed_turnout)
+        check_turnout(self.assumed_turnout)
         if self.on_excess not in _EXCESS:
             raise UnknownMethodError(
                 f"on_excess={self.on_excess!r} is unknown; use 'raise' or 'cap'"
@@ -1068,13 +1166,13 @@ class BoughtVotes:
     def _setup(
         self, election: Any
     ) -> tuple[Results, int, BoolArray, BoolArray, IntArray | None, IntArray | None, IntArray]:
-        res0 = _as_results(election)
+        res0 = check_results(election)
         U = res0.votes.shape[-2]
         b = res0.party_index(self.party)
         src = _source_mask(res0, b, self.sources)
         targeted = _targets(res0, self.units, "units")
         per_unit = _unit_param(self.votes, U, "votes")
-        total = None if self.total is None else _check_counts(self.total, "total")
+        total = None if self.total is None else check_counts(self.total, "total")
         abst_u = _unit_param(self.abstainers, U, "abstainers")
         res, _ = _broadcast(
             res0,
@@ -1091,11 +1189,8 @@ class BoughtVotes:
     def _pool(self, res: Results, src: BoolArray, abst: IntArray, what: str) -> IntArray:
         if self.strategy in ("switch", "abstention"):
             return np.asarray(np.where(src, res.votes, 0).sum(axis=-1), dtype=np.int64)
-        return _abstainers(
-            res,
-            None if self.abstainers is None else abst,
-            _check_turnout(self.assumed_turnout),
-            what,
+        return abstainers_of(
+            res, abstainers=self.abstainers, assumed_turnout=self.assumed_turnout, what=what
         )
 
     def _excess(self, n: IntArray, cap: IntArray, what: str) -> IntArray:
@@ -1171,12 +1266,14 @@ class BoughtVotes:
         votes = np.asarray(res.votes, dtype=np.int64)
         src_votes = np.where(src, votes, 0)
         if self.strategy == "abstention":
-            if res.registered is not None:
-                cap = np.asarray(res.registered, dtype=np.int64) - _ballots(res)
-                what = "abstainers"
-            else:
-                cap = np.full(votes.shape[:-1], _UNLIMITED, dtype=np.int64)
-                what = "(unlimited)"
+            # the voters who come back were abstainers: never more than the abstainer rule allows
+            cap = abstainers_of(
+                res,
+                abstainers=self.abstainers,
+                assumed_turnout=self.assumed_turnout,
+                what="BoughtVotes(strategy='abstention').counterfactual",
+            )
+            what = "abstainers"
         else:
             cap = votes[..., b]
             what = f"votes of {res.parties[b].name!r}"

@@ -1,11 +1,14 @@
 """Tipping points: the minimum manipulation that changes an outcome.
 
 A *plan* is a non-negative integer amount ``x_a`` for each allowed action ``a`` (an action with
-``region=None`` on regional data is one action per region).  Every action is linear in its
-amount, so the results after a plan are ``counts + sum_a x_a * d_a`` exactly.  The cost of a plan
-is ``sum_a x_a`` votes, or ``sum_a x_a * som_a`` som (``som`` per vote, default
-:data:`SOM_PER_VOTE` = 2,000 som, the price reported for 2020 -- ``kyrgyzstan.md`` §6, RFE/RL:
-https://www.rferl.org/a/reports-of-vote-buying-and-criminal-finances-cast-ominous-shadow-over-kyrgyz-elections/30818886.html).
+``units=None`` on regional data is one action per region, and a switch one per source party).
+Every action is linear in its amount, so the results after a plan are ``counts + sum_a x_a * d_a``
+exactly.  The cost of a plan is ``sum_a x_a`` votes, and ``sum_a x_a * cost_a`` som over the
+priced actions: an action's ``cost_som``, or the som per delivered vote of a
+:class:`~electsim.manipulation.VoteBuying` market (``market=``) for the action that market buys.
+Commission fraud (ballots added, removed or invalidated) is counted in ballots
+(:attr:`TippingPoint.unpriced`), never as payments to voters unless the user prices it
+(``docs/models.md``, "Prices of tipping points").
 
 What is optimal (and what is not):
 
@@ -44,15 +47,19 @@ seat target only through an exact tie is not counted when the tie policy is ``"r
 
 from __future__ import annotations
 
+import functools
 import itertools
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._display import HTMLReprMixin
+from .._exact import parse_rate
 from ..allocate import Allocation, allocate
 from ..election import Election
 from ..errors import ElectsimError, MissingDataError, UnknownMethodError
@@ -84,70 +91,161 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 Key = str | int
 
-#: Default price of one manipulated vote in som: 2,000 som, the price offered in 2020
-#: (RFE/RL, Novopokrovka; ``kyrgyzstan.md`` §6).
+#: A price of one bought vote in som, 2,000 som: the price offered in 2020 (RFE/RL,
+#: Novopokrovka).  It is a price per *paid voter*; per delivered vote divide by the delivery
+#: rate (:attr:`~electsim.manipulation.VoteBuying.som_per_vote`).  No action uses it by default.
 SOM_PER_VOTE = 2000
 
 _CHUNK = 1 << 16
 #: Seat targets: eligibility flips combined (the cheapest few, in subsets of up to three).
 _TOP_FLIPS = 5
 
+Cost = int | Fraction
+
 
 # --------------------------------------------------------------------------- actions
-def _check_som(som: Any) -> None:
-    if isinstance(som, bool) or not isinstance(som, int | np.integer) or som < 0:
-        raise ElectsimError(f"som={som!r} must be a non-negative integer (som per vote)")
+def _check_cost(cost: Any) -> Fraction | None:
+    """``cost_som``: ``None`` (unpriced) or a non-negative number of som per unit of action."""
+    if cost is None:
+        return None
+    if isinstance(cost, bool):
+        raise ElectsimError(f"cost_som={cost!r} must be a non-negative number of som")
+    try:
+        f = parse_rate(int(cost) if isinstance(cost, np.integer) else cost, "cost_som",
+                       allow_above_one=True)  # fmt: skip
+    except ElectsimError as exc:
+        raise ElectsimError(f"cost_som={cost!r} must be a non-negative number of som") from exc
+    if f < 0:
+        raise ElectsimError(f"cost_som={cost!r} must be non-negative")
+    return f
 
 
+def _units(units: Key | Sequence[Key] | None) -> tuple[Key, ...] | None:
+    if units is None:
+        return None
+    if isinstance(units, str | int | np.integer):
+        return (units,)
+    out = tuple(units)
+    if not out:
+        raise ElectsimError("units=[] names no region; give None (every region) or names")
+    return out
+
+
+def _legacy_init(
+    old_positional: tuple[str, ...], renames: dict[str, str], n_positional: int
+) -> Any:
+    """Accept the v0.1 signature (positional arguments, old names) with a DeprecationWarning."""
+
+    def wrap(cls: Any) -> Any:
+        init = cls.__init__
+
+        @functools.wraps(init)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            old_used = []
+            if len(args) > n_positional:
+                for name, value in zip(old_positional, args, strict=False):
+                    if name in kwargs:
+                        raise ElectsimError(f"{cls.__name__}: {name} given twice")
+                    kwargs[name] = value
+                old_used.append(f"positional arguments ({', '.join(old_positional)})")
+                args = ()
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise ElectsimError(f"give {new}= only ({old}= is its deprecated name)")
+                    kwargs[new] = kwargs.pop(old)
+                    old_used.append(f"{old}= (now {new}=)")
+            if old_used:
+                warnings.warn(
+                    f"{cls.__name__}: {'; '.join(old_used)} are deprecated; use party= "
+                    "(positional) and the keywords sources=, units=, origin=, destination=, "
+                    "cost_som= (the old forms will be removed in the next release)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+            init(self, *args, **kwargs)
+
+        cls.__init__ = __init__
+        return cls
+
+    return wrap
+
+
+@_legacy_init(
+    ("from_party", "to_party", "region", "som"),
+    {"from_party": "sources", "to_party": "party", "region": "units", "som": "cost_som"},
+    1,
+)
 @dataclass(frozen=True)
 class Switch:
-    """Switch votes from ``from_party`` to ``to_party`` (the ballot count does not change).
+    """Switch votes from ``sources`` to ``party`` (the ballot count does not change).
 
-    One unit moves one vote; ``som`` is the price of one unit (default 2,000 som).
+    One unit moves one vote.  ``sources`` is a party or a list of them (default: every other
+    party), ``units`` a region or a list (default: every region); each source in each region
+    is one action of the plan.  ``cost_som`` is the price of one switched vote (``None``:
+    priced by ``tipping_point(..., market=...)`` when the market buys switches, else unpriced).
+    The v0.1 form ``Switch(from_party, to_party, region, som)`` is deprecated.
     """
 
-    from_party: Key
-    to_party: Key
-    region: Key | None = None
-    som: int = SOM_PER_VOTE
+    party: Key
+    _: KW_ONLY
+    sources: Key | Sequence[Key] | None = None
+    units: Key | Sequence[Key] | None = None
+    cost_som: Cost | None = None
 
     def __post_init__(self) -> None:
-        _check_som(self.som)
+        _check_cost(self.cost_som)
+        _units(self.units)
+        if self.sources is not None:
+            _parties(self.sources)
 
     def __str__(self) -> str:
-        return f"switch {self.from_party} -> {self.to_party}"
+        src = "others" if self.sources is None else ", ".join(map(str, _parties(self.sources)))
+        return f"switch {src} -> {self.party}"
 
 
+@_legacy_init(("party", "region", "som"), {"region": "units", "som": "cost_som"}, 1)
 @dataclass(frozen=True)
 class Add:
-    """Add ballots marked for ``party`` (stuffing, carousel): votes and ballots grow by one."""
+    """Add ballots marked for ``party`` (stuffing, carousel): votes and ballots grow by one.
+
+    Commission fraud: counted in ballots and unpriced unless ``cost_som`` is given (or a
+    turnout-buying ``market`` prices it as bought turnout).
+    """
 
     party: Key
-    region: Key | None = None
-    som: int = SOM_PER_VOTE
+    _: KW_ONLY
+    units: Key | Sequence[Key] | None = None
+    cost_som: Cost | None = None
 
     def __post_init__(self) -> None:
-        _check_som(self.som)
+        _check_cost(self.cost_som)
+        _units(self.units)
 
     def __str__(self) -> str:
         return f"add ballots for {self.party}"
 
 
+@_legacy_init(("party", "region", "invalidate", "som"), {"region": "units", "som": "cost_som"}, 1)
 @dataclass(frozen=True)
 class Remove:
     """Remove ballots of ``party``; ``invalidate=True`` turns them into invalid ballots instead.
 
     Removal lowers every base; invalidation keeps the ballot in the ``"ballots"`` base (and in
-    ``"registered"``) but takes it out of ``"valid"`` and ``"party_votes"``.
+    ``"registered"``) but takes it out of ``"valid"`` and ``"party_votes"``.  Invalidation is
+    commission fraud (never priced by a market); removal is priced by an abstention-buying
+    ``market`` (paid abstention), else unpriced unless ``cost_som`` is given.
     """
 
     party: Key
-    region: Key | None = None
+    _: KW_ONLY
+    units: Key | Sequence[Key] | None = None
     invalidate: bool = False
-    som: int = SOM_PER_VOTE
+    cost_som: Cost | None = None
 
     def __post_init__(self) -> None:
-        _check_som(self.som)
+        _check_cost(self.cost_som)
+        _units(self.units)
         if not isinstance(self.invalidate, bool):
             raise ElectsimError(f"invalidate={self.invalidate!r} must be True or False")
 
@@ -155,23 +253,30 @@ class Remove:
         return f"{'invalidate' if self.invalidate else 'remove'} ballots of {self.party}"
 
 
+@_legacy_init(
+    ("from_region", "to_region", "party", "som"),
+    {"from_region": "origin", "to_region": "destination", "som": "cost_som"},
+    1,
+)
 @dataclass(frozen=True)
 class Move:
-    """Transport voters of ``party`` from one region to another (national totals unchanged).
+    """Transport voters of ``party`` from ``origin`` to ``destination`` (national totals fixed).
 
     When registered voters are known, their registration moves with them (Form No. 2).
+    Unpriced unless ``cost_som`` (per moved voter) is given.
     """
 
-    from_region: Key
-    to_region: Key
     party: Key
-    som: int = SOM_PER_VOTE
+    _: KW_ONLY
+    origin: Key
+    destination: Key
+    cost_som: Cost | None = None
 
     def __post_init__(self) -> None:
-        _check_som(self.som)
+        _check_cost(self.cost_som)
 
     def __str__(self) -> str:
-        return f"move {self.party} voters {self.from_region} -> {self.to_region}"
+        return f"move {self.party} voters {self.origin} -> {self.destination}"
 
 
 Action = Switch | Add | Remove | Move
@@ -186,10 +291,28 @@ class _Atom:
     dv: IntArray  # (R, P)
     di: IntArray  # (R,)
     dreg: IntArray  # (R,)
-    som: int
+    cost: Fraction | None  # som per unit, None: unpriced
 
 
-def _atoms(election: Election, actions: Action | Sequence[Action]) -> list[_Atom]:
+def _market_cost(action: Action, market: Any) -> Fraction | None:
+    """The market's som per delivered vote for the action it buys, else ``None``."""
+    if market is None:
+        return None
+    strategy = market.strategy
+    if strategy == "double":
+        raise ElectsimError(
+            "a double-persuasion market adds ballots for other parties too; it prices no single "
+            "tipping action -- give cost_som= explicitly"
+        )
+    buys = (
+        (strategy == "switch" and isinstance(action, Switch))
+        or (strategy == "turnout" and isinstance(action, Add))
+        or (strategy == "abstention" and isinstance(action, Remove) and not action.invalidate)
+    )
+    return Fraction(market.som_per_vote) if buys else None
+
+
+def _atoms(election: Election, actions: Action | Sequence[Action], market: Any) -> list[_Atom]:
     R, P = election.n_regions, election.n_parties
     out: list[_Atom] = []
     if isinstance(actions, Switch | Add | Remove | Move):
@@ -199,34 +322,47 @@ def _atoms(election: Election, actions: Action | Sequence[Action]) -> list[_Atom
     for act in actions:
         if not isinstance(act, Switch | Add | Remove | Move):
             raise ElectsimError(f"{act!r} is not an action (Switch, Add, Remove or Move)")
+        explicit = _check_cost(act.cost_som)
+        cost = explicit if explicit is not None else _market_cost(act, market)
         if isinstance(act, Move):
-            a, b = election.region_index(act.from_region), election.region_index(act.to_region)
+            a, b = election.region_index(act.origin), election.region_index(act.destination)
             if a == b:
-                raise ElectsimError(f"Move from_region and to_region are both {act.from_region!r}")
+                raise ElectsimError(f"Move origin and destination are both {act.origin!r}")
             k = election.party_index(act.party)
             dv = np.zeros((R, P), np.int64)
             dv[a, k], dv[b, k] = -1, 1
             dreg = np.zeros(R, np.int64)
             if election.registered is not None:
                 dreg[a], dreg[b] = -1, 1
-            out.append(_Atom(act, None, dv, np.zeros(R, np.int64), dreg, int(act.som)))
+            out.append(_Atom(act, None, dv, np.zeros(R, np.int64), dreg, cost))
             continue
-        regions = range(R) if act.region is None else [election.region_index(act.region)]
+        names = _units(act.units)
+        regions = range(R) if names is None else [election.region_index(u) for u in names]
+        b = election.party_index(act.party)
+        if isinstance(act, Switch):
+            if act.sources is None:
+                sources = [k for k in range(P) if k != b]
+            else:
+                sources = [election.party_index(k) for k in _parties(act.sources)]
+            if b in sources:
+                raise ElectsimError(f"Switch: sources include the party {act.party!r} itself")
         for r in regions:
+            if isinstance(act, Switch):
+                for k in sources:
+                    dv = np.zeros((R, P), np.int64)
+                    dv[r, k], dv[r, b] = -1, 1
+                    out.append(_Atom(act, r, dv, np.zeros(R, np.int64), np.zeros(R, np.int64),
+                                     cost))  # fmt: skip
+                continue
             dv = np.zeros((R, P), np.int64)
             di = np.zeros(R, np.int64)
-            if isinstance(act, Switch):
-                k, b = election.party_index(act.from_party), election.party_index(act.to_party)
-                if k == b:
-                    raise ElectsimError(f"Switch from_party and to_party are both {k}")
-                dv[r, k], dv[r, b] = -1, 1
-            elif isinstance(act, Add):
-                dv[r, election.party_index(act.party)] = 1
+            if isinstance(act, Add):
+                dv[r, b] = 1
             else:
-                dv[r, election.party_index(act.party)] = -1
+                dv[r, b] = -1
                 if act.invalidate:
                     di[r] = 1
-            out.append(_Atom(act, r, dv, di, np.zeros(R, np.int64), int(act.som)))
+            out.append(_Atom(act, r, dv, di, np.zeros(R, np.int64), cost))
     return out
 
 
@@ -332,22 +468,35 @@ def any_change() -> Target:
 
 
 # --------------------------------------------------------------------------- results
+def _half_up(x: Fraction) -> int:
+    """A non-negative Fraction rounded half up to whole som."""
+    return int((x + Fraction(1, 2)) // 1)
+
+
 @dataclass(frozen=True)
 class PlanStep:
-    """``amount`` units of ``action`` in ``region`` (``None``: the action names its regions)."""
+    """``amount`` units of ``action`` in ``region`` (from ``source`` for a switch).
+
+    ``som`` is the cost in whole som (rounded half up), ``None`` for an unpriced action
+    (commission fraud such as added or invalidated ballots, counted in ballots only).
+    """
 
     action: Action
     region: str | None
     amount: int
-    som: int
+    som: int | None
+    source: str | None = None
 
     def __str__(self) -> str:
         where = f" in {self.region}" if self.region is not None else ""
-        return f"{self.action}{where}: {self.amount:,} votes ({self.som:,} som)"
+        frm = f" (from {self.source})" if self.source is not None else ""
+        unit = "ballots" if isinstance(self.action, Add | Remove) else "votes"
+        cost = "unpriced" if self.som is None else f"{self.som:,} som"
+        return f"{self.action}{frm}{where}: {self.amount:,} {unit} ({cost})"
 
 
-@dataclass(frozen=True, eq=False)
-class TippingPoint:
+@dataclass(frozen=True, eq=False, repr=False)
+class TippingPoint(HTMLReprMixin):
     """The result of :func:`tipping_point`.
 
     Attributes
@@ -363,7 +512,13 @@ class TippingPoint:
     percent_of_ballots : float or None
         ``100 * votes / national ballots`` before manipulation (descriptive).
     som : int or None
-        Total cost in som.
+        Cost of the priced steps in whole som (rounded half up; 0 when no step is priced).
+        Actions are priced by their ``cost_som`` or by the ``market`` given to
+        :func:`tipping_point`; commission fraud (added, removed or invalidated ballots) is
+        never priced as payments to voters unless the user says so.
+    unpriced : int or None
+        Units of the plan without a price (ballots added/removed/invalidated, unpriced
+        switches or moves), reported in ballots or votes, never in som.
     before, after : Allocation
         Allocations of the reported result and of the manipulated one (``after`` is ``None``
         when not achievable).
@@ -384,6 +539,7 @@ class TippingPoint:
     system: ElectoralSystem = field(repr=False)
     _atoms: tuple[_Atom, ...] = field(repr=False, default=())
     _x: tuple[int, ...] = field(repr=False, default=())
+    unpriced: int | None = None
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain-Python record per plan step."""
@@ -392,11 +548,21 @@ class TippingPoint:
                 "target": str(self.target),
                 "action": str(s.action),
                 "region": s.region,
+                "source": s.source,
                 "votes": s.amount,
                 "som": s.som,
             }
             for s in self.plan
         ]
+
+    def __repr__(self) -> str:
+        if not self.achievable:
+            return f"TippingPoint({str(self.target)!r}, not achievable)"
+        return (
+            f"TippingPoint({str(self.target)!r}, votes={self.votes:,}, som={self.som:,}, "
+            f"unpriced={self.unpriced:,}, steps={len(self.plan)}, optimal over "
+            f"{self.optimal_over!r})"
+        )
 
     def verify(self) -> None:
         """Apply the plan, re-allocate and prove the target reached and the plan minimal.
@@ -435,9 +601,11 @@ class TippingPoint:
             return head + "\n  not achievable with the given actions and bounds"
         lines = [head]
         lines += [f"  {s}" for s in self.plan] or ["  (already reached: no manipulation)"]
+        priced = f"{self.som:,} som"
+        if self.unpriced:
+            priced += f" + {self.unpriced:,} unpriced (commission fraud / no price given)"
         lines.append(
-            f"  total: {self.votes:,} votes = {self.percent_of_ballots:.3f} % of ballots, "
-            f"{self.som:,} som"
+            f"  total: {self.votes:,} votes = {self.percent_of_ballots:.3f} % of ballots; {priced}"
         )
         assert self.after is not None
         names = [p.short for p in self.election.parties]
@@ -471,7 +639,8 @@ class _Context:
         self.DV = np.stack([a.dv for a in atoms])  # (A, R, P)
         self.DI = np.stack([a.di for a in atoms])  # (A, R)
         self.DREG = np.stack([a.dreg for a in atoms])  # (A, R)
-        self.som = np.array([a.som for a in atoms], dtype=np.int64)
+        self.cost = [a.cost for a in atoms]
+        self.priced = np.array([c is not None for c in self.cost])
         self.before = allocate(election, self.search_system)
         self.s0 = self.before.seats
         t = target
@@ -494,6 +663,13 @@ class _Context:
                 raise ElectsimError(f"bloc={t.bloc!r} has no party; blocs: {blocs}")
             if t.seats is not None and t.seats > system.seats:
                 raise ElectsimError(f"seats={t.seats} exceeds the house size {system.seats}")
+
+    def plan_cost(self, x: IntArray) -> Fraction:
+        """Exact som of the priced amounts of plan ``x``."""
+        return sum(
+            (Fraction(int(n)) * c for n, c in zip(x.tolist(), self.cost, strict=True) if c),
+            Fraction(0),
+        )
 
     # ---------------------------------------------------------------- applying plans
     def counts(self, X: IntArray) -> tuple[IntArray, IntArray, IntArray | None, BoolArray]:
@@ -521,7 +697,7 @@ class _Context:
             votes=votes[0] - self.v0,
             invalid=inv[0] - self.inv0,
             registered=None if reg is None or self.reg0 is None else reg[0] - self.reg0,
-            cost_som=int(x @ self.som),
+            cost_som=_half_up(self.plan_cost(x)),
         )
         return after, ledger
 
@@ -757,6 +933,7 @@ def tipping_point(
     minimise: Literal["votes", "som"] = "votes",
     max_votes: int | None = None,
     plan_limit: int = 200_000,
+    market: Any = None,
 ) -> TippingPoint:
     """The cheapest manipulation that reaches ``target`` using ``actions``.
 
@@ -769,9 +946,18 @@ def tipping_point(
         From :func:`passes`, :func:`fails`, :func:`qualifies`, :func:`gains_seat`,
         :func:`loses_seat`, :func:`bloc_reaches`, :func:`bloc_loses` or :func:`any_change`.
     actions : Switch, Add, Remove or Move, or a sequence of them
-        An action with ``region=None`` may be used in every region (one variable per region).
+        An action with ``units=None`` may be used in every region (one variable per region,
+        and per source party for a switch).
     minimise : {"votes", "som"}
-        The cost: total votes, or total som (``sum amount * action.som``).
+        The cost: total votes, or total som (``sum amount * som per unit``; every action must
+        then be priced).
+    market : VoteBuying, optional
+        Prices the actions it buys at its :attr:`~electsim.manipulation.VoteBuying.som_per_vote`
+        (price, compliances and leakage -> som per delivered vote): a ``"switch"`` market
+        prices :class:`Switch`, a ``"turnout"`` market :class:`Add` (bought turnout), an
+        ``"abstention"`` market :class:`Remove` without ``invalidate``.  An action's own
+        ``cost_som`` takes precedence.  Invalidated ballots (commission fraud) are never priced
+        by a market.  Without a price an action is counted in votes/ballots only.
     max_votes : int, optional
         At most this many votes in total.  Default: no bound beyond the votes available (an
         :class:`Add` without registered voters is bounded by the national ballots).
@@ -806,9 +992,18 @@ def tipping_point(
     >>> e = Election([487_685, 475_372, 174_317, 141_940, 136_276], against_all=[543_340],
     ...              invalid=[31_823], parties=["BRM", "MKK", "KYR", "BUT", "MCH"])
     >>> s = ElectoralSystem(120, "hare", national=Threshold("7%"))
-    >>> tp = tipping_point(e, s, passes("MCH"), Switch("BRM", "MCH"))
-    >>> tp.votes, tp.som
-    (3077, 6154000)
+    >>> tp = tipping_point(e, s, passes("MCH"), Switch("MCH", sources="BRM"))
+    >>> tp.votes, tp.som, tp.unpriced
+    (3077, 0, 3077)
+
+    Priced by a switching market at 2,000 som a paid voter and compliance 0.65
+    (``som_per_vote`` = 2,000 / 0.65 = 3,076.9 som a delivered vote):
+
+    >>> from electsim.manipulation import VoteBuying
+    >>> market = VoteBuying("MCH", strategy="switch", price_som=2_000)
+    >>> tp = tipping_point(e, s, passes("MCH"), Switch("MCH", sources="BRM"), market=market)
+    >>> tp.som, tp.unpriced                 # 3,077 x 40,000 / 13 = 9,467,692.3
+    (9467692, 0)
     >>> tp.verify()
     """
     if not isinstance(election, Election):
@@ -825,10 +1020,19 @@ def tipping_point(
         isinstance(max_votes, bool) or not isinstance(max_votes, int) or max_votes < 0
     ):
         raise ElectsimError(f"max_votes={max_votes!r} must be a non-negative integer")
-    atoms = _atoms(election, actions)
+    atoms = _atoms(election, actions, market)
     ctx = _Context(election, system, target, atoms)
     ub = ctx.upper_bounds(max_votes)
-    cost = ctx.som.astype(np.float64) if minimise == "som" else np.ones(len(atoms))
+    if minimise == "som":
+        if not ctx.priced.all():
+            bad = next(a.action for a in atoms if a.cost is None)
+            raise ElectsimError(
+                f"minimise='som' needs a price for every action; {bad} has none (give "
+                "cost_som= or a market= that buys it)"
+            )
+        cost = np.array([float(a.cost or 0) for a in atoms])
+    else:
+        cost = np.ones(len(atoms))
     zero = np.zeros(len(atoms), dtype=np.int64)
 
     x: IntArray | None
@@ -957,12 +1161,20 @@ def _result(ctx: _Context, target: Target, x: IntArray | None, how: str) -> Tipp
             target, False, (), None, None, None, ctx.before, None, how, e, ctx.system,
             tuple(ctx.atoms), (),
         )  # fmt: skip
+    names = [p.name for p in e.parties]
+
+    def source(atom: _Atom) -> str | None:
+        if not isinstance(atom.action, Switch):
+            return None
+        return names[int(np.flatnonzero((atom.dv < 0).any(axis=0))[0])]
+
     steps = tuple(
         PlanStep(
             a.action,
             None if a.region is None else e.regions[a.region].name,
             int(n),
-            int(n) * a.som,
+            None if a.cost is None else _half_up(int(n) * a.cost),
+            source(a),
         )
         for a, n in zip(ctx.atoms, x.tolist(), strict=True)
         if n > 0
@@ -977,7 +1189,7 @@ def _result(ctx: _Context, target: Target, x: IntArray | None, how: str) -> Tipp
         plan=steps,
         votes=votes,
         percent_of_ballots=float(Fraction(100 * votes, ballots)) if ballots else 0.0,
-        som=int(x @ ctx.som),
+        som=_half_up(ctx.plan_cost(x)),
         before=ctx.before,
         after=after,
         optimal_over=how,
@@ -985,4 +1197,5 @@ def _result(ctx: _Context, target: Target, x: IntArray | None, how: str) -> Tipp
         system=ctx.system,
         _atoms=tuple(ctx.atoms),
         _x=tuple(int(v) for v in x),
+        unpriced=int(x[~ctx.priced].sum()),
     )
