@@ -8,7 +8,7 @@ region (``kyrgyzstan_2020_regions("1.5%")``: 10 regions x 16 parties, against al
 1. counts: Dirichlet-multinomial around each region's observed shares, with the regional
    concentrations estimated from the 2,413 polling stations
    (``estimate_concentration(precincts, level="region")``);
-2. perturbation: turnout buying for Birimdik, ``VoteBuying(buyer="Birimdik",
+2. perturbation: turnout buying for Birimdik, ``VoteBuying(party="Birimdik",
    strategy="turnout", budget_som=50_000_000, assumed_turnout=0.565, mode="sample")``
    (defaults otherwise; abstainers from the CEC's 56.5 % national turnout, an assumption);
 3. allocation: the 2020 law (``presets.kyrgyzstan_2020()``, ties by lot).
@@ -74,7 +74,7 @@ def main() -> None:
     alpha = estimate_concentration(es.datasets.kyrgyzstan_2020_precincts(), level="region")
     model = DirichletMultinomial(alpha)
     buy = VoteBuying(
-        buyer="Birimdik",
+        party="Birimdik",
         strategy="turnout",
         budget_som=args.budget,
         assumed_turnout=0.565,

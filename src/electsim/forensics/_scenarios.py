@@ -28,12 +28,12 @@ PARTY = "Birimdik"
 
 def turnout_buying(budget_som: float) -> Any:
     """Turnout buying for Birimdik with a budget in som (default prices and offer rate)."""
-    return VoteBuying(buyer=PARTY, strategy="turnout", budget_som=budget_som)
+    return VoteBuying(party=PARTY, strategy="turnout", budget_som=budget_som)
 
 
 def switching(budget_som: float) -> Any:
     """Vote switching to Birimdik from every other option, budget in som."""
-    return VoteBuying(buyer=PARTY, strategy="switch", budget_som=budget_som)
+    return VoteBuying(party=PARTY, strategy="switch", budget_som=budget_som)
 
 
 def form2_transport(voters: float) -> Any:
@@ -42,7 +42,7 @@ def form2_transport(voters: float) -> Any:
     return Transport(
         voters=int(voters),
         destinations={"Bishkek city": 80, "Osh city": 30},
-        buyer=PARTY,
+        party=PARTY,
         compliance=0.65,
     )
 
