@@ -192,7 +192,7 @@ def kyrgyzstan_2020() -> Election:
     Returns
     -------
     Election
-        One non-regional unit (:data:`electsim.election.NATIONAL`, ``in_regional_threshold=False``),
+        One non-regional unit (``National``, ``in_regional_threshold=False``),
         16 parties (:func:`kyrgyzstan_2020_parties`), ``against_all`` = 35,714,
         ``registered`` = 3,523,554 and ``invalid`` = 31,823.
 

@@ -1,6 +1,6 @@
 """Manipulation models: perturbations of election results with an exact ledger.
 
-See :mod:`electsim.manipulation._base` for the protocol.  Mechanisms: vote buying, voter
+See :class:`Perturbation` for the protocol.  Mechanisms: vote buying, voter
 transport (Form No. 2, carousel), administrative coercion, ballot stuffing.
 """
 

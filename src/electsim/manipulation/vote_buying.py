@@ -7,14 +7,14 @@ Two perturbations, following ``reference/models.md`` §3 (3.1 formal anchors, 3.
   compliance (monitoring and reciprocity), a payment regime, per-unit broker capacity and a
   targeting rule, for the four strategies of Gans-Morse, Mazzuca & Nichter (2014):
 
-  =============  ==============================  ===========================================
-  ``strategy``   targeted pool in unit *u*        effect of one complier
-  =============  ==============================  ===========================================
-  ``switch``     voters of the source parties     +1 buyer, -1 source party (ballots same)
-  ``turnout``    abstainers                       +1 buyer, ballots +1
-  ``double``     abstainers (double persuasion)   +1 buyer, ballots +1
-  ``abstention`` voters of the source parties     -1 source party, ballots -1
-  =============  ==============================  ===========================================
+  ==============  ==============================  ===========================================
+  ``strategy``    targeted pool in unit *u*        effect of one complier
+  ==============  ==============================  ===========================================
+  ``switch``      voters of the source parties     +1 buyer, -1 source party (ballots same)
+  ``turnout``     abstainers                       +1 buyer, ballots +1
+  ``double``      abstainers (double persuasion)   +1 buyer, ballots +1
+  ``abstention``  voters of the source parties     -1 source party, ballots -1
+  ==============  ==============================  ===========================================
 
 * :class:`BoughtVotes` -- a fixed number of bought votes (no prices): ``apply`` adds them and
   :meth:`BoughtVotes.counterfactual` removes them from reported results; in expected mode

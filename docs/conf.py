@@ -1,0 +1,413 @@
+"""Sphinx configuration of the electsim documentation.
+
+Build (from the repository root, after ``python -m pip install -e ".[docs]"``)::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+Three parts of the site are generated at every build, so new code and new pages appear without
+editing this file (the generated folders are git-ignored):
+
+* ``docs/api/`` -- one page per public module of :mod:`electsim`, found by walking the package.
+  Every public object is documented once, at the shortest public path that exports it (the
+  first module, breadth first, whose ``__all__`` lists it: ``electsim.Election``, not
+  ``electsim.election.Election``); every other module that exports it links there.  The import
+  path where an object is defined (``electsim.election.Election``, also a private one such as
+  ``electsim.manipulation._base.Ledger``) is registered as an alias of that entry, so type
+  annotations and docstring references by either name resolve.
+* ``docs/examples/`` -- one page per script in ``examples/``: its docstring, its code and, where
+  ``examples/expected/<script>.txt`` exists, its recorded output.  Scripts are not executed.
+  ``examples/README.md`` is the gallery's front page; the figures in ``docs/img/`` follow.
+* The user guide is ``tour.md`` (the README) and every other ``docs/*.md`` page (a toctree glob
+  in ``index.md``).
+
+References to our own objects are checked (``nitpicky``): a misspelt ``:func:`electsim.x``` or a
+type annotation naming an undocumented electsim class fails the build.  References to other
+libraries (numpy, the standard library, ...) are not resolved: no inventories are downloaded,
+so the build works offline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import sys
+import textwrap
+import types
+from pathlib import Path
+from typing import Any
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(ROOT / "src"))  # document this checkout, installed or not
+
+import electsim  # noqa: E402
+
+# -- project ------------------------------------------------------------------------------------
+
+project = "electsim"
+author = "the electsim authors"
+copyright = "the electsim authors, MIT licence"
+release = electsim.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- general ------------------------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "myst_parser",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+templates_path: list[str] = []
+default_role = "py:obj"  # `name` in a docstring is a cross-reference, as in numpy's docs
+
+# Our own cross-references must resolve; other projects' cannot (no inventories offline).
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"py:.*", r"(?!electsim(\.|$)).*"),
+    # Type annotations that name private helpers (a TypeVar, a private Protocol) have nothing
+    # to link to; other references to private names (:func:, :mod:, :data:, ...) still fail.
+    (r"py:class", r"electsim\.(.*\.)?_[^.]*(\..*)?"),
+]
+
+# -- autodoc / autosummary / numpydoc -----------------------------------------------------------
+
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"  # types in the docstrings' Parameters sections, as numpydoc
+autodoc_preserve_defaults = True
+autosummary_generate = False  # the API pages are written by generate_api() below
+numpydoc_show_class_members = False  # autodoc lists the members, once
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# -- MyST (Markdown pages and the README) -------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3  # GitHub-style #anchors for headings down to ###
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+html_theme = "alabaster"
+html_title = f"electsim {release}"
+html_theme_options = {
+    "description": "Exact, batched election-integrity simulation for list-PR parliaments",
+    "page_width": "1180px",
+    "sidebar_width": "260px",
+}
+html_static_path: list[str] = []
+html_show_sourcelink = False
+
+# ================================================================================ API pages
+
+
+ALIASES: dict[str, str] = {}  # another public path of an object -> where it is documented
+
+
+def _public_modules(package: types.ModuleType) -> list[types.ModuleType]:
+    """``package`` and its public submodules (no ``_`` in the path), breadth first."""
+    names = [package.__name__]
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            names.append(info.name)
+    names.sort(key=lambda n: (n.count("."), n))
+    return [importlib.import_module(n) for n in names]
+
+
+def _public_names(module: types.ModuleType) -> list[str]:
+    """What ``module`` exports: its ``__all__``, else the public names it defines."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, v in vars(module).items()
+            if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__
+        ]
+    return [n for n in names if not n.startswith("__")]
+
+
+def _key(name: str, obj: Any) -> tuple[str, int]:
+    """Identity of an exported object (constants: also by name, as equal values may be shared)."""
+    if inspect.isclass(obj) or inspect.isroutine(obj):
+        return ("", id(obj))
+    return (name, id(obj))
+
+
+def _directive(obj: Any) -> str:
+    if inspect.isclass(obj):
+        return "autoexception" if issubclass(obj, BaseException) else "autoclass"
+    return "autofunction"
+
+
+def _title(text: str, char: str, over: bool = False) -> str:
+    line = char * len(text)
+    return f"{line}\n{text}\n{line}\n" if over else f"{text}\n{line}\n"
+
+
+def _attr_doc(name: str, obj: Any) -> str:
+    """The ``#:`` comment or string documenting the constant ``obj``, in whichever electsim
+    module assigns it (autodoc looks only in the module it is asked about, and otherwise shows
+    the docstring of the value's type, e.g. ``int``'s)."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    for info in [*pkgutil.walk_packages(electsim.__path__, "electsim."), None]:
+        modname = "electsim" if info is None else info.name
+        module = importlib.import_module(modname)
+        if getattr(module, name, None) is not obj:
+            continue
+        try:
+            lines = ModuleAnalyzer.for_module(modname).find_attr_docs().get(("", name))
+        except Exception:  # no source to read
+            lines = None
+        if lines:
+            return "\n".join(lines).strip()
+    return ""
+
+
+def _summary(obj: Any, name: str = "") -> str:
+    """The first paragraph of ``obj``'s docstring (of a constant: its ``#:`` comment)."""
+    if inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj):
+        doc = inspect.getdoc(obj) or ""
+    else:
+        doc = _attr_doc(name, obj)
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def _data(module: str, name: str, obj: Any) -> str:
+    """A constant: its value (when short) and its own documentation (never its type's)."""
+    from sphinx.util.inspect import object_description
+
+    value = " ".join(object_description(obj).split())
+    value_line = f"   :value: {value}\n" if len(value) <= 120 else ""
+    doc = textwrap.indent(_attr_doc(name, obj), "   ")
+    return f".. py:data:: {name}\n   :module: {module}\n{value_line}\n{doc}\n"
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    """A two-column reST list-table (reference, summary)."""
+    out = [".. list-table::\n   :widths: 30 70\n"]
+    for ref, summary in rows:
+        out.append(f"   * - {ref}\n     - {summary or '..'}\n")
+    return "\n".join(out) if rows else ""
+
+
+def _page(mod: str) -> str:
+    return f":doc:`{mod}`"
+
+
+def _api_pages(package: types.ModuleType) -> dict[str, str]:
+    """File name -> reST for the API reference of ``package`` (see the module docstring).
+
+    Also fills ``ALIASES`` (every other public path of an object -> the path it is documented at).
+    """
+    modules = _public_modules(package)
+    owner: dict[tuple[str, int], str] = {}  # object -> the public path that documents it
+    plan: list[tuple[types.ModuleType, list[tuple[str, Any, str | None]]]] = []
+    for module in modules:
+        entries = []
+        for name in _public_names(module):
+            obj = getattr(module, name)
+            if isinstance(obj, types.ModuleType):
+                continue
+            key = _key(name, obj)
+            documented_at = owner.get(key)
+            if documented_at is None:
+                owner[key] = f"{module.__name__}.{name}"
+            else:
+                ALIASES[f"{module.__name__}.{name}"] = documented_at
+            entries.append((name, obj, documented_at))
+        plan.append((module, entries))
+
+    pages: dict[str, str] = {}
+    for module, entries in plan:
+        mod = module.__name__
+        parent, _, leaf = mod.rpartition(".")
+        # ``electsim.allocate`` is both a module and (in ``electsim``) the function it defines:
+        # the function keeps the name, and the module page is not indexed under it.
+        shadowed = bool(parent) and getattr(sys.modules[parent], leaf, None) is not module
+        own = [(n, o) for n, o, at in entries if at is None]
+        elsewhere = [(n, o, at) for n, o, at in entries if at is not None]
+        subs = [m for m in modules if m.__name__.rpartition(".")[0] == mod]
+        out = [_title(f"``{mod}``", "=", over=True)]
+        out.append(
+            f".. automodule:: {mod}\n   :no-members:\n" + ("   :no-index:\n" if shadowed else "")
+        )
+        if subs:
+            out.append(_title("Modules", "-"))
+            out.append(_table([(_page(m.__name__), _summary(m)) for m in subs]))
+        if own:
+            out.append(_title("Summary", "-"))
+            out.append(_table([(f":py:obj:`~{mod}.{n}`", _summary(o, n)) for n, o in own]))
+        if elsewhere:
+            out.append(_title("Also exported here", "-"))
+            out.append(
+                "Documented where they are first exported:\n\n"
+                + _table([(f"``{n}``", f":py:obj:`{at}`") for n, _, at in elsewhere])
+            )
+        if own:
+            out.append(_title("Reference", "-"))
+            for name, obj in own:
+                if inspect.isclass(obj) or inspect.isroutine(obj):
+                    out.append(f".. {_directive(obj)}:: {mod}.{name}\n")
+                else:
+                    out.append(_data(mod, name, obj))
+        pages[f"{mod}.rst"] = "\n".join(out)
+
+    pages["index.rst"] = (
+        _title("API reference", "=", over=True)
+        + textwrap.dedent(
+            """
+            Every public object is documented once, at the shortest public path that exports it
+            (``electsim.Election`` rather than ``electsim.election.Election``); the pages of the
+            modules that define or re-export it link there.  Module pages start with the
+            module's own description: the manipulation and sensitivity modules describe their
+            models, parameters and sources there.
+
+            """
+        )
+        + _table([(_page(m.__name__), _summary(m)) for m in modules])
+        + "\n.. toctree::\n   :hidden:\n\n"
+        + "".join(f"   {m.__name__}\n" for m in modules)
+    )
+    return pages
+
+
+# =========================================================================== examples gallery
+
+
+def _docstring_of(path: Path) -> tuple[str, str]:
+    """(title, body) of a script's module docstring, without importing or running it."""
+    import ast
+
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    first, _, rest = doc.partition("\n")
+    return (first.strip() or path.stem), textwrap.dedent(rest).strip()
+
+
+def _example_pages() -> dict[str, str]:
+    """File name -> page for every ``examples/*.py``, the figures, and the gallery index."""
+    examples = ROOT / "examples"
+    pages: dict[str, str] = {}
+    names = []
+    for script in sorted(examples.glob("*.py")):
+        title, body = _docstring_of(script)
+        out = [_title(title, "=", over=True), f"``examples/{script.name}``\n", body + "\n"]
+        out.append(_title("Code", "-"))
+        out.append(f".. literalinclude:: ../../examples/{script.name}\n   :language: python\n")
+        expected = examples / "expected" / f"{script.stem}.txt"
+        if expected.exists():
+            out.append(_title("Output", "-"))
+            out.append(
+                f"Recorded in ``examples/expected/{expected.name}`` (checked by the tests).\n\n"
+                f".. literalinclude:: ../../examples/expected/{expected.name}\n"
+                "   :language: text\n"
+            )
+        pages[f"{script.stem}.rst"] = "\n".join(out)
+        names.append(script.stem)
+
+    images = sorted((DOCS / "img").glob("*.png"))
+    if images:
+        out = [
+            _title("Figures", "=", over=True),
+            "The figures used in the README, drawn by ``docs/make_images.py`` with "
+            ":mod:`electsim.plotting`.\n",
+        ]
+        for image in images:
+            out.append(
+                f".. figure:: ../img/{image.name}\n   :alt: {image.stem}\n\n"
+                f"   ``docs/img/{image.name}``\n"
+            )
+        if (DOCS / "make_images.py").exists():
+            out.append(_title("Code", "-"))
+            out.append(".. literalinclude:: ../make_images.py\n   :language: python\n")
+        pages["figures.rst"] = "\n".join(out)
+        names.append("figures")
+
+    readme = examples / "README.md"
+    intro = "```{include} ../../examples/README.md\n```\n" if readme.exists() else "# Examples\n"
+    pages["index.md"] = (
+        intro
+        + "\n## Gallery\n\n```{toctree}\n:maxdepth: 1\n\n"
+        + "".join(f"{n}\n" for n in names)
+        + "```\n"
+    )
+    return pages
+
+
+def _write_pages(folder: Path, pages: dict[str, str]) -> None:
+    """Write ``pages`` into ``folder`` (only files that changed) and delete stale pages."""
+    folder.mkdir(exist_ok=True)
+    for name, text in pages.items():
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in pages:
+            path.unlink()
+
+
+def _generate(app: Any) -> None:
+    _write_pages(DOCS / "api", _api_pages(electsim))
+    _write_pages(DOCS / "examples", _example_pages())
+
+
+# ======================================================= aliases: where objects are defined
+
+
+def _resolve(dotted: str) -> Any:
+    """The object at a documented public path, by attribute access from the top package."""
+    parts = dotted.split(".")
+    obj: Any = importlib.import_module(parts[0])
+    for part in parts[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _defined_at(dotted: str) -> str | None:
+    """``module.qualname`` where the object documented at ``dotted`` is defined, if different."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 1, -1):  # the longest prefix that is a class or a function
+        try:
+            obj = _resolve(".".join(parts[:cut]))
+        except (ImportError, AttributeError):
+            continue
+        if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+            return None
+        module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+        if not module or not qualname or "<" in qualname:
+            return None
+        real = ".".join([module, qualname, *parts[cut:]])
+        return real if real != dotted else None
+    return None
+
+
+def _add_aliases(app: Any, env: Any) -> None:
+    """Let references by the defining path find the object documented at its public path.
+
+    autodoc does this itself for classes (``:canonical:``); this extends it to functions,
+    methods and attributes, so ``electsim.sensitivity.tipping.tipping_point`` and the annotation
+    ``electsim.election.Election`` resolve.
+    """
+    domain = env.get_domain("py")
+    objects = domain.objects
+    for other, documented_at in ALIASES.items():
+        if other not in objects and documented_at in objects:
+            objects[other] = objects[documented_at]._replace(aliased=True)
+    for name, entry in list(objects.items()):
+        if entry.aliased or entry.objtype == "module" or not name.startswith("electsim."):
+            continue
+        real = _defined_at(name)
+        if real and real not in objects:
+            objects[real] = entry._replace(aliased=True)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _generate)
+    app.connect("env-updated", _add_aliases)
+    return {"parallel_read_safe": False}
