@@ -28,9 +28,11 @@ so the build works offline.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import textwrap
 import types
@@ -67,13 +69,25 @@ exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
 templates_path: list[str] = []
 default_role = "py:obj"  # `name` in a docstring is a cross-reference, as in numpy's docs
 
-# Our own cross-references must resolve; other projects' cannot (no inventories offline).
+# Cross-references must resolve, except those into other projects: no inventories are fetched
+# (the build works offline), so names from these modules and the builtins are shown as text.
 nitpicky = True
+_EXTERNAL = (
+    "numpy|np|scipy|matplotlib|pandas|dask|distributed|collections|typing|typing_extensions|"
+    "fractions|decimal|numbers|pathlib|os|io|concurrent|argparse|json|csv|enum|dataclasses|"
+    "functools|itertools|types|abc|re|math|warnings|datetime|html|builtins"
+)
 nitpick_ignore_regex = [
-    (r"py:.*", r"(?!electsim(\.|$)).*"),
+    (r"py:.*", rf"({_EXTERNAL})(\..*)?"),
     # Type annotations that name private helpers (a TypeVar, a private Protocol) have nothing
     # to link to; other references to private names (:func:, :mod:, :data:, ...) still fail.
     (r"py:class", r"electsim\.(.*\.)?_[^.]*(\..*)?"),
+]
+nitpick_ignore = [
+    *((f"py:{role}", name) for name in dir(builtins) for role in ("class", "exc", "func", "obj")),
+    # matplotlib's classes, named in electsim.plotting's annotations (imported for type checking)
+    ("py:class", "Axes"),
+    ("py:class", "Figure"),
 ]
 
 # -- autodoc / autosummary / numpydoc -----------------------------------------------------------
@@ -108,6 +122,8 @@ html_show_sourcelink = False
 
 
 ALIASES: dict[str, str] = {}  # another public path of an object -> where it is documented
+OWNER: dict[tuple[str, int], str] = {}  # an object (see _key) -> where it is documented
+PAGE_MODULES: dict[str, set[str]] = {}  # a module page -> modules defining what it documents
 
 
 def _public_modules(package: types.ModuleType) -> list[types.ModuleType]:
@@ -176,7 +192,13 @@ def _summary(obj: Any, name: str = "") -> str:
         doc = inspect.getdoc(obj) or ""
     else:
         doc = _attr_doc(name, obj)
-    return " ".join(doc.split("\n\n")[0].split())
+    return _plain(" ".join(doc.split("\n\n")[0].split()))
+
+
+def _plain(text: str) -> str:
+    """Cross-references as literals: a summary is shown away from its docstring's context."""
+    text = re.sub(r":(?:[\w-]+:)*`~?(?:[^`<]*<)?([^`>]+)>?`", r"``\1``", text)
+    return re.sub(r"(?<![`\w])`([^`]+)`(?![`\w])", r"``\1``", text)
 
 
 def _data(module: str, name: str, obj: Any) -> str:
@@ -207,7 +229,7 @@ def _api_pages(package: types.ModuleType) -> dict[str, str]:
     Also fills ``ALIASES`` (every other public path of an object -> the path it is documented at).
     """
     modules = _public_modules(package)
-    owner: dict[tuple[str, int], str] = {}  # object -> the public path that documents it
+    owner = OWNER
     plan: list[tuple[types.ModuleType, list[tuple[str, Any, str | None]]]] = []
     for module in modules:
         entries = []
@@ -232,6 +254,9 @@ def _api_pages(package: types.ModuleType) -> dict[str, str]:
         # the function keeps the name, and the module page is not indexed under it.
         shadowed = bool(parent) and getattr(sys.modules[parent], leaf, None) is not module
         own = [(n, o) for n, o, at in entries if at is None]
+        PAGE_MODULES[mod] = {mod} | {
+            o.__module__ for _, o in own if isinstance(getattr(o, "__module__", None), str)
+        }
         elsewhere = [(n, o, at) for n, o, at in entries if at is not None]
         subs = [m for m in modules if m.__name__.rpartition(".")[0] == mod]
         out = [_title(f"``{mod}``", "=", over=True)]
@@ -407,7 +432,92 @@ def _add_aliases(app: Any, env: Any) -> None:
             objects[real] = entry._replace(aliased=True)
 
 
+def _documented_path(obj: Any, name: str) -> str | None:
+    """Where ``obj`` (found under ``name``) is documented, if it is an electsim module or object."""
+    if inspect.ismodule(obj):
+        return obj.__name__ if obj.__name__.startswith("electsim") else None
+    return OWNER.get(_key(name, obj))
+
+
+def _resolve_in_context(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve a reference as Python would, in the module that wrote the docstring.
+
+    A docstring says ``:data:`BASES``` or ``:attr:`Election.parties``` relative to the module
+    that defines it (``electsim.system``), but is shown at the public path (``electsim``), where
+    Sphinx does not find the name.  Looked up in the defining module's namespace, the name leads
+    to the object and so to where it is documented; an attribute without an entry of its own (a
+    dataclass field, described in the class's Attributes section) links to its class.  A name
+    bound there to another project's object (a type alias such as ``FloatArray``) is shown as
+    text.  Anything else stays unresolved, and the build fails.
+    """
+    if node.get("refdomain") != "py" or not node.get("py:module"):
+        return None
+    from sphinx.util.nodes import make_refnode
+
+    objects = env.get_domain("py").objects
+    target = node["reftarget"].lstrip("~.")
+    modname, clsname = node["py:module"], node.get("py:class")
+    contexts: list[str] = []
+    if clsname:
+        with_class = _resolve_or_none(f"{modname}.{clsname}")
+        if inspect.isclass(with_class):
+            contexts.append(with_class.__module__)
+    contexts += sorted(PAGE_MODULES.get(modname, {modname}))
+
+    found: set[str] = set()
+    external = False
+    for context in dict.fromkeys(contexts):
+        head, *rest = target.split(".")
+        namespace = vars(sys.modules[context]) if context in sys.modules else {}
+        if head in namespace:
+            path = _documented_path(namespace[head], head)
+            if path is None:
+                external |= not _is_electsim(namespace[head])
+                continue
+            candidates = [".".join([path, *rest])]
+        else:
+            candidates = [f"{context}.{target}"]
+        for full in candidates:
+            if full in objects:
+                found.add(full)
+            elif rest and _is_documented_attribute(objects, full):
+                found.add(full.rpartition(".")[0])
+    if len(found) == 1:
+        full = found.pop()
+        entry = objects[full]
+        return make_refnode(app.builder, node["refdoc"], entry.docname, entry.node_id, contnode)
+    if not found and external:
+        return contnode
+    return None
+
+
+def _resolve_or_none(dotted: str) -> Any:
+    try:
+        return _resolve(dotted)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _is_electsim(obj: Any) -> bool:
+    module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
+    return (inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj)) and str(
+        module
+    ).startswith("electsim")
+
+
+def _is_documented_attribute(objects: Any, full: str) -> bool:
+    """``full`` names an attribute or field of a documented class (which then stands for it)."""
+    parent, _, attr = full.rpartition(".")
+    entry = objects.get(parent)
+    cls = _resolve_or_none(parent)
+    if entry is None or entry.objtype not in ("class", "exception") or not inspect.isclass(cls):
+        return False
+    fields = getattr(cls, "__dataclass_fields__", {})
+    return attr in fields or hasattr(cls, attr) or attr in getattr(cls, "__annotations__", {})
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _generate)
     app.connect("env-updated", _add_aliases)
+    app.connect("missing-reference", _resolve_in_context)
     return {"parallel_read_safe": False}
