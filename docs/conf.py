@@ -79,22 +79,16 @@ _EXTERNAL = (
 )
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_EXTERNAL})(\..*)?"),
-    # Type annotations that name private helpers (a TypeVar, a private Protocol) have nothing
-    # to link to; other references to private names (:func:, :mod:, :data:, ...) still fail.
-    (r"py:class", r"electsim\.(.*\.)?_[^.]*(\..*)?"),
 ]
 nitpick_ignore = [
     *((f"py:{role}", name) for name in dir(builtins) for role in ("class", "exc", "func", "obj")),
-    # matplotlib's classes, named in electsim.plotting's annotations (imported for type checking)
-    ("py:class", "Axes"),
-    ("py:class", "Figure"),
 ]
 
 # -- autodoc / autosummary / numpydoc -----------------------------------------------------------
 
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
-autodoc_typehints = "signature"  # types in the docstrings' Parameters sections, as numpydoc
+autodoc_typehints = "none"  # as numpy and scipy: the types are in the numpydoc sections
 autodoc_preserve_defaults = True
 autosummary_generate = False  # the API pages are written by generate_api() below
 numpydoc_show_class_members = False  # autodoc lists the members, once
@@ -306,13 +300,15 @@ def _api_pages(package: types.ModuleType) -> dict[str, str]:
 # =========================================================================== examples gallery
 
 
-def _docstring_of(path: Path) -> tuple[str, str]:
-    """(title, body) of a script's module docstring, without importing or running it."""
+def _docstring_of(path: Path) -> tuple[str, str, int]:
+    """(title, body, first line after it) of a script's docstring, without running the script."""
     import ast
 
-    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    doc = ast.get_docstring(tree) or ""
+    end = (tree.body[0].end_lineno or 0) if doc else 0
     first, _, rest = doc.partition("\n")
-    return (first.strip() or path.stem), textwrap.dedent(rest).strip()
+    return (first.strip().rstrip(".") or path.stem), textwrap.dedent(rest).strip(), end + 1
 
 
 def _example_pages() -> dict[str, str]:
@@ -321,10 +317,13 @@ def _example_pages() -> dict[str, str]:
     pages: dict[str, str] = {}
     names = []
     for script in sorted(examples.glob("*.py")):
-        title, body = _docstring_of(script)
+        title, body, code_from = _docstring_of(script)
         out = [_title(title, "=", over=True), f"``examples/{script.name}``\n", body + "\n"]
         out.append(_title("Code", "-"))
-        out.append(f".. literalinclude:: ../../examples/{script.name}\n   :language: python\n")
+        out.append(
+            f".. literalinclude:: ../../examples/{script.name}\n"
+            f"   :language: python\n   :lines: {code_from}-\n"
+        )
         expected = examples / "expected" / f"{script.stem}.txt"
         if expected.exists():
             out.append(_title("Output", "-"))
@@ -516,7 +515,18 @@ def _is_documented_attribute(objects: Any, full: str) -> bool:
     return attr in fields or hasattr(cls, attr) or attr in getattr(cls, "__annotations__", {})
 
 
+def _public_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
+    """Show only informative base classes: not ``object``, not private electsim helpers (such as
+    the notebook-display mixin), which have no page to link to."""
+    bases[:] = [
+        b
+        for b in bases
+        if b is not object and not (_is_electsim(b) and _documented_path(b, b.__name__) is None)
+    ]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("autodoc-process-bases", _public_bases)
     app.connect("builder-inited", _generate)
     app.connect("env-updated", _add_aliases)
     app.connect("missing-reference", _resolve_in_context)
