@@ -31,6 +31,7 @@ from __future__ import annotations
 import builtins
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 import sys
@@ -354,7 +355,7 @@ def _example_pages() -> dict[str, str]:
         names.append("figures")
 
     readme = examples / "README.md"
-    intro = "```{include} ../../examples/README.md\n```\n" if readme.exists() else "# Examples\n"
+    intro = _markdown_for_docs(readme, DOCS / "examples") if readme.exists() else "# Examples\n"
     pages["index.md"] = (
         intro
         + "\n## Gallery\n\n```{toctree}\n:maxdepth: 1\n\n"
@@ -364,19 +365,62 @@ def _example_pages() -> dict[str, str]:
     return pages
 
 
-def _write_pages(folder: Path, pages: dict[str, str]) -> None:
-    """Write ``pages`` into ``folder`` (only files that changed) and delete stale pages."""
+# ================================================================ Markdown from the repository
+
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def _markdown_for_docs(source: Path, page_dir: Path) -> str:
+    """``source`` (a Markdown file of the repository) with its links re-aimed for a page in
+    ``page_dir``: pages of this site where one exists (``docs/x.md``, ``CHANGELOG.md``,
+    ``examples/README.md`` and the example scripts), other files of the repository as files
+    (images shown, scripts downloadable), and Markdown files outside ``docs/`` as their path in
+    the repository.  A link to a missing file is kept, so the build reports it.
+    """
+    site = {
+        ROOT / "CHANGELOG.md": DOCS / "changelog" / "index.md",
+        ROOT / "examples" / "README.md": DOCS / "examples" / "index.md",
+        **{s: DOCS / "examples" / f"{s.stem}.rst" for s in (ROOT / "examples").glob("*.py")},
+    }
+
+    def aim(match: re.Match[str]) -> str:
+        bang, text, target = match.groups()
+        if re.match(r"[a-z][a-z0-9+.-]*:|#", target):  # a URL or an anchor on the same page
+            return match.group(0)
+        path, hash_, anchor = target.partition("#")
+        file = (source.parent / path).resolve()
+        if not file.exists():
+            return match.group(0)
+        if not bang and file in site:
+            file = site[file]
+        elif not bang and file.suffix == ".md" and not file.is_relative_to(DOCS):
+            return f"{text} (`{file.relative_to(ROOT).as_posix()}`)"
+        rel = Path(os.path.relpath(file, page_dir)).as_posix()
+        return f"{bang}[{text}]({rel}{hash_}{anchor})"
+
+    return _LINK.sub(aim, source.read_text(encoding="utf-8"))
+
+
+def _write_pages(folder: Path, pages: dict[str, str], prune: bool = True) -> None:
+    """Write ``pages`` into ``folder`` (only files that changed); ``prune``: delete the rest."""
     folder.mkdir(exist_ok=True)
     for name, text in pages.items():
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    for path in folder.iterdir():
+    for path in folder.iterdir() if prune else ():
         if path.is_file() and path.name not in pages:
             path.unlink()
 
 
 def _generate(app: Any) -> None:
+    readme = _markdown_for_docs(ROOT / "README.md", DOCS)
+    if readme.startswith("# "):  # the README's title: this page has its own
+        readme = readme.partition("\n")[2]
+    tour = "# A tour of electsim\n\nThis page is the project's README.\n" + readme
+    _write_pages(DOCS, {"tour.md": tour}, prune=False)
+    changelog = _markdown_for_docs(ROOT / "CHANGELOG.md", DOCS / "changelog")
+    _write_pages(DOCS / "changelog", {"index.md": changelog})
     _write_pages(DOCS / "api", _api_pages(electsim))
     _write_pages(DOCS / "examples", _example_pages())
 
