@@ -4,26 +4,28 @@ Build (from the repository root, after ``python -m pip install -e ".[docs]"``)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-Three parts of the site are generated at every build, so new code and new pages appear without
-editing this file (the generated folders are git-ignored):
+Parts of the site are generated at every build, so new code and new pages appear without
+editing this file (the generated files are git-ignored):
 
 * ``docs/api/`` -- one page per public module of :mod:`electsim`, found by walking the package.
   Every public object is documented once, at the shortest public path that exports it (the
   first module, breadth first, whose ``__all__`` lists it: ``electsim.Election``, not
   ``electsim.election.Election``); every other module that exports it links there.  The import
   path where an object is defined (``electsim.election.Election``, also a private one such as
-  ``electsim.manipulation._base.Ledger``) is registered as an alias of that entry, so type
-  annotations and docstring references by either name resolve.
+  ``electsim.manipulation._base.Ledger``) and its other public paths are registered as aliases
+  of that entry, and a docstring's relative reference (``:data:`BASES```) is looked up in the
+  namespace of the module that wrote it.
 * ``docs/examples/`` -- one page per script in ``examples/``: its docstring, its code and, where
   ``examples/expected/<script>.txt`` exists, its recorded output.  Scripts are not executed.
   ``examples/README.md`` is the gallery's front page; the figures in ``docs/img/`` follow.
-* The user guide is ``tour.md`` (the README) and every other ``docs/*.md`` page (a toctree glob
-  in ``index.md``).
+* ``docs/tour.md`` and ``docs/changelog/`` -- README.md and CHANGELOG.md, with their links
+  re-aimed at this site (see :func:`_markdown_for_docs`).
 
-References to our own objects are checked (``nitpicky``): a misspelt ``:func:`electsim.x``` or a
-type annotation naming an undocumented electsim class fails the build.  References to other
-libraries (numpy, the standard library, ...) are not resolved: no inventories are downloaded,
-so the build works offline.
+The user guide is the tour and every ``docs/*.md`` page (a toctree glob in ``index.md``).
+
+Cross-references are checked (``nitpicky``): a misspelt ``:func:`electsim.x``` or a reference to
+an undocumented electsim object fails the build.  Names from other projects (numpy, the standard
+library, ...) are not linked: no inventories are downloaded, so the build works offline.
 """
 
 from __future__ import annotations
