@@ -403,6 +403,37 @@ def _markdown_for_docs(source: Path, page_dir: Path) -> str:
     return _LINK.sub(aim, source.read_text(encoding="utf-8"))
 
 
+def _cli_page() -> str:
+    """The ``electsim`` command's help, and each subcommand's, as one page (100 columns)."""
+    import argparse
+
+    from electsim.cli import build_parser
+
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    try:
+        parser = build_parser()
+        helps = [("electsim", parser.format_help())]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps += [(f"electsim {n}", p.format_help()) for n, p in action.choices.items()]
+    finally:
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
+    out = [
+        "# The command line\n\n`python -m pip install -e .` installs the `electsim` command "
+        "(also `python -m electsim`). This page is its own help text, `electsim --help` and "
+        "`electsim COMMAND --help`, as of this version; the [tour](tour.md#the-command-line) "
+        "shows examples. For the Python functions behind each command, see the "
+        "[API reference](api/index.rst).\n"
+    ]
+    for title, text in helps:
+        out.append(f"## `{title}`\n\n````text\n{text.rstrip()}\n````\n")
+    return "\n".join(out)
+
+
 def _write_pages(folder: Path, pages: dict[str, str], prune: bool = True) -> None:
     """Write ``pages`` into ``folder`` (only files that changed); ``prune``: delete the rest."""
     folder.mkdir(exist_ok=True)
@@ -420,7 +451,7 @@ def _generate(app: Any) -> None:
     if readme.startswith("# "):  # the README's title: this page has its own
         readme = readme.partition("\n")[2]
     tour = "# A tour of electsim\n\nThis page is the project's README.\n" + readme
-    _write_pages(DOCS, {"tour.md": tour}, prune=False)
+    _write_pages(DOCS, {"tour.md": tour, "cli.md": _cli_page()}, prune=False)
     changelog = _markdown_for_docs(ROOT / "CHANGELOG.md", DOCS / "changelog")
     _write_pages(DOCS / "changelog", {"index.md": changelog})
     _write_pages(DOCS / "api", _api_pages(electsim))
