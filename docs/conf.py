@@ -121,6 +121,7 @@ html_show_sourcelink = False
 ALIASES: dict[str, str] = {}  # another public path of an object -> where it is documented
 OWNER: dict[tuple[str, int], str] = {}  # an object (see _key) -> where it is documented
 PAGE_MODULES: dict[str, set[str]] = {}  # a module page -> modules defining what it documents
+SHADOWED: set[str] = set()  # modules whose name is taken by a function (electsim.simulate)
 
 
 def _public_modules(package: types.ModuleType) -> list[types.ModuleType]:
@@ -250,6 +251,8 @@ def _api_pages(package: types.ModuleType) -> dict[str, str]:
         # ``electsim.allocate`` is both a module and (in ``electsim``) the function it defines:
         # the function keeps the name, and the module page is not indexed under it.
         shadowed = bool(parent) and getattr(sys.modules[parent], leaf, None) is not module
+        if shadowed:
+            SHADOWED.add(mod)
         own = [(n, o) for n, o, at in entries if at is None]
         PAGE_MODULES[mod] = {mod} | {
             o.__module__ for _, o in own if isinstance(getattr(o, "__module__", None), str)
@@ -592,6 +595,18 @@ def _is_documented_attribute(objects: Any, full: str) -> bool:
     return attr in fields or hasattr(cls, attr) or attr in getattr(cls, "__annotations__", {})
 
 
+def _module_pages(app: Any, doctree: Any) -> None:
+    """``:mod:`electsim.simulate``` links to the module's page, not to the function ``simulate``
+    that took its name in ``electsim`` (Sphinx keeps one entry per name)."""
+    from sphinx.addnodes import pending_xref
+
+    for node in doctree.findall(pending_xref):
+        target = node.get("reftarget", "").lstrip("~.")
+        if node.get("refdomain") == "py" and node.get("reftype") == "mod" and target in SHADOWED:
+            node.update_all_atts({"refdomain": "std", "reftype": "doc", "refexplicit": True})
+            node["reftarget"] = f"/api/{target}"
+
+
 def _public_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
     """Show only informative base classes: not ``object``, not private electsim helpers (such as
     the notebook-display mixin), which have no page to link to."""
@@ -604,6 +619,7 @@ def _public_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any])
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-process-bases", _public_bases)
+    app.connect("doctree-read", _module_pages)
     app.connect("builder-inited", _generate)
     app.connect("env-updated", _add_aliases)
     app.connect("missing-reference", _resolve_in_context)
