@@ -18,10 +18,12 @@ editing this file (the generated files are git-ignored):
 * ``docs/examples/`` -- one page per script in ``examples/``: its docstring, its code and, where
   ``examples/expected/<script>.txt`` exists, its recorded output.  Scripts are not executed.
   ``examples/README.md`` is the gallery's front page; the figures in ``docs/img/`` follow.
-* ``docs/tour.md`` and ``docs/changelog/`` -- README.md and CHANGELOG.md, with their links
-  re-aimed at this site (see :func:`_markdown_for_docs`).
+* ``docs/tour.md`` and ``docs/about/changelog.md`` -- README.md and CHANGELOG.md, with their
+  links re-aimed at this site (see :func:`_markdown_for_docs`); ``docs/cli.md`` -- the
+  ``electsim`` command's own help.
 
-The user guide is the tour and every ``docs/*.md`` page (a toctree glob in ``index.md``).
+The user guide is the tour and every ``docs/*.md`` page (a toctree glob in ``index.md``, which
+always matches ``cli.md``).
 
 Cross-references are checked (``nitpicky``): a misspelt ``:func:`electsim.x``` or a reference to
 an undocumented electsim object fails the build.  Names from other projects (numpy, the standard
@@ -383,7 +385,7 @@ def _markdown_for_docs(source: Path, page_dir: Path) -> str:
     the repository.  A link to a missing file is kept, so the build reports it.
     """
     site = {
-        ROOT / "CHANGELOG.md": DOCS / "changelog" / "index.md",
+        ROOT / "CHANGELOG.md": DOCS / "about" / "changelog.md",
         ROOT / "examples" / "README.md": DOCS / "examples" / "index.md",
         **{s: DOCS / "examples" / f"{s.stem}.rst" for s in (ROOT / "examples").glob("*.py")},
     }
@@ -455,8 +457,8 @@ def _generate(app: Any) -> None:
         readme = readme.partition("\n")[2]
     tour = "# A tour of electsim\n\nThis page is the project's README.\n" + readme
     _write_pages(DOCS, {"tour.md": tour, "cli.md": _cli_page()}, prune=False)
-    changelog = _markdown_for_docs(ROOT / "CHANGELOG.md", DOCS / "changelog")
-    _write_pages(DOCS / "changelog", {"index.md": changelog})
+    changelog = _markdown_for_docs(ROOT / "CHANGELOG.md", DOCS / "about")
+    _write_pages(DOCS / "about", {"changelog.md": changelog}, prune=False)
     _write_pages(DOCS / "api", _api_pages(electsim))
     _write_pages(DOCS / "examples", _example_pages())
 
