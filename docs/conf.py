@@ -62,7 +62,6 @@ version = ".".join(release.split(".")[:2])
 
 extensions = [
     "sphinx.ext.autodoc",
-    "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
@@ -70,8 +69,7 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
-templates_path: list[str] = []
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 default_role = "py:obj"  # `name` in a docstring is a cross-reference, as in numpy's docs
 
 # Cross-references must resolve, except those into other projects: no inventories are fetched
@@ -89,13 +87,12 @@ nitpick_ignore = [
     *((f"py:{role}", name) for name in dir(builtins) for role in ("class", "exc", "func", "obj")),
 ]
 
-# -- autodoc / autosummary / numpydoc -----------------------------------------------------------
+# -- autodoc / numpydoc ------------------------------------------------------------------------
 
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"  # as numpy and scipy: the types are in the numpydoc sections
 autodoc_preserve_defaults = True
-autosummary_generate = False  # the API pages are written by generate_api() below
 numpydoc_show_class_members = False  # autodoc lists the members, once
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -226,10 +223,9 @@ def _page(mod: str) -> str:
 def _api_pages(package: types.ModuleType) -> dict[str, str]:
     """File name -> reST for the API reference of ``package`` (see the module docstring).
 
-    Also fills ``ALIASES`` (every other public path of an object -> the path it is documented at).
+    Also fills ``OWNER``, ``ALIASES``, ``PAGE_MODULES`` and ``SHADOWED`` for the resolvers below.
     """
     modules = _public_modules(package)
-    owner = OWNER
     plan: list[tuple[types.ModuleType, list[tuple[str, Any, str | None]]]] = []
     for module in modules:
         entries = []
@@ -238,9 +234,9 @@ def _api_pages(package: types.ModuleType) -> dict[str, str]:
             if isinstance(obj, types.ModuleType):
                 continue
             key = _key(name, obj)
-            documented_at = owner.get(key)
+            documented_at = OWNER.get(key)
             if documented_at is None:
-                owner[key] = f"{module.__name__}.{name}"
+                OWNER[key] = f"{module.__name__}.{name}"
             else:
                 ALIASES[f"{module.__name__}.{name}"] = documented_at
             entries.append((name, obj, documented_at))
@@ -451,7 +447,8 @@ def _write_pages(folder: Path, pages: dict[str, str], prune: bool = True) -> Non
             path.unlink()
 
 
-def _generate(app: Any) -> None:
+def _generate(app: Any, config: Any) -> None:
+    """Write the generated pages (before Sphinx looks for source files)."""
     readme = _markdown_for_docs(ROOT / "README.md", DOCS)
     if readme.startswith("# "):  # the README's title: this page has its own
         readme = readme.partition("\n")[2]
@@ -580,10 +577,12 @@ def _resolve_or_none(dotted: str) -> Any:
 
 
 def _is_electsim(obj: Any) -> bool:
-    module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
-    return (inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj)) and str(
-        module
-    ).startswith("electsim")
+    """``obj`` is a module, class or function of electsim (not a value, not another project's)."""
+    if inspect.ismodule(obj):
+        return obj.__name__.split(".")[0] == "electsim"
+    if inspect.isclass(obj) or inspect.isroutine(obj):
+        return str(getattr(obj, "__module__", "")).split(".")[0] == "electsim"
+    return False
 
 
 def _is_documented_attribute(objects: Any, full: str) -> bool:
@@ -622,7 +621,7 @@ def _public_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any])
 def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("doctree-read", _module_pages)
-    app.connect("builder-inited", _generate)
+    app.connect("config-inited", _generate)
     app.connect("env-updated", _add_aliases)
     app.connect("missing-reference", _resolve_in_context)
     return {"parallel_read_safe": False}
