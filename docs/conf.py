@@ -523,8 +523,10 @@ def _resolve_in_context(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     A docstring says ``:data:`BASES``` or ``:attr:`Election.parties``` relative to the module
     that defines it (``electsim.system``), but is shown at the public path (``electsim``), where
     Sphinx does not find the name.  Looked up in the defining module's namespace, the name leads
-    to the object and so to where it is documented; an attribute without an entry of its own (a
-    dataclass field, described in the class's Attributes section) links to its class.  A name
+    to the object and so to where it is documented.  An attribute without an entry of its own (a
+    dataclass field, described in the class's Attributes section) links to its class, whether
+    named in full (``electsim.Allocation.seats``), from its class's module, or from inside the
+    class (``:attr:`seats``` in a docstring of ``Allocation``).  A name
     bound there to another project's object (a type alias such as ``FloatArray``) is shown as
     text.  Anything else stays unresolved, and the build fails.
     """
@@ -544,6 +546,10 @@ def _resolve_in_context(app: Any, env: Any, node: Any, contnode: Any) -> Any:
 
     found: set[str] = set()
     external = False
+    # an attribute of the class being documented, or a full path, to a field without an entry
+    for full in ([f"{modname}.{clsname}.{target}"] if clsname else []) + [target]:
+        if _is_documented_attribute(objects, full):
+            found.add(full.rpartition(".")[0])
     for context in dict.fromkeys(contexts):
         head, *rest = target.split(".")
         namespace = vars(sys.modules[context]) if context in sys.modules else {}
@@ -572,7 +578,7 @@ def _resolve_in_context(app: Any, env: Any, node: Any, contnode: Any) -> Any:
 def _resolve_or_none(dotted: str) -> Any:
     try:
         return _resolve(dotted)
-    except (ImportError, AttributeError):
+    except (ImportError, AttributeError, ValueError):
         return None
 
 
@@ -588,6 +594,8 @@ def _is_electsim(obj: Any) -> bool:
 def _is_documented_attribute(objects: Any, full: str) -> bool:
     """``full`` names an attribute or field of a documented class (which then stands for it)."""
     parent, _, attr = full.rpartition(".")
+    if not parent.startswith("electsim."):
+        return False
     entry = objects.get(parent)
     cls = _resolve_or_none(parent)
     if entry is None or entry.objtype not in ("class", "exception") or not inspect.isclass(cls):
