@@ -343,8 +343,8 @@ def _example_pages() -> dict[str, str]:
     if images:
         out = [
             _title("Figures", "=", over=True),
-            "The figures used in the README, drawn by ``docs/make_images.py`` with "
-            ":mod:`electsim.plotting`.\n",
+            "The figures in ``docs/img/`` (the README shows them), drawn by "
+            "``docs/make_images.py`` with :mod:`electsim.plotting`.\n",
         ]
         for image in images:
             out.append(
