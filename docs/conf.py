@@ -601,7 +601,13 @@ def _is_documented_attribute(objects: Any, full: str) -> bool:
     if entry is None or entry.objtype not in ("class", "exception") or not inspect.isclass(cls):
         return False
     fields = getattr(cls, "__dataclass_fields__", {})
-    return attr in fields or hasattr(cls, attr) or attr in getattr(cls, "__annotations__", {})
+    if attr in fields or hasattr(cls, attr) or attr in getattr(cls, "__annotations__", {}):
+        return True
+    try:  # an instance attribute: ``self.attr = ...`` in the class's methods
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return False
+    return re.search(rf"\bself\.{re.escape(attr)}\s*(:[^=\n]*)?=(?!=)", source) is not None
 
 
 def _module_pages(app: Any, doctree: Any) -> None:
