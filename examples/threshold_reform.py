@@ -3,9 +3,9 @@
 Run: ``python examples/threshold_reform.py``
 
 A grid of thresholds (0 %, 0.5 %, 1 %, ...) misses where the parliament actually changes.  Here
-every interval of rates is computed exactly (:func:`electsim.sensitivity.breakpoints.
-threshold_steps`): the endpoints are fractions ``votes / base`` -- the rates at which a party
-stops qualifying -- and each row is one parliament.
+every interval of rates is computed exactly (:func:`electsim.sensitivity.threshold_steps`): the
+endpoints are fractions ``votes / base`` -- the rates at which a party stops qualifying -- and
+each row is one parliament.
 
 1. The national threshold from 0 % to 15 % on the CEC's preliminary national figures of
    5 October 2020, for the base of the 2020 law (voters who took part, ``ballots``) and the

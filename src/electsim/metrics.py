@@ -49,6 +49,7 @@ from .errors import (
 )
 
 __all__ = [
+    "AllocationLike",
     "banzhaf",
     "bloc_seats",
     "gallagher",
@@ -458,7 +459,7 @@ def loosemore_hanby(
 
     Examples
     --------
-    (|50 - 60| + |30 - 30| + |20 - 10|) / 2 = 10:
+    ``(|50 - 60| + |30 - 30| + |20 - 10|) / 2 = 10``:
 
     >>> loosemore_hanby([50, 30, 20], [6, 3, 1])
     array(10.)

@@ -35,7 +35,7 @@ numbers: switching the perturbation (or one layer) on or off does not change the
 Scaling out
 -----------
 ``executor=`` takes any :class:`concurrent.futures.Executor`; every task is the top-level
-function :func:`_run_chunk` with picklable arguments.  A ``ProcessPoolExecutor`` uses the cores
+function ``_run_chunk`` with picklable arguments.  A ``ProcessPoolExecutor`` uses the cores
 of one machine; a Dask cluster is used the same way, without electsim depending on Dask::
 
     from dask.distributed import Client

@@ -36,7 +36,7 @@ class Threshold:
     rate : Fraction, Decimal, str, float or int
         ``"7%"``, ``Fraction(7, 100)``, ``Decimal("0.07")`` or ``0.07``; stored as an exact
         :class:`~fractions.Fraction` (floats via their shortest decimal ``repr``; see
-        :func:`electsim._exact.parse_rate`).
+        ``electsim._exact.parse_rate``).
     base : {"ballots", "valid", "party_votes", "registered"}
         What the rate is a share of; see :data:`BASES`.  Default ``"ballots"`` (voters who took
         part), the base of Kyrgyz law.
