@@ -31,7 +31,7 @@ Provenance: every output says how to reproduce it -- the electsim and numpy vers
 command line itself (with ``--seed`` added when the seed was chosen automatically).  The
 table ends with ``Provenance:`` and ``Reproduce:`` lines; JSON output has a ``"provenance"``
 object; CSV output starts with ``# key: value`` comment lines before the header (read with
-``pandas.read_csv(path, comment="#")``; see :mod:`electsim._csvsafe`).  No time stamp: the same
+``pandas.read_csv(path, comment="#")``; see ``electsim._csvsafe``).  No time stamp: the same
 command gives the same bytes.  A random seed (``simulate``, ``--ties lot``) that was not given
 is chosen, printed on stderr and recorded.
 
@@ -881,7 +881,7 @@ def _emit(
 def _csv_text(
     rows: Sequence[Mapping[str, Any]], provenance: Mapping[str, Any] | None = None
 ) -> str:
-    """Rows as CSV (formula-safe cells, see :mod:`electsim._csvsafe`), after ``# key: value``
+    """Rows as CSV (formula-safe cells, see ``electsim._csvsafe``), after ``# key: value``
     provenance lines when given."""
     comments = None if provenance is None else {k: _flat(v) for k, v in provenance.items()}
     return csv_text(rows, comments=comments)

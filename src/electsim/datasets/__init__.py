@@ -219,7 +219,7 @@ def kyrgyzstan_2020(
     -------
     Election
         16 parties (:func:`kyrgyzstan_2020_parties`).  ``abroad=False``: one non-regional unit
-        (:data:`electsim.election.NATIONAL`), ``against_all`` = 35,714, ``registered`` =
+        (``National``), ``against_all`` = 35,714, ``registered`` =
         3,523,554, ``invalid`` = 31,823.  ``abroad=True``: the CEC unit with the same counts but
         ``registered`` = 3,490,952, and the abroad unit with ``registered`` = 32,602 (the voters
         on the lists abroad, part of the CEC's 3,523,554).

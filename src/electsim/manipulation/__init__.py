@@ -1,9 +1,9 @@
 """Manipulation models: perturbations of election results with an exact ledger.
 
-See :mod:`electsim.manipulation._base` for the protocol and the shared core (one abstainer rule,
-one rounding rule, one set of samplers).  Mechanisms: vote buying, voter transport (Form No. 2,
-carousel), administrative coercion, ballot stuffing.  Their equations, defaults and sources:
-``docs/models.md``.
+See :class:`Perturbation` and ``electsim.manipulation._base`` for the protocol and the shared
+core (one abstainer rule, one rounding rule, one set of samplers).  Mechanisms: vote buying,
+voter transport (Form No. 2, carousel), administrative coercion, ballot stuffing.  Their
+equations, defaults and sources: ``docs/models.md``.
 """
 
 from ._base import (

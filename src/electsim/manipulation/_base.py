@@ -235,7 +235,7 @@ def abstainers_of(
     3. Neither: :class:`~electsim.errors.MissingDataError`.
 
     Ballots are needed by rules 1 and the turnout assumption; unknown invalid ballots then raise
-    (:func:`ballots_of`).  ``abstainers`` and ``assumed_turnout`` together are refused.
+    (``ballots_of``).  ``abstainers`` and ``assumed_turnout`` together are refused.
 
     Examples
     --------

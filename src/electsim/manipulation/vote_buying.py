@@ -7,16 +7,16 @@ Two perturbations (the model, its equations and the sources of every default are
   compliances (turnout and vote choice), broker leakage, a payment regime, per-unit broker
   capacity and a targeting rule, for the four strategies of Gans-Morse, Mazzuca & Nichter (2014):
 
-  =============  =========================================  ====================================
-  ``strategy``   targeted pool in unit *u*                   effect of one paid, targeted voter
-  =============  =========================================  ====================================
-  ``switch``     voters of the source parties                with prob. *c*: +1 party, -1 source
-  ``turnout``    the party's supporters among abstainers     with prob. *t*: +1 party, +1 ballot
-  ``double``     the other abstainers (non-supporters)       with prob. *t* turns out (+1 ballot);
-                                                             then with prob. *c* +1 party, else
-                                                             votes as the unit's other voters
-  ``abstention`` voters of the source parties                with prob. *t*: -1 source, -1 ballot
-  =============  =========================================  ====================================
+  ==============  =========================================  ====================================
+  ``strategy``    targeted pool in unit *u*                   effect of one paid, targeted voter
+  ==============  =========================================  ====================================
+  ``switch``      voters of the source parties                with prob. *c*: +1 party, -1 source
+  ``turnout``     the party's supporters among abstainers     with prob. *t*: +1 party, +1 ballot
+  ``double``      the other abstainers (non-supporters)       with prob. *t* turns out (+1 ballot);
+                                                              then with prob. *c* +1 party, else
+                                                              votes as the unit's other voters
+  ``abstention``  voters of the source parties                with prob. *t*: -1 source, -1 ballot
+  ==============  =========================================  ====================================
 
   A share ``leakage`` of the payments reaches voters who would have voted for the party
   anyway (Stokes, Dunning, Nazareno & Brusco 2013): they cost money and change nothing.
@@ -455,9 +455,10 @@ class VoteBuying:
     1. **pool** :math:`N_u` -- ``switch``/``abstention``: the voters of the source parties;
        ``turnout``: the party's supporters among the abstainers,
        :math:`S_u = \lfloor s_u A_u \rfloor`; ``double``: the other abstainers,
-       :math:`A_u - S_u` (:math:`A_u` by the abstainer rule, :func:`~electsim.manipulation.
-       _base.abstainers_of`; :math:`s_u` = ``supporter_share``, by default the party's share of
-       the unit's valid votes -- an ASSUMPTION: abstainers lean as the unit's voters do);
+       :math:`A_u - S_u` (:math:`A_u` by the abstainer rule,
+       :func:`~electsim.manipulation.abstainers_of`; :math:`s_u` = ``supporter_share``, by
+       default the party's share of the unit's valid votes -- an ASSUMPTION: abstainers lean as
+       the unit's voters do);
     2. **offers** :math:`O_u` -- each member of the pool gets an offer with probability
        :math:`o` (``offer_rate``), at most ``capacity`` offers per unit;
     3. **acceptors** :math:`P_u` -- an offer is taken up with probability :math:`\pi = q`
