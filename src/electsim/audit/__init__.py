@@ -1,0 +1,15 @@
+"""Risk-limiting audits of a seat allocation (see ``docs/audit.md``).
+
+* :func:`assertions` -- linear assertions whose truth implies the reported seats, each with
+  its SHANGRLA assorter;
+* sequential tests :func:`alpha`, :func:`kaplan_wald`, :func:`kaplan_markov`,
+  :func:`kaplan_kolmogorov`;
+* :func:`plan` (sample sizes), :class:`Audit` (run a real audit ballot by ballot) and
+  :func:`simulate` (the audit's empirical risk and workload).
+"""
+
+from __future__ import annotations
+
+from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
+
+__all__ = ["Assertion", "AssertionSet", "assertions", "ballot_categories"]
