@@ -11,5 +11,22 @@
 from __future__ import annotations
 
 from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
+from ._plan import KINDS, AssertionPlan, AuditPlan, plan
+from ._sequential import TESTS, alpha, kaplan_kolmogorov, kaplan_markov, kaplan_wald, null_means
 
-__all__ = ["Assertion", "AssertionSet", "assertions", "ballot_categories"]
+__all__ = [
+    "KINDS",
+    "TESTS",
+    "Assertion",
+    "AssertionPlan",
+    "AssertionSet",
+    "AuditPlan",
+    "alpha",
+    "assertions",
+    "ballot_categories",
+    "kaplan_kolmogorov",
+    "kaplan_markov",
+    "kaplan_wald",
+    "null_means",
+    "plan",
+]
