@@ -24,9 +24,10 @@ for Kaplan-Markov, which needs replacement):
   the reported population).
 * ``expected`` -- the same with errors at rate ``error_rate``: draws ``k`` with
   :math:`\lfloor k r + 1/2 \rfloor > \lfloor (k - 1) r + 1/2 \rfloor` (the first at
-  :math:`1/(2r)`, then every :math:`1/r`) score 0, the assorter's minimum (comparison: a maximal overstatement, e.g. a CVR vote for
-  the assertion's winner whose paper ballot is for its loser).  ASSUMPTION: ``error_rate =
-  0.0001`` (one maximal overstatement per 10,000 ballots); try 0 to 0.001.
+  :math:`1/(2r)`, then every :math:`1/r`) score 0, the assorter's minimum (comparison: a
+  maximal overstatement, e.g. a CVR vote for the assertion's winner whose paper ballot is
+  for its loser).  ASSUMPTION: ``error_rate = 0.0001`` (one maximal overstatement per
+  10,000 ballots); try 0 to 0.001.
 
 A size equal to ``N`` means the deterministic sample never reached the risk limit: a full hand
 count.  These are planning figures; :func:`electsim.audit.simulate` gives the distribution.
@@ -101,7 +102,7 @@ def kelly_bet(x: NDArray[np.float64], p: NDArray[np.float64], t: float = 0.5) ->
     >>> round(kelly_bet(np.array([1.0, 0.0]), np.array([0.6, 0.4])), 6)  # 2p - 1 over t = 1/2
     0.4
     """
-    from scipy.optimize import minimize_scalar
+    from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
 
     keep = p > 0
     x, p = x[keep], p[keep]
