@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
 from ._plan import KINDS, AssertionPlan, AuditPlan, plan
+from ._run import Audit
 from ._sequential import TESTS, alpha, kaplan_kolmogorov, kaplan_markov, kaplan_wald, null_means
+from ._simulate import AuditSimulation, simulate
 
 __all__ = [
     "KINDS",
@@ -20,7 +22,9 @@ __all__ = [
     "Assertion",
     "AssertionPlan",
     "AssertionSet",
+    "Audit",
     "AuditPlan",
+    "AuditSimulation",
     "alpha",
     "assertions",
     "ballot_categories",
@@ -29,4 +33,5 @@ __all__ = [
     "kaplan_wald",
     "null_means",
     "plan",
+    "simulate",
 ]

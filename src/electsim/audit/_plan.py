@@ -386,7 +386,7 @@ def plan(
     >>> e = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
     >>> p = plan(e, ElectoralSystem(10, "hare", national=Threshold("7%")), 0.05)
     >>> p.driver.description, p.initial
-    ("C fails >= 7% of ballots nationally", 2306)
+    ("C fails >= 7% of ballots nationally", 301)
     """
     check_kind_test(kind, test, risk_limit)
     if isinstance(error_rate, bool) or not 0 <= float(error_rate) < 1:
