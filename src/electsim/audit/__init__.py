@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
-from ._plan import KINDS, AssertionPlan, AuditPlan, plan
+from ._plan import KINDS, AssertionPlan, AuditPlan, kelly_bet, lindeman_stark_sample_size, plan
 from ._run import Audit
 from ._sequential import TESTS, alpha, kaplan_kolmogorov, kaplan_markov, kaplan_wald, null_means
 from ._simulate import AuditSimulation, simulate
@@ -31,6 +31,8 @@ __all__ = [
     "kaplan_kolmogorov",
     "kaplan_markov",
     "kaplan_wald",
+    "kelly_bet",
+    "lindeman_stark_sample_size",
     "null_means",
     "plan",
     "simulate",

@@ -386,7 +386,7 @@ def plan(
     >>> e = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
     >>> p = plan(e, ElectoralSystem(10, "hare", national=Threshold("7%")), 0.05)
     >>> p.driver.description, p.initial
-    ("C fails >= 7% of ballots nationally", 301)
+    ('C fails >= 7% of ballots nationally', 301)
     """
     check_kind_test(kind, test, risk_limit)
     if isinstance(error_rate, bool) or not 0 <= float(error_rate) < 1:
@@ -411,3 +411,33 @@ def plan(
     return AuditPlan(
         A, kind, test, float(risk_limit), float(error_rate), dict(test_params), tuple(rows)
     )
+
+
+def lindeman_stark_sample_size(
+    diluted_margin: float, risk_limit: float, *, gamma: float = 1.03905, exact: bool = False
+) -> int:
+    r"""Initial sample size of a ballot-level comparison audit with no discrepancies.
+
+    Lindeman & Stark (2012), "A Gentle Introduction to Risk-limiting Audits", IEEE Security &
+    Privacy 10(5), 42-49, for the "super-simple" method of Stark (2010):
+    :math:`n = \lceil -2\gamma \log(\alpha) / \mu \rceil` with the diluted margin :math:`\mu`
+    (smallest margin in votes / ballots) and the error inflation :math:`\gamma = 1.03905`.
+    ``exact=True`` gives the smallest ``n`` with :math:`(1 - \mu/(2\gamma))^n \le \alpha`, the
+    rule the formula approximates (it equals Kaplan-Markov on the comparison assorter with
+    the upper bound inflated by :math:`\gamma`).
+
+    >>> lindeman_stark_sample_size(0.05, 0.10), lindeman_stark_sample_size(0.05, 0.10, exact=True)
+    (96, 95)
+    """
+    import math
+
+    mu, a = float(diluted_margin), float(risk_limit)
+    if not 0 < mu <= 1:
+        raise ElectsimError(f"diluted_margin={diluted_margin!r} must be in (0, 1]")
+    if not 0 < a < 1:
+        raise ElectsimError(f"risk_limit={risk_limit!r} must be in (0, 1)")
+    if not gamma > 0.5:
+        raise ElectsimError(f"gamma={gamma!r} must exceed 1/2")
+    if exact:
+        return math.ceil(math.log(a) / math.log(1 - mu / (2 * gamma)))
+    return math.ceil(-2 * gamma * math.log(a) / mu)

@@ -44,7 +44,7 @@ from ..election import Election
 from ..errors import ElectsimError
 from ..system import ElectoralSystem
 from ._assertions import AssertionSet, assertions, ballot_categories
-from ._plan import KINDS, check_kind_test, comparison_scale, default_params
+from ._plan import KINDS, check_kind_test, default_params
 
 __all__ = ["AuditSimulation", "simulate"]
 
@@ -332,8 +332,12 @@ def simulate(
     progress : bool
         Progress on stderr.
     u_factor : float
-        NEGATIVE CONTROLS ONLY: multiply every upper bound the tests use by this factor
-        (``< 1`` makes the tests invalid, and the risk then exceeds the risk limit).
+        NEGATIVE CONTROLS ONLY (comparison audits): build the comparison assorter with the
+        upper bound :math:`u` multiplied by this factor and clip its values to the range that
+        bound implies, as a naive audit would.  With ``u_factor < 1`` a maximal overstatement
+        would score below 0 and is clipped to 0, so the mean is inflated and the risk exceeds
+        the risk limit.  (The tests' martingales are linear in the score, so the bound itself
+        matters only through such clipping.)
 
     Returns
     -------
@@ -358,6 +362,8 @@ def simulate(
         raise ElectsimError(f"growth={growth!r} must be in (0, 1]")
     if not (np.isfinite(u_factor) and u_factor > 0):
         raise ElectsimError(f"u_factor={u_factor!r} must be positive")
+    if u_factor != 1.0 and kind != "comparison":
+        raise ElectsimError("u_factor (a negative control) applies to comparison audits only")
     A = assertions(election, system) if assertion_set is None else assertion_set
     N = A.n_ballots
     if not A.all_hold:
@@ -391,11 +397,12 @@ def simulate(
         cv = np.array([c for c, _, _ in pairs])
         pa = np.array([q for _, q, _ in pairs])
         w = np.array([k for _, _, k in pairs], dtype=float)
-        ua = A.upper[:, None]
-        den = np.array([comparison_scale(a)[1] for a in A])[:, None]
-        x = (1 - (H[:, cv] - H[:, pa]) / ua) / den
+        ua = A.upper[:, None] * u_factor
+        v = np.array([float(a.margin) for a in A])[:, None]
+        den = 2 - v / ua
+        x = np.clip((1 - (H[:, cv] - H[:, pa]) / ua) / den, 0.0, 2 / den)
         p = w / N
-        u = (2 / den[:, 0]).copy()
+        u = 2 / den[:, 0]
     params = []
     for a in A:
         kw = default_params(a, kind, test, A.counts, float(error_rate))
@@ -404,7 +411,7 @@ def simulate(
     spec = _Spec(
         x=np.ascontiguousarray(x, dtype=float),
         p=p / p.sum(),
-        u=u * u_factor,
+        u=u,
         test=test,
         params=tuple(params),
         log_alpha=math.log(1 / risk_limit),
