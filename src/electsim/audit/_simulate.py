@@ -398,8 +398,8 @@ def simulate(
         pa = np.array([q for _, q, _ in pairs])
         w = np.array([k for _, _, k in pairs], dtype=float)
         ua = A.upper[:, None] * u_factor
-        v = np.array([float(a.margin) for a in A])[:, None]
-        den = 2 - v / ua
+        vm = np.array([float(a.margin) for a in A])[:, None]
+        den = 2 - vm / ua
         x = np.clip((1 - (H[:, cv] - H[:, pa]) / ua) / den, 0.0, 2 / den)
         p = w / N
         u = 2 / den[:, 0]
