@@ -764,3 +764,6 @@ def tipping_plot(
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, top * 1.2)
     return ax
+
+
+from ._plotting_audit import audit_sample_sizes  # noqa: E402, F401  (audit plot; own module)

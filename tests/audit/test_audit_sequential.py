@@ -133,3 +133,25 @@ def test_bad_input() -> None:
         audit.alpha([0.5] * 5, u=1.0, N=3)
     with pytest.raises(ElectsimError, match="eta0"):
         audit.alpha([0.5], u=1.0, eta0=0.4)
+
+
+@pytest.mark.parametrize("name", list(audit.TESTS))
+def test_planning_in_chunks_equals_the_whole_sequence(name: str) -> None:
+    """plan() runs the tests over chunks carrying their state; the first rejection must be
+    the one of the running p-values computed on the whole sequence at once."""
+    from electsim.audit._plan import first_rejection
+
+    rng = np.random.default_rng(2)
+    x = rng.choice([0.0, 1.2], p=[0.57, 0.43], size=6000)  # mean 0.516, u = 1.2
+    N = None if name == "kaplan_markov" else 8000
+    kw = (
+        {"eta0": 0.52, "d": 100.0}
+        if name == "alpha"
+        else {"gamma": 0.02 if name == "kaplan_wald" else 30.0}
+    )
+    p = audit.TESTS[name](x, u=1.2, N=N, **kw)
+    got = first_rejection(lambda i, j: x[i:j], x.size, name, 1.2, N, [0.2, 0.05], kw)
+    for a, g in zip([0.2, 0.05], got, strict=True):
+        want = int(np.argmax(p <= a)) + 1 if (p <= a).any() else None
+        assert g == want
+    assert got[0] is not None and got[0] > 1024  # crosses a chunk boundary

@@ -11,7 +11,15 @@
 from __future__ import annotations
 
 from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
-from ._plan import KINDS, AssertionPlan, AuditPlan, kelly_bet, lindeman_stark_sample_size, plan
+from ._plan import (
+    KINDS,
+    AssertionPlan,
+    AuditPlan,
+    kelly_bet,
+    lindeman_stark_sample_size,
+    plan,
+    plans,
+)
 from ._run import Audit
 from ._sequential import TESTS, alpha, kaplan_kolmogorov, kaplan_markov, kaplan_wald, null_means
 from ._simulate import AuditSimulation, simulate
@@ -35,5 +43,6 @@ __all__ = [
     "lindeman_stark_sample_size",
     "null_means",
     "plan",
+    "plans",
     "simulate",
 ]

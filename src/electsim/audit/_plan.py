@@ -36,6 +36,8 @@ count.  These are planning figures; :func:`electsim.audit.simulate` gives the di
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,9 +49,9 @@ from ..election import Election
 from ..errors import ElectsimError, UnknownMethodError
 from ..system import ElectoralSystem
 from ._assertions import Assertion, AssertionSet, assertions
-from ._sequential import TESTS
+from ._sequential import TESTS, log_terms
 
-__all__ = ["KINDS", "AssertionPlan", "AuditPlan", "plan"]
+__all__ = ["KINDS", "AssertionPlan", "AuditPlan", "plan", "plans"]
 
 #: Audit kinds and what a sampled ballot is compared with.
 KINDS: dict[str, str] = {
@@ -183,32 +185,49 @@ def interleaved_order(counts: NDArray[np.int64]) -> NDArray[np.intp]:
 
 
 def first_rejection(
-    x: NDArray[np.float64],
+    x: Callable[[int, int], NDArray[np.float64]],
+    size: int,
     test: str,
     u: float,
     N: int | None,
-    risk_limit: float,
+    risk_limits: Sequence[float],
     kw: dict[str, Any],
-) -> int | None:
-    """The first sample size at which the test rejects on the sequence ``x`` (or None)."""
-    fn = TESTS[test]
-    n = min(1024, x.size)
-    while True:
-        p = fn(x[:n], u=u, N=N, **kw)
-        hit = np.flatnonzero(p <= risk_limit)
-        if hit.size:
-            return int(hit[0]) + 1
-        if n >= x.size:
-            return None
-        n = min(4 * n, x.size)
+) -> list[int | None]:
+    """For each risk limit, the first sample size at which the test rejects (or None).
+
+    ``x(start, stop)`` returns draws ``start..stop-1`` of the sequence (length ``size``).  The
+    test runs over chunks of growing length (1,024 doubling up to 2**18) carrying its state,
+    so the cost is that of the sequence up to the answer plus at most one chunk.
+    """
+    targets = [math.log(1 / a) for a in risk_limits]
+    found: list[int | None] = [None] * len(targets)
+    S0, j0, logT0, best = 0.0, 0, 0.0, 0.0
+    chunk = 1024
+    while j0 < size and any(f is None for f in found):
+        stop = min(size, j0 + chunk)
+        xs = x(j0, stop)
+        with np.errstate(invalid="ignore"):
+            logT = logT0 + np.cumsum(log_terms(test, xs, u=u, N=N, S0=S0, j0=j0, **kw))
+        logT = np.where(np.isnan(logT), np.inf, logT)
+        run = np.maximum(np.maximum.accumulate(logT), best)
+        for i, target in enumerate(targets):
+            if found[i] is None and run[-1] >= target:
+                found[i] = j0 + int(np.argmax(run >= target)) + 1
+        S0 += float(xs.sum())
+        j0 = stop
+        logT0, best = float(logT[-1]), float(run[-1])
+        chunk = min(2 * chunk, 2**18)
+    return found
 
 
-def _with_errors(x: NDArray[np.float64], rate: float) -> NDArray[np.float64]:
-    if rate <= 0:
-        return x
-    k = np.arange(1, x.size + 1)
-    err = np.floor(k * rate + 0.5) > np.floor((k - 1) * rate + 0.5)
-    return np.where(err, 0.0, x)
+def error_positions(size: int, rate: float) -> NDArray[np.bool_]:
+    """Draws ``k = 1..size`` that are errors at rate ``rate`` (see the module docstring).
+
+    >>> np.flatnonzero(error_positions(12, 0.25)).tolist()   # draws 2, 6, 10
+    [1, 5, 9]
+    """
+    k = np.arange(1, size + 1)
+    return np.asarray(np.floor(k * rate + 0.5) > np.floor((k - 1) * rate + 0.5))
 
 
 @dataclass(frozen=True)
@@ -388,28 +407,73 @@ def plan(
     >>> p.driver.description, p.initial
     ('C fails >= 7% of ballots nationally', 301)
     """
-    check_kind_test(kind, test, risk_limit)
+    return plans(
+        election,
+        system,
+        [risk_limit],
+        kind=kind,
+        test=test,
+        error_rate=error_rate,
+        assertion_set=assertion_set,
+        **test_params,
+    )[0]
+
+
+def plans(
+    election: Election,
+    system: ElectoralSystem,
+    risk_limits: Sequence[float],
+    *,
+    kind: str = "comparison",
+    test: str = "alpha",
+    error_rate: float = 0.0001,
+    assertion_set: AssertionSet | None = None,
+    **test_params: Any,
+) -> tuple[AuditPlan, ...]:
+    """:func:`plan` at several risk limits in one pass over each assertion's sample.
+
+    >>> from electsim import Election, ElectoralSystem, Threshold
+    >>> e = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
+    >>> [p.initial for p in plans(e, ElectoralSystem(10, "hare", national=Threshold("7%")),
+    ...                           [0.1, 0.05, 0.01])]
+    [232, 301, 463]
+    """
+    if isinstance(risk_limits, str) or not isinstance(risk_limits, Sequence) or not risk_limits:
+        raise ElectsimError(f"risk_limits={risk_limits!r} must be a non-empty sequence")
+    for r in risk_limits:
+        check_kind_test(kind, test, r)
     if isinstance(error_rate, bool) or not 0 <= float(error_rate) < 1:
         raise ElectsimError(f"error_rate={error_rate!r} must be in [0, 1)")
     A = assertions(election, system) if assertion_set is None else assertion_set
     N = A.n_ballots
-    order = interleaved_order(A.counts) if kind == "polling" else None
-    rows = []
+    order = interleaved_order(A.counts) if kind == "polling" else np.zeros(0, dtype=np.intp)
+    err = error_positions(N, float(error_rate))
+    rows: list[list[AssertionPlan]] = [[] for _ in risk_limits]
     for a in A:
         u, n_pop, kw = test_setup(a, kind, test, A.counts, test_params, float(error_rate))
         if not a.holds:
-            rows.append(AssertionPlan(a, None, None))
+            for row in rows:
+                row.append(AssertionPlan(a, None, None))
             continue
-        if kind == "polling":
-            assert order is not None
-            x = a.h[order]
-        else:
-            x = np.full(N, 1.0 / comparison_scale(a)[1])
-        n0 = first_rejection(x, test, u, n_pop, risk_limit, kw)
-        n1 = first_rejection(_with_errors(x, float(error_rate)), test, u, n_pop, risk_limit, kw)
-        rows.append(AssertionPlan(a, n0, n1))
-    return AuditPlan(
-        A, kind, test, float(risk_limit), float(error_rate), dict(test_params), tuple(rows)
+        h, b0 = a.h, 1.0 / comparison_scale(a)[1]
+
+        def clean(
+            i: int, j: int, h: NDArray[np.float64] = h, b0: float = b0
+        ) -> NDArray[np.float64]:
+            return h[order[i:j]] if kind == "polling" else np.full(j - i, b0)
+
+        def dirty(
+            i: int, j: int, clean: Callable[[int, int], NDArray[np.float64]] = clean
+        ) -> NDArray[np.float64]:
+            return np.where(err[i:j], 0.0, clean(i, j))
+
+        n0 = first_rejection(clean, N, test, u, n_pop, risk_limits, kw)
+        n1 = n0 if not err.any() else first_rejection(dirty, N, test, u, n_pop, risk_limits, kw)
+        for r, row in enumerate(rows):
+            row.append(AssertionPlan(a, n0[r], n1[r]))
+    return tuple(
+        AuditPlan(A, kind, test, float(r), float(error_rate), dict(test_params), tuple(row))
+        for r, row in zip(risk_limits, rows, strict=True)
     )
 
 
@@ -429,8 +493,6 @@ def lindeman_stark_sample_size(
     >>> lindeman_stark_sample_size(0.05, 0.10), lindeman_stark_sample_size(0.05, 0.10, exact=True)
     (96, 95)
     """
-    import math
-
     mu, a = float(diluted_margin), float(risk_limit)
     if not 0 < mu <= 1:
         raise ElectsimError(f"diluted_margin={diluted_margin!r} must be in (0, 1]")

@@ -76,8 +76,13 @@ def _check(x: ArrayLike, u: float, N: int | None, t: float) -> FloatArray:
     return a
 
 
-def null_means(x: ArrayLike, N: int | None, t: float = 0.5) -> FloatArray:
+def null_means(
+    x: ArrayLike, N: int | None, t: float = 0.5, *, S0: float = 0.0, j0: int = 0
+) -> FloatArray:
     r"""The null means :math:`\mu_j` before each draw (see the module docstring).
+
+    ``S0`` and ``j0`` are the sum and the number of draws *before* ``x`` (to continue a
+    sequence in chunks).
 
     >>> null_means([1.0, 0.0, 1.0], N=4, t=0.5).tolist()
     [0.5, 0.3333333333333333, 0.5]
@@ -85,10 +90,47 @@ def null_means(x: ArrayLike, N: int | None, t: float = 0.5) -> FloatArray:
     a = np.asarray(x, dtype=float)
     if N is None:
         return np.full(a.shape, float(t))
-    S_prev = np.cumsum(a, axis=-1) - a
-    j = np.arange(1, a.shape[-1] + 1)
+    S_prev = S0 + np.cumsum(a, axis=-1) - a
+    j = j0 + np.arange(1, a.shape[-1] + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray((N * t - S_prev) / (N - j + 1), dtype=float)
+
+
+def log_terms(
+    test: str,
+    x: FloatArray,
+    *,
+    u: float,
+    N: int | None,
+    t: float = 0.5,
+    S0: float = 0.0,
+    j0: int = 0,
+    **params: float,
+) -> FloatArray:
+    r"""Log of each draw's factor of the test's :math:`T` (no input checks; internal).
+
+    ``S0``, ``j0``: sum and count of the draws before ``x``; ``params`` as in the public
+    functions (all given).  ``cumsum`` of the result is :math:`\log T` after ``j0``.
+    """
+    mu = null_means(x, N, t, S0=S0, j0=j0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if test == "alpha":
+            eta0, d = params["eta0"], params["d"]
+            S_prev = S0 + np.cumsum(x, axis=-1) - x
+            j = j0 + np.arange(1, x.shape[-1] + 1)
+            c = (eta0 - t) / 2
+            eta = np.maximum((d * eta0 + S_prev) / (d + j - 1), mu + c / np.sqrt(d + j - 1))
+            eta = np.minimum(u * (1 - _EPS), eta)
+            term = x / mu * (eta - mu) / (u - mu) + (u - eta) / (u - mu)
+            term = np.where(mu >= u, 0.0, term)
+            term = np.where(mu <= 0, np.inf, term)
+        elif test == "kaplan_wald":
+            g = params["gamma"]
+            term = np.where(mu <= 0, np.inf, 1 - g + g * x / mu)
+        else:  # Kaplan-Markov (mu = t) and Kaplan-Kolmogorov
+            g = params["gamma"]
+            term = np.where(mu + g <= 0, np.inf, (x + g) / (mu + g))
+    return _log(np.maximum(term, 0.0))
 
 
 def _pvalues(log_terms: FloatArray) -> FloatArray:
@@ -151,21 +193,7 @@ def alpha(
         raise ElectsimError(f"eta0={eta0!r} must be in (t, u] = ({t}, {u}]")
     if not d > 0:
         raise ElectsimError(f"d={d!r} must be positive")
-    mu = null_means(a, N, t)
-    S_prev = np.cumsum(a, axis=-1) - a
-    j = np.arange(1, a.shape[-1] + 1)
-    c = (eta0 - t) / 2
-    eta = np.maximum((d * eta0 + S_prev) / (d + j - 1), mu + c / np.sqrt(d + j - 1))
-    eta = np.minimum(u * (1 - _EPS), eta)
-    return _pvalues(_alpha_log_terms(a, mu, eta, u))
-
-
-def _alpha_log_terms(x: FloatArray, mu: FloatArray, eta: FloatArray, u: float) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = x / mu * (eta - mu) / (u - mu) + (u - eta) / (u - mu)
-    term = np.where(mu <= 0, np.inf, term)
-    term = np.where(mu >= u, 0.0, term)
-    return _log(np.maximum(term, 0.0))
+    return _pvalues(log_terms("alpha", a, u=u, N=N, t=t, eta0=eta0, d=d))
 
 
 def kaplan_wald(
@@ -183,11 +211,7 @@ def kaplan_wald(
     a = _check(x, u, N, t)
     if not 0 < gamma <= 1:
         raise ElectsimError(f"gamma={gamma!r} must be in (0, 1]")
-    mu = null_means(a, N, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = 1 - gamma + gamma * a / mu
-    term = np.where(mu <= 0, np.inf, term)
-    return _pvalues(_log(np.maximum(term, 0.0)))
+    return _pvalues(log_terms("kaplan_wald", a, u=u, N=N, t=t, gamma=gamma))
 
 
 def kaplan_markov(
@@ -210,7 +234,7 @@ def kaplan_markov(
         )
     if not gamma > 0:
         raise ElectsimError(f"gamma={gamma!r} must be positive")
-    return _pvalues(_log((a + gamma) / (t + gamma)))
+    return _pvalues(log_terms("kaplan_markov", a, u=u, N=None, t=t, gamma=gamma))
 
 
 def kaplan_kolmogorov(
@@ -227,11 +251,7 @@ def kaplan_kolmogorov(
     a = _check(x, u, N, t)
     if not gamma > 0:
         raise ElectsimError(f"gamma={gamma!r} must be positive")
-    mu = null_means(a, N, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = (a + gamma) / (mu + gamma)
-    term = np.where(mu + gamma <= 0, np.inf, term)
-    return _pvalues(_log(np.maximum(term, 0.0)))
+    return _pvalues(log_terms("kaplan_kolmogorov", a, u=u, N=N, t=t, gamma=gamma))
 
 
 #: Test name -> function.
