@@ -825,7 +825,7 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
 # ``add_commands(sub) -> dict[str, handler]``, adding its parsers to ``sub`` (it may reuse this
 # module's ``_add_data``, ``_add_rules``, ``_add_output``, ``_load_election``, ``_single_system``,
 # ``_csv_text``, ``_json`` and ``_save_plot``, imported inside the function).
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("electsim.audit._cli",)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "allocate": _cmd_allocate,

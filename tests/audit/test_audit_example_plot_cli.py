@@ -13,12 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from electsim import Election, ElectoralSystem, Threshold, audit, plotting  # noqa: E402
-from electsim.cli import main  # noqa: E402
-from electsim.errors import ElectsimError  # noqa: E402
+from electsim import Election, ElectoralSystem, Threshold, audit, plotting
+from electsim.cli import main
+from electsim.errors import ElectsimError
 
 ROOT = Path(__file__).resolve().parents[2]
 E = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
