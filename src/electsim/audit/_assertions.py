@@ -155,7 +155,7 @@ class Assertion:
     def to_record(self) -> dict[str, Any]:
         """JSON-ready: kind, description, parties, u, mean, margin, diluted margin (floats)."""
         return {
-            "kind": self.kind,
+            "assertion": self.kind,
             "description": self.description,
             "parties": list(self.parties),
             "upper": float(self.upper),

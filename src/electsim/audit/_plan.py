@@ -298,7 +298,7 @@ class AuditPlan(HTMLReprMixin):
         for r in self.rows:
             rec = r.assertion.to_record()
             rec.update(
-                kind_of_audit=self.kind,
+                audit_kind=self.kind,
                 test=self.test,
                 risk_limit=self.risk_limit,
                 error_rate=self.error_rate,
