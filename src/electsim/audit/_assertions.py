@@ -47,6 +47,7 @@ from ..apportion.divisor import DIVISORS
 from ..apportion.quota import QUOTAS
 from ..election import Election
 from ..errors import ElectsimError
+from ..sensitivity.breakpoints import _check_unbatched
 from ..system import ElectoralSystem, Threshold
 
 __all__ = ["Assertion", "AssertionSet", "assertions", "ballot_categories"]
@@ -612,14 +613,7 @@ def assertions(
     >>> A.closest().slack   # 7 % of 1,000 ballots minus C's 60 votes
     Fraction(10, 1)
     """
-    if not isinstance(election, Election):
-        raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
-    if not isinstance(system, ElectoralSystem):
-        raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
-    if election.batch_shape:
-        raise ElectsimError(
-            f"election has batch shape {election.batch_shape}; audits take one election"
-        )
+    _check_unbatched(election, system, "assertions")
     if allocation is None:
         allocation = allocate(election, system)
     elif allocation.election is not election or allocation.system != system:
