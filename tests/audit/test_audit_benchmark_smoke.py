@@ -35,7 +35,7 @@ def test_audit_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert {"machine", "parameters", "results", "summary"} <= set(d)
     assert d["parameters"]["ballots"] == 1_990_753 and d["parameters"]["assertions"] == 32
     res = {r["scenario"]: r for r in d["results"]}
-    assert len(res) == 4
+    assert len(res) == 5
     ok = res["comparison, truth = report"]
     assert ok["outcome_correct"] and ok["p_confirm"] == 1.0  # no discrepancy: always confirms
     for name in ("comparison, worst case (BUT -2,588)", "polling, worst case (BUT -2,588)"):

@@ -157,5 +157,7 @@ def test_bad_input() -> None:
         audit.simulate(REPORTED, SYSTEM, 10, true=Election([1, 2, 3], parties="ABC"))
     with pytest.raises(ElectsimError, match="n="):
         audit.simulate(REPORTED, SYSTEM, 0)
+    with pytest.raises(ElectsimError, match="seed_block"):
+        audit.simulate(REPORTED, SYSTEM, 10, seed_block=10**9)
     with pytest.raises(ElectsimError, match="negative control"):
         audit.simulate(REPORTED, SYSTEM, 10, kind="polling", u_factor=0.5)

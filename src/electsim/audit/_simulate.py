@@ -97,8 +97,16 @@ def _coefs(
 def _run_block(spec: _Spec, n: int, seed: np.random.SeedSequence) -> NDArray[np.int64]:
     """Simulate ``n`` audits; returns (n, 2): ballots examined, confirmed (0/1)."""
     rng = np.random.default_rng(seed)
-    K = spec.x.shape[0]
+    K, Q = spec.x.shape
     checkpoints = _schedule(spec.max_ballots, spec.growth)
+    # each assertion scores only a few distinct values: count draws per distinct value
+    uniq = [np.unique(spec.x[k]) for k in range(K)]
+    D = max(len(v) for v in uniq)
+    X = np.zeros((K, D))
+    G = np.zeros((Q, K, D), dtype=np.int64)
+    for k, vals in enumerate(uniq):
+        X[k, : len(vals)] = vals
+        G[np.arange(Q), k, np.searchsorted(vals, spec.x[k])] = 1
     # active (audit, assertion) pairs
     aud = np.repeat(np.arange(n), K)
     ass = np.tile(np.arange(K), n)
@@ -109,16 +117,30 @@ def _run_block(spec: _Spec, n: int, seed: np.random.SeedSequence) -> NDArray[np.
     confirmed = np.zeros(n, dtype=np.int64)
     live = np.ones(n, dtype=bool)
     done_at = 0
+    part_key = b""
+    p_part: NDArray[np.float64] = spec.p
+    G_part: NDArray[np.int64] = G.reshape(Q, -1)
     for cp in checkpoints:
         b = int(cp) - done_at
         ids = np.flatnonzero(live)
         if ids.size == 0:
             break
-        counts = rng.multinomial(b, spec.p, size=ids.size).astype(float)  # (A_live, Q)
+        ks, kpos = np.unique(ass, return_inverse=True)
+        key = ks.tobytes()
+        if key != part_key:  # draw types the open assertions cannot tell apart are merged
+            part_key = key
+            _, first, part = np.unique(spec.x[ks].T, axis=0, return_index=True, return_inverse=True)
+            mass = np.bincount(part.reshape(-1), weights=spec.p, minlength=first.size)
+            p_part = np.clip(mass / mass.sum(), 0.0, 1.0).astype(float)
+            G_part = G[first][:, ks, :].reshape(first.size, -1)
+        counts = rng.multinomial(b, p_part, size=ids.size)  # (A_live, parts)
+        # draws per distinct score of each open assertion (integer matmul: numpy's own loop,
+        # no BLAS threads)
+        per_value = (counts @ G_part).reshape(ids.size, ks.size, D)
         row = np.full(n, -1)
         row[ids] = np.arange(ids.size)
-        cnt = counts[row[aud]]  # (M, Q)
-        xk = spec.x[ass]  # (M, Q)
+        cnt = per_value[row[aud], kpos].astype(float)  # (M, D)
+        xk = X[ass]  # (M, D)
         a0, a1 = _coefs(spec, ass, S, np.full(S.shape, float(done_at)))
         with np.errstate(divide="ignore"):
             lt = np.log(np.maximum(a0[:, None] + a1[:, None] * xk, 0.0))
@@ -403,6 +425,14 @@ def simulate(
         x = np.clip((1 - (H[:, cv] - H[:, pa]) / ua) / den, 0.0, 2 / den)
         p = w / N
         u = 2 / den[:, 0]
+    per_audit = x.shape[0] * x.shape[1] * 8 * 8  # bytes of the (pairs x types) temporaries
+    if int(seed_block) * per_audit > 2**31:
+        raise ElectsimError(
+            f"seed_block={seed_block} needs about {int(seed_block) * per_audit / 2**30:.1f} GiB "
+            f"per block for {x.shape[0]} assertions; use at most {2**31 // per_audit}"
+        )
+    if int(n) > 100_000_000:
+        raise ElectsimError(f"n={n} audits: at most 100,000,000 (results are kept per audit)")
     params = []
     for a in A:
         kw = default_params(a, kind, test, A.counts, float(error_rate))
