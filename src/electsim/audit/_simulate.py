@@ -17,7 +17,9 @@ mean ``t = 1/2`` throughout.  The test statistic is updated for every draw, but 
 the stopping rule only at *checkpoints*: after every draw for the first 100 draws, then after
 blocks of ``ceil(growth * n)`` draws (``growth = 1 %``); ALPHA's estimate
 :math:`\eta` is held fixed within a block (it stays predictable, so the test stays valid).
-Checking less often can only lower the risk and raise the sample size (by at most ~1 %).  An
+Checking less often can only lower the risk and raise the sample size (by at most ~1 %).
+Draw types that none of a block's still-open assertions can tell apart are merged before
+drawing (the same distribution, fewer categories to draw).  An
 audit that has not confirmed every assertion after ``max_ballots`` draws (default ``N``)
 escalates to a full hand count, which reveals the true outcome.
 
