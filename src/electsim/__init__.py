@@ -10,6 +10,7 @@ Importing electsim changes no global state.
 
 from . import (
     apportion,
+    audit,
     datasets,
     errors,
     forensics,
@@ -54,6 +55,7 @@ __all__ = [
     "__version__",
     "allocate",
     "apportion",
+    "audit",
     "available_methods",
     "datasets",
     "errors",

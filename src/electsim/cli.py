@@ -1486,7 +1486,7 @@ def _model_text(model: Mapping[str, Any]) -> str:
 # ``_rules``, ``_provenance``, ``_emit``, ``_csv_text``, ``_json``, ``_check_plot`` and
 # ``_save_plot``, imported inside the function).  ``_emit`` gives every output its provenance
 # and ``_csv_text`` writes formula-safe CSV.
-_COMMAND_MODULES: tuple[str, ...] = ("electsim.forensics._cli",)
+_COMMAND_MODULES: tuple[str, ...] = ("electsim.forensics._cli", "electsim.audit._cli")
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "allocate": _cmd_allocate,

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from .simulate import SimulationResult
 
 __all__ = [
+    "audit_sample_sizes",
     "compare",
     "detectability_plot",
     "digit_plot",
@@ -770,4 +771,5 @@ def tipping_plot(
     return ax
 
 
+from ._plotting_audit import audit_sample_sizes  # noqa: E402
 from ._plotting_forensics import detectability_plot, digit_plot, fingerprint_plot, power_plot  # noqa: E402

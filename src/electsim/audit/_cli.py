@@ -1,0 +1,100 @@
+"""``electsim audit``: the assertions and sample sizes of a risk-limiting audit.
+
+Registered through ``electsim.cli._COMMAND_MODULES``.  Options: the data and rule options of
+every subcommand, ``--kind comparison|polling``, ``--test alpha|kaplan_wald|kaplan_markov|
+kaplan_kolmogorov``, ``--risk-limit RATE`` (default 5%), ``--error-rate RATE`` (default 0.01%),
+``--format table|csv|json`` and ``--plot FILE`` (sample size against the risk limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from .. import cli
+from ._plan import KINDS, plans
+from ._sequential import TESTS
+
+__all__ = ["add_commands"]
+
+#: Characters that make a spreadsheet read a cell as a formula.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(v: Any) -> str:
+    text = ";".join(map(str, v)) if isinstance(v, list | tuple) else ("" if v is None else str(v))
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """CSV with a header; cells that would start with = + - @ TAB or CR get a leading quote.
+
+    >>> print(csv_text([{"a": "=1+1", "b": -0.5, "c": "ok"}]))
+    a,b,c
+    '=1+1,'-0.5,ok
+    """
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([_cell(k) for k in rows[0]])
+    for r in rows:
+        w.writerow([_cell(v) for v in r.values()])
+    return buf.getvalue().rstrip("\n")
+
+
+def _cmd_audit(args: argparse.Namespace) -> str:
+    e = cli._load_election(args)
+    system = cli._single_system(args)
+    cli._check_regional(e, system)
+    risk = float(args.risk_limit)
+    err = float(args.error_rate)
+    levels = [risk]
+    if args.plot:
+        levels = sorted({risk, 0.001, 0.005, 0.01, 0.05, 0.1, 0.2})
+    out = plans(e, system, levels, kind=args.kind, test=args.test, error_rate=err)
+    p = out[levels.index(risk)]
+    if args.plot:
+        cli._save_plot(args.plot, lambda pl: pl.audit_sample_sizes(list(out)))
+    if args.format == "json":
+        return p.to_json(indent=2)
+    if args.format == "csv":
+        return csv_text(p.to_records())
+    return str(p)
+
+
+def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
+    """Add ``audit`` to the subparsers ``sub``; return ``{name: handler}``."""
+    p = sub.add_parser(
+        "audit",
+        help="risk-limiting audit: assertions and sample sizes",
+        description=(
+            "Reduce the reported allocation to assertions and plan a risk-limiting audit: "
+            "ballots to examine per assertion when the sample matches the report and at a "
+            "stated rate of maximal overstatements."
+        ),
+    )
+    cli._add_data(p)
+    cli._add_rules(p)
+    g = p.add_argument_group("audit")
+    g.add_argument("--kind", choices=sorted(KINDS), default="comparison")
+    g.add_argument("--test", choices=sorted(TESTS), default="alpha")
+    g.add_argument(
+        "--risk-limit",
+        type=cli._rate,
+        default=cli._rate("5%"),
+        metavar="RATE",
+        help="risk limit (default 5%%)",
+    )
+    g.add_argument(
+        "--error-rate",
+        type=cli._rate,
+        default=cli._rate("0.01%"),
+        metavar="RATE",
+        help="rate of maximal overstatements for the 'expected' size (default 0.01%%)",
+    )
+    cli._add_output(p)
+    return {"audit": _cmd_audit}
