@@ -67,3 +67,26 @@ def test_readme_sensitivity_snippet_numbers(readme: dict[str, object]) -> None:
     assert tp.votes == 2_588  # type: ignore[attr-defined]
     # Birimdik, Mekenim and Kyrgyzstan are far above 7 %: they pass in every draw
     assert mc.prob_pass[:3].tolist() == [1.0, 1.0, 1.0]  # type: ignore[attr-defined]
+
+
+def test_readme_market_priced_tipping_point(readme: dict[str, object]) -> None:
+    # hand: 7 % of 1,990,753 ballots = 139,352.71 -> 139,353 votes; Mekenchil has 136,276 (CEC,
+    # https://for.kg/news-669682-ru.html), and a switch from Birimdik leaves the ballots unchanged:
+    # 139,353 - 136,276 = 3,077 switched votes
+    tp2 = readme["tp2"]
+    assert tp2.votes == 3_077  # type: ignore[attr-defined]
+    # priced at 2,000 som a paid voter who complies with probability 0.65: 3,077 * 2,000 / 0.65
+    assert tp2.som == (3_077 * 2_000 * 100) // 65  # type: ignore[attr-defined]
+    tp = readme["tp"]
+    assert tp.unpriced == 2_588 and tp.som == 0  # type: ignore[attr-defined]
+
+
+def test_readme_abroad_stations_margin(readme: dict[str, object]) -> None:
+    from fractions import Fraction
+
+    w = readme["w"]
+    # hand: CEC 141,940 + 4,125 abroad for Butun Kyrgyzstan; ballots 1,990,753 + 9,164 valid abroad
+    # (0 % invalid assumed there): margin = 146,065 - 7 % of 1,999,917 = 6,070.81
+    but = w.party_index("Butun Kyrgyzstan")  # type: ignore[attr-defined]
+    margin = int(w.national_votes[but]) - Fraction(7, 100) * int(w.national_ballots)  # type: ignore[attr-defined]
+    assert margin == Fraction(607_081, 100)

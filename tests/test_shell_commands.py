@@ -36,8 +36,10 @@ TIMEOUT = 300  # seconds for all commands together
 
 SHELL_FENCES = ("bash", "sh", "shell", "console")
 RUN_PREFIXES = ("electsim", "python -m electsim", "python examples/")
-#: Shell commands shown to readers that this test does not run (install, test suite).
+#: Shell commands shown to readers that this test does not run (install, test suite, and the
+#: documentation build, which ``.ci/run`` runs itself).
 NOT_RUN = (
+    "python -m sphinx",
     "pip ",
     "python -m pip ",
     "pytest",
