@@ -76,7 +76,7 @@ from ._csvsafe import csv_text
 from ._exact import parse_rate
 from .allocate import Allocation, allocate
 from .apportion import TIE_POLICIES, available_methods
-from .election import Election
+from .election import Election, PrecinctResults
 from .errors import ElectsimError
 from .system import BASES, ElectoralSystem, Threshold
 
@@ -787,7 +787,9 @@ def _allocate(election: Election, system: ElectoralSystem, seed: int | None) -> 
 
 
 # ----------------------------------------------------------------------------- provenance
-def _data_provenance(args: argparse.Namespace, election: Election) -> dict[str, Any]:
+def _data_provenance(
+    args: argparse.Namespace, election: Election | PrecinctResults
+) -> dict[str, Any]:
     path = getattr(args, "csv", None)
     if path is not None:
         digest = getattr(args, "_csv_sha256", None)
@@ -813,7 +815,7 @@ def _command_line(args: argparse.Namespace) -> str:
 
 def _provenance(
     args: argparse.Namespace,
-    election: Election,
+    election: Election | PrecinctResults,
     rules: str | Mapping[str, str],
     model: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:

@@ -31,6 +31,12 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def _csv_rows(out: str) -> list[dict[str, str]]:
+    """The data rows of a CSV output, after its ``# key: value`` provenance lines."""
+    body = "".join(line for line in out.splitlines(True) if not line.startswith("#"))
+    return list(csv.DictReader(io.StringIO(body)))
+
+
 def test_detect_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "detect", "--null", "10", "--resamples", "50", "--seed", "1")
     assert code == 0
@@ -51,6 +57,9 @@ def test_detect_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     # 66 stations give one list >= 80 % of the valid votes (counted in the station file)
     assert data["results"][0]["statistic"] == 66.0
+    # the output says how to reproduce it
+    assert data["provenance"]["seed"] == 1
+    assert data["provenance"]["command"].startswith("electsim detect")
     code, out, _ = cli(
         capsys,
         "detect",
@@ -65,7 +74,8 @@ def test_detect_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "--party",
         "Birimdik",
     )
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert "# seed: 1" in out.splitlines()
+    rows = _csv_rows(out)
     assert rows[0]["detector"] == "integer_percentages"
     for row in rows:
         for cell in row.values():
@@ -77,11 +87,21 @@ def test_power_cli_csv_is_safe_and_json_parses(capsys: pytest.CaptureFixture[str
     args += ["--detector", "extreme_stations", "--seed", "3", "--seats"]
     code, out, _ = cli(capsys, *args, "--format", "csv")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = _csv_rows(out)
     assert len(rows) == 2 and rows[0]["level"] == ""
     code, out, _ = cli(capsys, *args, "--format", "json")
     data = json.loads(out)
     assert data["n_datasets"] == 20 and len(data["records"]) == 2
+    assert data["provenance"]["seed"] == 3 and data["provenance"]["model"]["levels"] == [0.05]
+
+
+def test_detect_without_seed_chooses_prints_and_records_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = cli(capsys, "detect", "--detector", "last_digits", "--format", "json")
+    assert code == 0
+    seed = json.loads(out)["provenance"]["seed"]
+    assert isinstance(seed, int) and f"--seed {seed}" in err
 
 
 def test_cli_bad_input(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ of 2020 (``kyrgyzstan_2020_precincts``).
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,20 +16,6 @@ import numpy as np
 __all__ = ["add_commands"]
 
 PRECINCTS = ("kyrgyzstan_2020_precincts",)
-#: Characters a spreadsheet reads as the start of a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cells as text, with a leading apostrophe where a spreadsheet would see a formula."""
-    out = []
-    for row in rows:
-        safe = {}
-        for k, v in row.items():
-            text = "" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
-            safe[k] = "'" + text if text.startswith(_FORMULA_START) else text
-        out.append(safe)
-    return out
 
 
 def _detectors(names: list[str] | None) -> list[str] | None:
@@ -50,15 +37,21 @@ def _load() -> Any:
     return kyrgyzstan_2020_precincts()
 
 
+def _provenance(args: argparse.Namespace, pr: Any, model: dict[str, Any]) -> dict[str, Any]:
+    from ..cli import _provenance as provenance
+
+    return provenance(args, pr, "none (forensic tests on station data)", model)
+
+
 def _cmd_detect(args: argparse.Namespace) -> str:
-    from ..cli import _csv_text, _json, _save_plot
+    from ..cli import _emit, _save_plot, _seed
     from ._detectors import DETECTORS, run_detector
     from ._null import NullModel
 
     pr = _load()
     names = _detectors(args.detector) or list(DETECTORS)
     null = NullModel.fit(pr)
-    g = np.random.default_rng(args.seed)
+    g = np.random.default_rng(_seed(args, needed=True, why="detect"))
     rows: list[dict[str, Any]] = []
     results = {}
     skipped = []
@@ -97,10 +90,21 @@ def _cmd_detect(args: argparse.Namespace) -> str:
         if skipped
         else ""
     )
-    if args.format == "json":
-        return _json({"data": pr.name, "results": rows, "not_run": skipped})
-    if args.format == "csv":
-        return _csv_text(_safe_rows(rows))
+    prov = _provenance(
+        args,
+        pr,
+        {
+            "detectors": names,
+            "null": str(null),
+            "clean_datasets": args.null,
+            "resamples": args.resamples,
+            "party": args.party,
+        },
+    )
+
+    def table() -> str:
+        return "\n".join(lines)
+
     lines = [f"{pr.name}: {pr.n_stations:,} stations; null model: {args.null} clean data sets"]
     lines.append(f"{'detector':<22}{'statistic':>11}{'expected':>10}{'p-value':>10}{'flagged':>9}")
     for r in rows:
@@ -111,12 +115,18 @@ def _cmd_detect(args: argparse.Namespace) -> str:
         )
     if note:
         lines.append(note)
-    return "\n".join(lines)
+    return _emit(
+        args,
+        prov,
+        table=table,
+        records=lambda: rows,
+        obj=lambda: {"data": pr.name, "results": rows, "not_run": skipped},
+    )
 
 
 def _cmd_power(args: argparse.Namespace) -> str:
     from .. import presets
-    from ..cli import CLIError, _csv_text, _save_plot
+    from ..cli import CLIError, _emit, _save_plot, _seed
     from ._null import NullModel
     from ._power import power
     from ._scenarios import SCENARIOS_2020
@@ -137,7 +147,7 @@ def _cmd_power(args: argparse.Namespace) -> str:
             levels,
             args.datasets,
             args.alpha,
-            args.seed,
+            _seed(args, needed=True, why="power"),
             chunk_size=args.chunk_size,
             progress=bool(args.progress),
             system=system,
@@ -146,16 +156,30 @@ def _cmd_power(args: argparse.Namespace) -> str:
         raise CLIError(str(exc)) from exc
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.power_plot(res, xlabel=label))
-    if args.format == "json":
-        return res.to_json()
-    if args.format == "csv":
-        return _csv_text(_safe_rows(res.to_records()))
-    return f"{label}, {pr.name}\n{null}\n\n{res}"
+    prov = _provenance(
+        args,
+        pr,
+        {
+            "manipulation": f"{label}: electsim.forensics.SCENARIOS_2020[{label!r}]",
+            "levels": list(levels),
+            "null": str(null),
+            "clean_datasets": args.datasets,
+            "alpha": args.alpha,
+            "seats": "2020 law" if system is not None else None,
+        },
+    )
+    return _emit(
+        args,
+        prov,
+        table=lambda: f"{label}, {pr.name}\n{null}\n\n{res}",
+        records=res.to_records,
+        obj=lambda: json.loads(res.to_json()),
+    )
 
 
 def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     """Add ``detect`` and ``power`` to the ``electsim`` subparsers."""
-    from ..cli import _add_output, _positive_int, _rate_text
+    from ..cli import _add_output, _positive_int, _rate_text, _seed_int
     from ._detectors import DETECTORS
     from ._scenarios import SCENARIOS_2020
 
@@ -171,7 +195,9 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     p.add_argument(
         "--resamples", type=_positive_int, default=1000, help="resamples of the native nulls"
     )
-    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument(
+        "--seed", type=_seed_int, default=None, help="random seed (default: chosen and printed)"
+    )
     _add_output(p)
 
     q = sub.add_parser(
@@ -203,7 +229,9 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
         help="ASSUMED invalid ballots per ballot cast (default 1.5%%)",
     )
     q.add_argument("--seats", action="store_true", help="also P(seats change), 2020 law")
-    q.add_argument("--seed", type=int, default=None, help="random seed")
+    q.add_argument(
+        "--seed", type=_seed_int, default=None, help="random seed (default: chosen and printed)"
+    )
     q.add_argument("--chunk-size", type=_positive_int, default=100, help="data sets per task")
     q.add_argument("--progress", action="store_true", help="progress bar on stderr")
     _add_output(q)
