@@ -209,7 +209,12 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
         ),
     )
     shorts = [short for _, _, short in SCENARIOS_2020.values()]
-    q.add_argument("--manipulation", choices=shorts, required=True)
+    q.add_argument(
+        "--manipulation",
+        choices=shorts,
+        required=True,
+        help="the 2020 scenario (electsim.forensics.SCENARIOS_2020), favouring Birimdik",
+    )
     q.add_argument("--levels", nargs="+", type=float, metavar="X", help="manipulation levels")
     q.add_argument("--datasets", type=_positive_int, default=200, help="clean data sets")
     q.add_argument("--detector", nargs="+", metavar="NAME", help="default: all")
