@@ -35,7 +35,7 @@ from .simulate import (
 )
 from .system import ElectoralSystem, SeatCap, Threshold
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "Allocation",
