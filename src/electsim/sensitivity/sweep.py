@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._display import HTMLReprMixin
 from ..errors import ElectsimError, ShapeMismatchError, UnknownNameError
 
 __all__ = ["LabelledArray", "sweep"]
 
 
 @dataclass(frozen=True, eq=False)
-class LabelledArray:
+class LabelledArray(HTMLReprMixin):
     """An array with named dimensions and a coordinate vector along each.
 
     Attributes
