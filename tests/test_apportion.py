@@ -1089,3 +1089,27 @@ def test_kernels_refuse_or_handle_totals_beyond_int64() -> None:
         except ElectsimError:
             continue
         assert got == [1, 1, 1], name
+
+
+def test_droop_huge_house_cycles_in_whole_rounds() -> None:
+    # Droop with 4 votes and 1,000,001 seats: quota floor(4 / 1,000,002) + 1 = 1, integer parts
+    # [1, 2, 0, 1], 999,997 seats left for the 3 parties with votes: 333,332 whole rounds
+    # (999,996 seats), then 1 seat for which all three remainders (0) tie -> lowest index.
+    m = get_method("droop")
+    votes = np.array([[1, 2, 0, 1]])
+    alloc, ties = m(votes, np.array([1_000_001]), np.ones((1, 4), dtype=bool), "lowest_index")
+    assert alloc.tolist() == [[333_334, 333_334, 0, 333_333]]
+    assert [(t.contenders, t.n_seats, t.winners) for t in ties] == [((0, 1, 3), 1, (0,))]
+    assert m.reference is not None
+    ref, ref_ties = m.reference([1, 2, 0, 1], 1_000_001, [True] * 4, "lowest_index", None)
+    assert ref == [333_334, 333_334, 0, 333_333] and len(ref_ties) == 1
+
+
+def test_kernel_refuses_houses_beyond_the_bound() -> None:
+    m = get_method("hare")
+    ok = np.ones((1, 2), dtype=bool)
+    with pytest.raises(ElectsimError, match="seats"):
+        m(np.array([[1, 1]]), np.array([10**9 + 1]), ok)
+    with pytest.raises(ElectsimError, match="seats"):
+        m(np.array([[1, 1]]), np.array([-1]), ok)
+    assert m(np.array([[3, 1]]), np.array([10**9]), ok)[0].tolist() == [[750_000_000, 250_000_000]]

@@ -48,13 +48,11 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "apportion/quota.py": ("tests/test_apportion.py",),
     "allocate.py": ("tests/test_allocate.py", "tests/test_system.py"),
     "_exact.py": ("tests/test_exact.py", "tests/test_bad_input.py"),
-    "election.py": (
-        "tests/test_election.py",
-        "tests/test_bad_input.py",
-        "tests/test_csv_input.py",
-    ),
+    "election.py": ("tests/test_election.py", "tests/test_bad_input.py", "tests/test_csv_input.py"),
     "sensitivity/breakpoints.py": ("tests/test_breakpoints.py",),
 }
+#: Run first for every target (fast, and aimed at the edges of every module above).
+FIRST = ("tests/test_adversarial_input.py",)
 
 _SWAP_OPS = {
     "<": "<=",
@@ -173,7 +171,7 @@ def run(mutants: list[Mutant], timeout: float, verbose: bool) -> list[Outcome]:
                 results.append(Outcome(m, "invalid", 0.0))
                 continue
             target.write_text(mutated, encoding="utf-8")
-            tests = [t for t in TARGETS[m.path] if (work / t).exists()]
+            tests = [t for t in (*FIRST, *TARGETS[m.path]) if (work / t).exists()]
             cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
             t0 = time.perf_counter()
             try:

@@ -752,7 +752,13 @@ class Election:
         if parties is not None:
             plist = list(parties)
             names, shorts = [p.name for p in plist], [p.short for p in plist]
-            party_objs = [plist[lookup_index(names, c, "party", shorts)] for c in party_cols]
+            try:
+                party_objs = [plist[lookup_index(names, c, "party", shorts)] for c in party_cols]
+            except UnknownNameError as exc:
+                raise UnknownNameError(
+                    f"{where}: parties has no metadata for a column (matched by name or short "
+                    f"code): {exc}"
+                ) from exc
         return cls(
             votes,
             cols["against_all"],
