@@ -1113,3 +1113,14 @@ def test_kernel_refuses_houses_beyond_the_bound() -> None:
     with pytest.raises(ElectsimError, match="seats"):
         m(np.array([[1, 1]]), np.array([-1]), ok)
     assert m(np.array([[3, 1]]), np.array([10**9]), ok)[0].tolist() == [[750_000_000, 250_000_000]]
+
+
+@pytest.mark.parametrize("name", ["hare", "dhondt"])
+def test_row_total_bound_is_exactly_2_62(name: str) -> None:
+    # a row total of 2**62 - 1 is allocated; 2**62 is refused (the kernels work in int64)
+    m = get_method(name)
+    ok = np.ones((1, 2), dtype=bool)
+    alloc, _ = m(np.array([[2**61, 2**61 - 1]]), np.array([2]), ok, "lowest_index")
+    assert alloc.tolist() == [[1, 1]]
+    with pytest.raises(ElectsimError, match=r"2\*\*62"):
+        m(np.array([[2**61, 2**61]]), np.array([2]), ok, "lowest_index")

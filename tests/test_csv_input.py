@@ -135,8 +135,19 @@ def test_every_problem_is_listed(tmp_path: Path) -> None:
     with pytest.raises(ElectsimError) as info:
         Election.from_csv(_write(tmp_path, text))
     msg = str(info.value)
-    assert "2 problem(s)" in msg  # structure first: rows of the wrong width
-    assert "line 2:" in msg and "line 3:" in msg
+    assert "4 problem(s)" in msg  # two rows of the wrong width, two bad cells
+    assert "line 2: 2 fields" in msg and "line 3: 4 fields" in msg
+    assert "line 4, column 'A': 'x'" in msg and "line 5, column 'A': '1.5'" in msg
+
+
+def test_header_and_cell_problems_are_reported_together(tmp_path: Path) -> None:
+    text = "\ufeffregion;Ata Meken;Mekenchil;Invalid\nBatken;1200;800;4\nOsh;900;1,500;2\n"
+    with pytest.raises(ElectsimError) as info:
+        Election.from_csv(_write(tmp_path, text))
+    msg = str(info.value)
+    assert "2 problem(s)" in msg
+    assert "line 1: column 'Invalid' looks like the reserved column 'invalid'" in msg
+    assert "line 3, column 'Mekenchil': '1,500' has a thousands separator" in msg
 
 
 def test_cell_problems_are_listed_with_lines(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ Usage (from the repository root)::
     python tools/mutate.py                          # every target, all mutants
     python tools/mutate.py --sample 80 --seed 1     # a reproducible random sample of 80
     python tools/mutate.py --only allocate.py --list
+    python tools/mutate.py --match "bb[u] > 0"        # the mutants of matching lines only
     python tools/mutate.py --timeout 60 --json out.json
 
 Docstrings, comments, string literals and f-strings are never mutated (tokens inside them are
@@ -193,6 +194,7 @@ def run(mutants: list[Mutant], timeout: float, verbose: bool) -> list[Outcome]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", action="append", help="restrict to these target files")
+    ap.add_argument("--match", help="only mutants whose line contains this text")
     ap.add_argument("--sample", type=int, default=0, help="test a random sample of N mutants")
     ap.add_argument("--seed", type=int, default=0, help="seed of the sample")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
@@ -205,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown target(s) {sorted(unknown)}; targets: {sorted(TARGETS)}")
     mutants = [m for t in targets for m in mutants_of(t)]
+    if args.match:
+        mutants = [m for m in mutants if args.match in m.source_line]
     if args.sample and args.sample < len(mutants):
         pick = np.random.default_rng(args.seed).choice(len(mutants), args.sample, replace=False)
         mutants = [mutants[i] for i in sorted(pick)]

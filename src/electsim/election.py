@@ -723,17 +723,17 @@ class Election:
         >>> e.region_names, e.national_votes.tolist(), e.national_ballots.item()
         (('North', 'South'), [70, 130], 208)
         """
-        header, rows = _read_csv(path)
+        problems: list[str] = []  # every problem found, reported together with line numbers
+        header, rows = _read_csv(path, problems)
         where = str(path)
         party_cols = [c for c in header if c not in RESERVED_COLUMNS]
         if not party_cols:
             raise ElectsimError(f"{where}: no party columns (reserved: {RESERVED_COLUMNS})")
-        if "region" not in header and len(rows) != 1:
+        if "region" not in header and len(rows) != 1 and not problems:
             raise ShapeMismatchError(
                 f"{where}: {len(rows)} data rows but no 'region' column; a file without regions "
                 "must have exactly one row (the national totals)"
             )
-        problems: list[str] = []
         votes = [[_cell_count(r, c, problems) for c in party_cols] for r in rows]
         cols = {
             c: _optional_column(rows, c, problems) for c in ("against_all", "invalid", "registered")
@@ -866,12 +866,12 @@ def _sniff_delimiter(text: str, where: str) -> str:
     return split[0]  # no separator is regular: the row checks report the bad lines
 
 
-def _read_csv(path: str | Path) -> tuple[list[str], list[_Row]]:
+def _read_csv(path: str | Path, problems: list[str]) -> tuple[list[str], list[_Row]]:
+    """Header and rows of well-formed lines; structural problems are appended to ``problems``."""
     where = str(path)
     text = _decode_csv(path)
     delimiter = _sniff_delimiter(text, where)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    problems: list[str] = []
     header: list[str] = []
     rows: list[_Row] = []
     try:
@@ -881,7 +881,6 @@ def _read_csv(path: str | Path) -> tuple[list[str], list[_Row]]:
                     continue
                 header = [h.strip() for h in record]
                 _check_header(header, reader.line_num, problems)
-                _raise_problems(where, problems)
                 continue
             if not any(c.strip() for c in record):
                 continue  # blank line, or separators only
@@ -900,8 +899,8 @@ def _read_csv(path: str | Path) -> tuple[list[str], list[_Row]]:
         problems.append(f"line {reader.line_num}: {exc}")
     if not header:
         raise ElectsimError(f"{where}: empty file (no header row)")
-    _raise_problems(where, problems)
     if not rows:
+        _raise_problems(where, problems)
         raise ElectsimError(f"{where}: no data rows")
     return header, rows
 
@@ -928,6 +927,8 @@ def _check_header(header: list[str], line: int, problems: list[str]) -> None:
     dup = sorted(h for h, n in counts.items() if h and n > 1)
     if dup and not problems:
         raise UnknownNameError(f"line {line}: duplicate column(s) {dup}")
+    if dup:
+        problems.append(f"line {line}: duplicate column(s) {dup}")
 
 
 def _cell_count(row: _Row, column: str, problems: list[str]) -> int:
