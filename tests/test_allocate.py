@@ -1060,3 +1060,13 @@ def test_explain_dhondt_certificate() -> None:
     assert max(r["next_average"] for r in rows) <= min(r["last_average"] for r in rows)
     for r, v in zip(rows, [487_685, 475_372, 174_317, 141_940], strict=True):
         assert r["next_average"] == Fraction(v, r["seats"] + 1)
+
+
+@pytest.mark.parametrize("index", [True, 1.5, "1", 2, -3, (0, 0)])
+def test_batch_index_must_be_an_integer_in_range(index: object) -> None:
+    # (2,) batch: only the integers -2..1 address an election; a bool or a float never does
+    e = Election([[[5, 3]], [[1, 9]]], parties="AB")
+    a = allocate(e, ElectoralSystem(2, "hare"))
+    assert a.by_party(-1) == {"A": 0, "B": 2} and a.by_party(0) == {"A": 1, "B": 1}
+    with pytest.raises(es.ElectsimError, match="index="):
+        a.by_party(index)
