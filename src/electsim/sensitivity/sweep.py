@@ -155,6 +155,10 @@ class LabelledArray(HTMLReprMixin):
     def __repr__(self) -> str:
         return f"LabelledArray(dims={self.dims}, shape={self.shape})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles by value (the coordinate mapping is a read-only proxy, which cannot)."""
+        return (LabelledArray, (self.dims, dict(self.coords), self.values))
+
 
 def sweep(
     function: Callable[..., Any], *, vectorized: bool = False, **axes: ArrayLike
