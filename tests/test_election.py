@@ -426,3 +426,13 @@ def test_election_is_frozen() -> None:
     e = _two_regions()
     with pytest.raises(AttributeError):
         e.votes = np.zeros((2, 3), dtype=np.int64)  # type: ignore[misc]
+
+
+def test_precinct_results_are_frozen() -> None:
+    import dataclasses
+
+    pr = PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pr.name = "changed"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        pr.votes[0, 0] = 7
