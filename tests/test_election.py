@@ -436,3 +436,26 @@ def test_precinct_results_are_frozen() -> None:
         pr.name = "changed"  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):
         pr.votes[0, 0] = 7
+
+
+def test_party_and_region_are_frozen() -> None:
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Party("A").name = "B"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Region("N").in_regional_threshold = False  # type: ignore[misc]
+
+
+def test_from_mapping_with_party_and_region_metadata() -> None:
+    parties = [Party("Ata Meken", "AM", bloc="opposition"), Party("Birimdik", "BRM")]
+    regions = [Region("Batken"), Region("Abroad", in_regional_threshold=False)]
+    votes = {"Batken": {"Birimdik": 7, "Ata Meken": 3}, "Abroad": {"Ata Meken": 2}}
+    e = Election.from_mapping(votes, parties=parties, regions=regions)
+    assert e.party_names == ("Birimdik", "Ata Meken")  # order of first appearance
+    assert e.parties[1].bloc == "opposition" and e.regions[1].in_regional_threshold is False
+    assert e.votes.tolist() == [[7, 3], [0, 2]]
+    with pytest.raises(UnknownNameError, match=r"parties lacks metadata for \['Birimdik'\]"):
+        Election.from_mapping(votes, parties=parties[:1])
+    with pytest.raises(UnknownNameError, match=r"regions lacks metadata for \['Abroad'\]"):
+        Election.from_mapping(votes, regions=regions[:1])
