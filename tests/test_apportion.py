@@ -1124,3 +1124,14 @@ def test_row_total_bound_is_exactly_2_62(name: str) -> None:
     assert alloc.tolist() == [[1, 1]]
     with pytest.raises(ElectsimError, match=r"2\*\*62"):
         m(np.array([[2**61, 2**61]]), np.array([2]), ok, "lowest_index")
+
+
+@pytest.mark.parametrize("name", ["hare", "hagenbach_bischoff"])
+def test_one_vote_party_takes_the_largest_remainder(name: str) -> None:
+    # votes 1 and 2, 2 seats.  Hare q = 3/2: quotients 2/3 and 4/3.  Hagenbach-Bischoff
+    # q = 3/3 = 1: quotients 1 and 2 -> 3 seats > 2, so one is taken back from the smaller
+    # remainder (both 0: a tie, lowest index keeps) -> also [1, 1].
+    alloc, _ = get_method(name)(
+        np.array([[1, 2]]), np.array([2]), np.ones((1, 2), dtype=bool), "lowest_index"
+    )
+    assert alloc.tolist() == [[1, 1]]
