@@ -1107,3 +1107,16 @@ def test_one_vote_party_wins_a_remainder_seat() -> None:
     # the larger remainder 2/3 (party A, one vote)
     a = allocate(Election([1, 2]), ElectoralSystem(2, "hare"))
     assert a.seats.tolist() == [1, 1]
+
+
+def test_results_are_frozen_and_json_keeps_names_readable() -> None:
+    import dataclasses
+
+    e = Election([[[5, 3]], [[3, 3]]], parties=["Öskön", "Ata"])
+    a = allocate(e, ElectoralSystem(1, "hare", tie_break="lowest_index"))
+    assert a.by_party(-2) == {"Öskön": 1, "Ata": 0}  # -2 is the first of two
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.system = a.system  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.ties[0].n_seats = 2  # type: ignore[misc]
+    assert '"party": "Öskön"' in a.to_json(0)  # not "\u00d6sk\u00f6n"

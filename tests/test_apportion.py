@@ -1135,3 +1135,26 @@ def test_one_vote_party_takes_the_largest_remainder(name: str) -> None:
         np.array([[1, 2]]), np.array([2]), np.ones((1, 2), dtype=bool), "lowest_index"
     )
     assert alloc.tolist() == [[1, 1]]
+
+
+@pytest.mark.parametrize("name", ["hare", "dhondt"])
+def test_two_way_tie_for_one_seat_is_detected(name: str) -> None:
+    # 1 seat, votes 1 and 1 (quotients 1/2 and 1/2; averages 1 and 1): a tie, never 2 seats
+    alloc, ties = get_method(name)(
+        np.array([[1, 1]]), np.array([1]), np.ones((1, 2), dtype=bool), "lowest_index"
+    )
+    assert alloc.tolist() == [[1, 0]]
+    assert [(t.contenders, t.n_seats, t.winners) for t in ties] == [((0, 1), 1, (0,))]
+
+
+def test_ties_in_later_blocks_keep_their_row_numbers() -> None:
+    from electsim.apportion._base import BLOCK_ROWS
+
+    n = BLOCK_ROWS + 3  # the kernel works in blocks of BLOCK_ROWS rows
+    votes = np.tile([[3, 1]], (n, 1))
+    votes[-2] = [2, 2]  # the only tie: row n - 2, in the second block
+    alloc, ties = get_method("hare")(
+        votes, np.full(n, 1), np.ones((n, 2), dtype=bool), "lowest_index"
+    )
+    assert [t.row for t in ties] == [n - 2]
+    assert alloc[-2].tolist() == [1, 0] and alloc[0].tolist() == [1, 0]

@@ -459,3 +459,10 @@ def test_from_mapping_with_party_and_region_metadata() -> None:
         Election.from_mapping(votes, parties=parties[:1])
     with pytest.raises(UnknownNameError, match=r"regions lacks metadata for \['Abroad'\]"):
         Election.from_mapping(votes, regions=regions[:1])
+
+
+def test_precinct_scalar_zero_counts_and_refused_scalars() -> None:
+    pr = PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"], against_all=0)
+    assert pr.against_all.tolist() == [0, 0]
+    with pytest.raises(ShapeMismatchError, match="against_all has shape"):
+        PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"], against_all=5)

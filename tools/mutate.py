@@ -84,7 +84,8 @@ class Mutant:
     source_line: str
 
     def label(self) -> str:
-        return f"{self.path}:{self.line}: {self.old!r} -> {self.new!r}   | {self.source_line}"
+        where = f"{self.path}:{self.line}:{self.col}"
+        return f"{where}: {self.old!r} -> {self.new!r}   | {self.source_line}"
 
 
 def _raise_lines(text: str) -> set[int]:

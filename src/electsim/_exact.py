@@ -146,14 +146,13 @@ def _decimal_fraction(dec: Decimal, rate: Any, name: str) -> Fraction:
         raise ElectsimError(f"{name}={_short_repr(rate)} is not finite")
     if dec.is_zero():
         return Fraction(0)
-    _sign, digits, exponent = dec.as_tuple()
-    assert isinstance(exponent, int)
+    digits = dec.as_tuple().digits
     if len(digits) > _MAX_RATE_DIGITS or dec.adjusted() < -_MAX_RATE_EXPONENT:
         raise ElectsimError(
             f"{name}={_short_repr(rate)} is too precise: electsim accepts rates with at most "
             f"{_MAX_RATE_DIGITS} significant digits down to 1e-{_MAX_RATE_EXPONENT}"
         )
-    if dec.adjusted() > _MAX_RATE_EXPONENT or exponent < -2 * _MAX_RATE_EXPONENT:
+    if dec.adjusted() > _MAX_RATE_EXPONENT:
         raise ElectsimError(
             f"{name}={_short_repr(rate)} is out of range: rates are in [0, 1] (0 % to 100 %)"
         )
