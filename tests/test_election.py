@@ -466,3 +466,17 @@ def test_precinct_scalar_zero_counts_and_refused_scalars() -> None:
     assert pr.against_all.tolist() == [0, 0]
     with pytest.raises(ShapeMismatchError, match="against_all has shape"):
         PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"], against_all=5)
+
+
+def test_precinct_registered_may_equal_ballots_and_batch_shape() -> None:
+    # station 0: 5 + 1 party votes + 1 invalid = 7 ballots = 7 registered (100 % turnout)
+    pr = PrecinctResults(
+        [[5, 1], [2, 2]], region=[0, 0], regions=["N"], invalid=[1, 0], registered=[7, 9]
+    )
+    assert pr.ballots.tolist() == [7, 4] and pr.batch_shape == ()
+    with pytest.raises(ElectsimError, match="registered is below the ballots cast"):
+        PrecinctResults(
+            [[5, 1], [2, 2]], region=[0, 0], regions=["N"], invalid=[1, 0], registered=[6, 9]
+        )
+    batched = PrecinctResults(np.zeros((3, 2, 2), dtype=np.int64), region=[0, 0], regions=["N"])
+    assert batched.batch_shape == (3,) and batched.n_stations == 2
