@@ -1120,3 +1120,23 @@ def test_results_are_frozen_and_json_keeps_names_readable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.ties[0].n_seats = 2  # type: ignore[misc]
     assert '"party": "Öskön"' in a.to_json(0)  # not "\u00d6sk\u00f6n"
+
+
+def test_explain_a_one_vote_election() -> None:
+    # one vote, 2 seats, Hare: quota V/S = 1/2, quotient 2, whole 2, remainder 0
+    a = allocate(Election([1, 0], parties="AB"), ElectoralSystem(2, "hare"))
+    row = a.explain()[0]
+    assert (row["quota"], row["quotient"], row["whole"], row["remainder"]) == (
+        Fraction(1, 2),
+        Fraction(2),
+        2,
+        Fraction(0),
+    )
+    assert a.explain()[1] == {
+        "party": "B",
+        "seats": 0,
+        "quota": Fraction(1, 2),
+        "quotient": Fraction(0),
+        "whole": 0,
+        "remainder": Fraction(0),
+    }
