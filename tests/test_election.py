@@ -480,3 +480,9 @@ def test_precinct_registered_may_equal_ballots_and_batch_shape() -> None:
         )
     batched = PrecinctResults(np.zeros((3, 2, 2), dtype=np.int64), region=[0, 0], regions=["N"])
     assert batched.batch_shape == (3,) and batched.n_stations == 2
+
+
+def test_national_registered_of_a_batch() -> None:
+    e = Election(np.ones((2, 2, 1), dtype=np.int64), registered=[[10, 20], [30, 40]])
+    assert e.national_registered is not None
+    assert e.national_registered.tolist() == [30, 70]  # per election, summed over regions
