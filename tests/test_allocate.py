@@ -1060,3 +1060,83 @@ def test_explain_dhondt_certificate() -> None:
     assert max(r["next_average"] for r in rows) <= min(r["last_average"] for r in rows)
     for r, v in zip(rows, [487_685, 475_372, 174_317, 141_940], strict=True):
         assert r["next_average"] == Fraction(v, r["seats"] + 1)
+
+
+@pytest.mark.parametrize("index", [True, 1.5, "1", 2, -3, (0, 0)])
+def test_batch_index_must_be_an_integer_in_range(index: object) -> None:
+    # (2,) batch: only the integers -2..1 address an election; a bool or a float never does
+    e = Election([[[5, 3]], [[1, 9]]], parties="AB")
+    a = allocate(e, ElectoralSystem(2, "hare"))
+    assert a.by_party(-1) == {"A": 0, "B": 2} and a.by_party(0) == {"A": 1, "B": 1}
+    with pytest.raises(es.ElectsimError, match="index="):
+        a.by_party(index)
+
+
+def test_table_without_a_national_threshold_uses_valid_ballots() -> None:
+    # 60/30/10 of 200 valid ballots (100 against all): 30 %, 15 %, 5 %; Hare 6/3/1 of 10
+    e = Election([60, 30, 10], against_all=[100], parties="ABC", name="T")
+    text = str(allocate(e, ElectoralSystem(10, "hare")))
+    rule = "-" * 70
+    assert text.splitlines() == [
+        "T -- 10 seats, hare, ties: raise",
+        "Party               Votes     % valid  Passes                    Seats",
+        rule,
+        "A                      60       30.00  yes                           6",
+        "B                      30       15.00  yes                           3",
+        "C                      10        5.00  yes                           1",
+        rule,
+        "Total                 100                                           10",
+    ]
+
+
+def test_table_on_the_registered_base() -> None:
+    # 10 % of 400 registered voters = 40 votes: only A (60 = 15 %) passes; B has 7.50 %
+    e = Election([60, 30, 10], registered=[400], parties="ABC", name="T")
+    s = ElectoralSystem(10, "hare", national=Threshold("10%", base="registered"))
+    lines = str(allocate(e, s)).splitlines()
+    assert lines[3].split() == ["A", "60", "15.00", "yes", "10"]
+    assert lines[4].split() == ["B", "30", "7.50", "no:", "national", "0"]
+    assert (
+        lines[-1]
+        == "National threshold >= 10% of registered: base 400 (registered), i.e. 40.0 votes"
+    )
+
+
+def test_one_vote_party_wins_a_remainder_seat() -> None:
+    # Hare, 2 seats, votes 1 and 2: quotients 2/3 and 4/3 -> whole 0 and 1, the last seat to
+    # the larger remainder 2/3 (party A, one vote)
+    a = allocate(Election([1, 2]), ElectoralSystem(2, "hare"))
+    assert a.seats.tolist() == [1, 1]
+
+
+def test_results_are_frozen_and_json_keeps_names_readable() -> None:
+    import dataclasses
+
+    e = Election([[[5, 3]], [[3, 3]]], parties=["Öskön", "Ata"])
+    a = allocate(e, ElectoralSystem(1, "hare", tie_break="lowest_index"))
+    assert a.by_party(-2) == {"Öskön": 1, "Ata": 0}  # -2 is the first of two
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.system = a.system  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.ties[0].n_seats = 2  # type: ignore[misc]
+    assert '"party": "Öskön"' in a.to_json(0)  # not "\u00d6sk\u00f6n"
+
+
+def test_explain_a_one_vote_election() -> None:
+    # one vote, 2 seats, Hare: quota V/S = 1/2, quotient 2, whole 2, remainder 0
+    a = allocate(Election([1, 0], parties="AB"), ElectoralSystem(2, "hare"))
+    row = a.explain()[0]
+    assert (row["quota"], row["quotient"], row["whole"], row["remainder"]) == (
+        Fraction(1, 2),
+        Fraction(2),
+        2,
+        Fraction(0),
+    )
+    assert a.explain()[1] == {
+        "party": "B",
+        "seats": 0,
+        "quota": Fraction(1, 2),
+        "quotient": Fraction(0),
+        "whole": 0,
+        "remainder": Fraction(0),
+    }

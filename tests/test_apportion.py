@@ -1089,3 +1089,72 @@ def test_kernels_refuse_or_handle_totals_beyond_int64() -> None:
         except ElectsimError:
             continue
         assert got == [1, 1, 1], name
+
+
+def test_droop_huge_house_cycles_in_whole_rounds() -> None:
+    # Droop with 4 votes and 1,000,001 seats: quota floor(4 / 1,000,002) + 1 = 1, integer parts
+    # [1, 2, 0, 1], 999,997 seats left for the 3 parties with votes: 333,332 whole rounds
+    # (999,996 seats), then 1 seat for which all three remainders (0) tie -> lowest index.
+    m = get_method("droop")
+    votes = np.array([[1, 2, 0, 1]])
+    alloc, ties = m(votes, np.array([1_000_001]), np.ones((1, 4), dtype=bool), "lowest_index")
+    assert alloc.tolist() == [[333_334, 333_334, 0, 333_333]]
+    assert [(t.contenders, t.n_seats, t.winners) for t in ties] == [((0, 1, 3), 1, (0,))]
+    assert m.reference is not None
+    ref, ref_ties = m.reference([1, 2, 0, 1], 1_000_001, [True] * 4, "lowest_index", None)
+    assert ref == [333_334, 333_334, 0, 333_333] and len(ref_ties) == 1
+
+
+def test_kernel_refuses_houses_beyond_the_bound() -> None:
+    m = get_method("hare")
+    ok = np.ones((1, 2), dtype=bool)
+    with pytest.raises(ElectsimError, match="seats"):
+        m(np.array([[1, 1]]), np.array([10**9 + 1]), ok)
+    with pytest.raises(ElectsimError, match="seats"):
+        m(np.array([[1, 1]]), np.array([-1]), ok)
+    assert m(np.array([[3, 1]]), np.array([10**9]), ok)[0].tolist() == [[750_000_000, 250_000_000]]
+
+
+@pytest.mark.parametrize("name", ["hare", "dhondt"])
+def test_row_total_bound_is_exactly_2_62(name: str) -> None:
+    # a row total of 2**62 - 1 is allocated; 2**62 is refused (the kernels work in int64)
+    m = get_method(name)
+    ok = np.ones((1, 2), dtype=bool)
+    alloc, _ = m(np.array([[2**61, 2**61 - 1]]), np.array([2]), ok, "lowest_index")
+    assert alloc.tolist() == [[1, 1]]
+    with pytest.raises(ElectsimError, match=r"2\*\*62"):
+        m(np.array([[2**61, 2**61]]), np.array([2]), ok, "lowest_index")
+
+
+@pytest.mark.parametrize("name", ["hare", "hagenbach_bischoff"])
+def test_one_vote_party_takes_the_largest_remainder(name: str) -> None:
+    # votes 1 and 2, 2 seats.  Hare q = 3/2: quotients 2/3 and 4/3.  Hagenbach-Bischoff
+    # q = 3/3 = 1: quotients 1 and 2 -> 3 seats > 2, so one is taken back from the smaller
+    # remainder (both 0: a tie, lowest index keeps) -> also [1, 1].
+    alloc, _ = get_method(name)(
+        np.array([[1, 2]]), np.array([2]), np.ones((1, 2), dtype=bool), "lowest_index"
+    )
+    assert alloc.tolist() == [[1, 1]]
+
+
+@pytest.mark.parametrize("name", ["hare", "dhondt"])
+def test_two_way_tie_for_one_seat_is_detected(name: str) -> None:
+    # 1 seat, votes 1 and 1 (quotients 1/2 and 1/2; averages 1 and 1): a tie, never 2 seats
+    alloc, ties = get_method(name)(
+        np.array([[1, 1]]), np.array([1]), np.ones((1, 2), dtype=bool), "lowest_index"
+    )
+    assert alloc.tolist() == [[1, 0]]
+    assert [(t.contenders, t.n_seats, t.winners) for t in ties] == [((0, 1), 1, (0,))]
+
+
+def test_ties_in_later_blocks_keep_their_row_numbers() -> None:
+    from electsim.apportion._base import BLOCK_ROWS
+
+    n = BLOCK_ROWS + 3  # the kernel works in blocks of BLOCK_ROWS rows
+    votes = np.tile([[3, 1]], (n, 1))
+    votes[-2] = [2, 2]  # the only tie: row n - 2, in the second block
+    alloc, ties = get_method("hare")(
+        votes, np.full(n, 1), np.ones((n, 2), dtype=bool), "lowest_index"
+    )
+    assert [t.row for t in ties] == [n - 2]
+    assert alloc[-2].tolist() == [1, 0] and alloc[0].tolist() == [1, 0]

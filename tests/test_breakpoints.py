@@ -452,3 +452,40 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     first = data["results"][0]
     assert first["pieces"] == 13 and "141940/1990753" in first["breakpoints"]
     assert data["results"][-1]["first_change"] == 3_309  # 93 t >= 307,671 (see above)
+
+
+def test_piece_membership_at_open_and_closed_ends() -> None:
+    from electsim.sensitivity.breakpoints import Piece
+
+    lo, hi = Fraction(1, 10), Fraction(2, 10)
+    open_lo = Piece(lo, hi, False, True, (1,), (True,))
+    assert lo not in open_lo and Fraction(3, 20) in open_lo and hi in open_lo
+    assert Fraction(21, 100) not in open_lo and Fraction(9, 100) not in open_lo
+    closed_lo = Piece(lo, hi, True, False, (1,), (True,))
+    assert lo in closed_lo and hi not in closed_lo
+    point = Piece(lo, lo, True, True, (1,), (True,))
+    assert lo in point and Fraction(3, 20) not in point
+    assert 0.15 not in open_lo  # floats are not exact rates: never "in"
+    assert 0 in Piece(Fraction(0), lo, True, False, (1,), (True,))
+
+
+def test_regional_steps_with_a_tested_region_without_ballots() -> None:
+    # Region "Empty" is in the regional test but has no ballots: its base is 0, so it never
+    # depends on the rate (every party passes there); the critical rates come from "North":
+    # A 60/100, B 30/100, C 10/100 of 100 ballots.
+    e = Election([[60, 30, 10], [0, 0, 0]], regions=["North", "Empty"], parties="ABC")
+    s = ElectoralSystem(10, "hare", regional=Threshold("5%"))
+    f = threshold_steps(e, s, which="regional", lo="0%", hi="40%")
+    assert f.critical == (Fraction(3, 5), Fraction(3, 10), Fraction(1, 10))
+    assert [(p.lo, p.hi, p.lo_closed, p.hi_closed, p.seats) for p in f.pieces] == [
+        (Fraction(0), Fraction(1, 10), True, True, (6, 3, 1)),
+        (Fraction(1, 10), Fraction(3, 10), False, True, (7, 3, 0)),  # 6.67 / 3.33 of 10
+        (Fraction(3, 10), Fraction(2, 5), False, True, (10, 0, 0)),
+    ]
+    for rate, seats in (("10%", [6, 3, 1]), ("10.0001%", [7, 3, 0]), ("31%", [10, 0, 0])):
+        a = allocate(e, s.replace(regional=Threshold(rate)))  # independent: direct allocation
+        assert a.seats.tolist() == seats
+        assert f.at(rate).seats == tuple(seats)
+    every = Election([[0, 0], [0, 0]], regions=["N", "S"], parties="AB")
+    g = threshold_steps(every, s, which="regional")
+    assert g.critical == (None, None) and len(g.pieces) == 1  # nothing depends on the rate

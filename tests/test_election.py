@@ -426,3 +426,63 @@ def test_election_is_frozen() -> None:
     e = _two_regions()
     with pytest.raises(AttributeError):
         e.votes = np.zeros((2, 3), dtype=np.int64)  # type: ignore[misc]
+
+
+def test_precinct_results_are_frozen() -> None:
+    import dataclasses
+
+    pr = PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pr.name = "changed"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        pr.votes[0, 0] = 7
+
+
+def test_party_and_region_are_frozen() -> None:
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Party("A").name = "B"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Region("N").in_regional_threshold = False  # type: ignore[misc]
+
+
+def test_from_mapping_with_party_and_region_metadata() -> None:
+    parties = [Party("Ata Meken", "AM", bloc="opposition"), Party("Birimdik", "BRM")]
+    regions = [Region("Batken"), Region("Abroad", in_regional_threshold=False)]
+    votes = {"Batken": {"Birimdik": 7, "Ata Meken": 3}, "Abroad": {"Ata Meken": 2}}
+    e = Election.from_mapping(votes, parties=parties, regions=regions)
+    assert e.party_names == ("Birimdik", "Ata Meken")  # order of first appearance
+    assert e.parties[1].bloc == "opposition" and e.regions[1].in_regional_threshold is False
+    assert e.votes.tolist() == [[7, 3], [0, 2]]
+    with pytest.raises(UnknownNameError, match=r"parties lacks metadata for \['Birimdik'\]"):
+        Election.from_mapping(votes, parties=parties[:1])
+    with pytest.raises(UnknownNameError, match=r"regions lacks metadata for \['Abroad'\]"):
+        Election.from_mapping(votes, regions=regions[:1])
+
+
+def test_precinct_scalar_zero_counts_and_refused_scalars() -> None:
+    pr = PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"], against_all=0)
+    assert pr.against_all.tolist() == [0, 0]
+    with pytest.raises(ShapeMismatchError, match="against_all has shape"):
+        PrecinctResults([[5, 1], [2, 2]], region=[0, 0], regions=["N"], against_all=5)
+
+
+def test_precinct_registered_may_equal_ballots_and_batch_shape() -> None:
+    # station 0: 5 + 1 party votes + 1 invalid = 7 ballots = 7 registered (100 % turnout)
+    pr = PrecinctResults(
+        [[5, 1], [2, 2]], region=[0, 0], regions=["N"], invalid=[1, 0], registered=[7, 9]
+    )
+    assert pr.ballots.tolist() == [7, 4] and pr.batch_shape == ()
+    with pytest.raises(ElectsimError, match="registered is below the ballots cast"):
+        PrecinctResults(
+            [[5, 1], [2, 2]], region=[0, 0], regions=["N"], invalid=[1, 0], registered=[6, 9]
+        )
+    batched = PrecinctResults(np.zeros((3, 2, 2), dtype=np.int64), region=[0, 0], regions=["N"])
+    assert batched.batch_shape == (3,) and batched.n_stations == 2
+
+
+def test_national_registered_of_a_batch() -> None:
+    e = Election(np.ones((2, 2, 1), dtype=np.int64), registered=[[10, 20], [30, 40]])
+    assert e.national_registered is not None
+    assert e.national_registered.tolist() == [30, 70]  # per election, summed over regions

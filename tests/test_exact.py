@@ -270,3 +270,21 @@ def test_as_count_array_refuses(bad: object, what: str) -> None:
     with pytest.raises(InvalidCountsError, match="registered") as info:
         as_count_array(bad, "registered")
     assert what in str(info.value)
+
+
+def test_largest_uint64_count_that_fits_int64() -> None:
+    top = np.array([2**63 - 1], dtype=np.uint64)
+    assert as_count_array(top, "votes").tolist() == [2**63 - 1]
+    with pytest.raises(InvalidCountsError, match="votes has counts too large for int64"):
+        as_count_array(np.array([2**63], dtype=np.uint64), "votes")
+
+
+def test_rate_exponent_bounds_are_inclusive() -> None:
+    # 1e-60 and 60 significant digits are the documented limits (accepted); beyond them, refused
+    assert parse_rate(Decimal("1e-60")) == Fraction(1, 10**60)
+    assert parse_rate("0." + "1" * 60) == Fraction(int("1" * 60), 10**60)
+    with pytest.raises(ElectsimError, match="too precise"):
+        parse_rate(Decimal("9.9e-61"))
+    assert parse_rate(Decimal("1e60"), allow_above_one=True) == 10**60
+    with pytest.raises(ElectsimError, match="out of range"):
+        parse_rate(Decimal("1e61"), allow_above_one=True)

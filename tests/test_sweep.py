@@ -127,3 +127,13 @@ def test_values_are_read_only() -> None:
     la = sweep(lambda a: a, a=[1, 2])
     with pytest.raises(ValueError):
         la.values[0] = 5
+
+
+def test_labelled_array_pickles_read_only() -> None:
+    import pickle
+
+    la = LabelledArray(("t", "s"), {"t": [0.05, 0.07], "s": [100, 120]}, [[1, 2], [3, 4]])
+    back = pickle.loads(pickle.dumps(la))
+    assert back.dims == ("t", "s") and back.values.tolist() == [[1, 2], [3, 4]]
+    assert back.coords["s"].tolist() == [100, 120]
+    assert not back.values.flags.writeable and not back.coords["t"].flags.writeable

@@ -1,6 +1,42 @@
 """electsim: exact, batched election-integrity simulation for list-PR parliaments.
 
-Importing electsim changes no global state.
+Who wins seats under a set of rules -- and under any reform or manipulation -- computed
+exactly (integers and fractions decide every threshold and seat; floats only describe) and in
+batches of many elections at once (arrays with leading batch axes, no Python loop over them).
+Reference case: Kyrgyzstan's annulled parliamentary election of 4 October 2020.
+
+Entry points (top level)
+------------------------
+Election, Party, Region, PrecinctResults
+    The data: votes ``(*batch, R, P)`` per region (or per polling station), against-all,
+    invalid and registered counts.  ``Election.from_csv`` / ``from_mapping`` read your own.
+ElectoralSystem, Threshold, SeatCap
+    The rules: house size, method, national and regional thresholds, cap, tie policy.
+allocate -> Allocation
+    Seats for one election or a batch, with every rule's outcome, ties and ``explain()``.
+simulate, Multinomial, DirichletMultinomial, estimate_concentration -> SimulationResult
+    Seeded, chunked Monte Carlo over count uncertainty (and manipulation).
+get_method, available_methods
+    The apportionment methods (Hare, Droop, D'Hondt, Sainte-Laguë, ... twelve in all).
+
+Subpackages and modules
+-----------------------
+apportion      quota and divisor methods: batch kernels and exact references
+datasets       the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations)
+presets        rule sets (Kyrgyzstan 2020, the 2021 list tier)
+metrics        disproportionality, effective number of parties, blocs, majorities, power
+manipulation   vote buying, Form No. 2 transport, carousels, coercion, ballot stuffing,
+               each with an exact ledger
+sensitivity    exact step functions of thresholds and manipulation, tipping points,
+               Sobol indices, labelled sweeps
+report         summaries and scenario tables
+plotting       hemicycles, step plots, heatmaps, seat distributions (matplotlib)
+errors         ElectsimError and its subclasses (every bad input), warnings
+cli            the ``electsim`` command (``electsim --help``)
+
+Results print as readable tables (``print(allocation)``), render as the same table in a
+notebook, and convert with ``to_records()`` / ``to_json()``.  Importing electsim changes no
+global state.
 
 >>> import electsim as es
 >>> e = es.Election([600, 300, 100], parties=["A", "B", "C"])

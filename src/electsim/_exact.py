@@ -75,9 +75,7 @@ def parse_rate(rate: Any, name: str = "rate", *, allow_above_one: bool = False) 
     elif isinstance(rate, Rational):
         value = Fraction(int(rate.numerator), int(rate.denominator))
     elif isinstance(rate, Decimal):
-        if not rate.is_finite():
-            raise ElectsimError(f"{name}={rate!r} is not finite")
-        value = Fraction(rate)
+        value = _decimal_fraction(rate, rate, name)
     elif isinstance(rate, float | np.floating):
         if not math.isfinite(float(rate)):
             raise ElectsimError(f"{name}={rate!r} is not finite")
@@ -87,15 +85,21 @@ def parse_rate(rate: Any, name: str = "rate", *, allow_above_one: bool = False) 
         percent = text.endswith("%")
         if percent:
             text = text[:-1]
+        if len(text) > _MAX_RATE_CHARS:
+            raise ElectsimError(
+                f"{name}: a rate string of {len(text)} characters is refused (at most "
+                f"{_MAX_RATE_CHARS}); give e.g. '7%', '7/100' or '0.07'"
+            )
         try:
             if "/" in text:
                 num, den = text.split("/")
-                value = Fraction(Decimal(num)) / Fraction(Decimal(den))
+                value = _decimal_fraction(Decimal(num), rate, name) / _decimal_fraction(
+                    Decimal(den), rate, name
+                )
             else:
-                dec = Decimal(text)
-                if not dec.is_finite():
-                    raise ElectsimError(f"{name}={rate!r} is not finite")
-                value = Fraction(dec)
+                value = _decimal_fraction(Decimal(text), rate, name)
+        except ElectsimError:
+            raise
         except (InvalidOperation, ValueError, ZeroDivisionError) as exc:
             raise ElectsimError(
                 f"{name}={rate!r} cannot be parsed as a rate; use e.g. '7%', '7/100' or '0.07'"
@@ -109,8 +113,50 @@ def parse_rate(rate: Any, name: str = "rate", *, allow_above_one: bool = False) 
         )
     if value < 0 or (value > 1 and not allow_above_one):
         bound = "non-negative" if allow_above_one else "in [0, 1] (0 % to 100 %)"
-        raise ElectsimError(f"{name}={rate!r} must be {bound}")
+        raise ElectsimError(f"{name}={_short_repr(rate)} must be {bound}")
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_RATE_BITS:
+        raise ElectsimError(
+            f"{name}={_short_repr(rate)} has a numerator or denominator above 2**{_MAX_RATE_BITS}"
+            "; electsim refuses rates that precise (no election needs them)"
+        )
     return value
+
+
+#: Bounds on rates, checked *before* any exact arithmetic: a ``Decimal`` such as ``1e-999999999``
+#: would otherwise become a Fraction with a billion-digit denominator (a hang).  A rate needs at
+#: most ``_MAX_RATE_DIGITS`` significant digits and a decimal exponent within
+#: ``±_MAX_RATE_EXPONENT``; a ``Fraction`` at most ``_MAX_RATE_BITS`` bits in each part.
+_MAX_RATE_DIGITS = 60
+_MAX_RATE_EXPONENT = 60
+_MAX_RATE_BITS = 1024
+_MAX_RATE_CHARS = 200
+
+
+def _short_repr(x: Any) -> str:
+    """``repr(x)``, shortened for messages (a huge Fraction must not flood or crash them)."""
+    if isinstance(x, Fraction) and max(x.numerator.bit_length(), x.denominator.bit_length()) > 256:
+        return f"<Fraction of {x.numerator.bit_length()}/{x.denominator.bit_length()} bits>"
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _decimal_fraction(dec: Decimal, rate: Any, name: str) -> Fraction:
+    """A finite ``Decimal`` as a Fraction, refusing huge exponents/digits before the conversion."""
+    if not dec.is_finite():
+        raise ElectsimError(f"{name}={_short_repr(rate)} is not finite")
+    if dec.is_zero():
+        return Fraction(0)
+    digits = dec.as_tuple().digits
+    if len(digits) > _MAX_RATE_DIGITS or dec.adjusted() < -_MAX_RATE_EXPONENT:
+        raise ElectsimError(
+            f"{name}={_short_repr(rate)} is too precise: electsim accepts rates with at most "
+            f"{_MAX_RATE_DIGITS} significant digits down to 1e-{_MAX_RATE_EXPONENT}"
+        )
+    if dec.adjusted() > _MAX_RATE_EXPONENT:
+        raise ElectsimError(
+            f"{name}={_short_repr(rate)} is out of range: rates are in [0, 1] (0 % to 100 %)"
+        )
+    return Fraction(dec)
 
 
 def as_count_array(values: ArrayLike, name: str) -> NDArray[np.int64]:
@@ -127,6 +173,13 @@ def as_count_array(values: ArrayLike, name: str) -> NDArray[np.int64]:
     """
     if isinstance(values, list | tuple) and _contains_bool(values):
         raise InvalidCountsError(f"{name} contains a boolean; counts must be integers")
+    if isinstance(values, np.ma.MaskedArray):
+        if np.ma.is_masked(values):
+            raise InvalidCountsError(
+                f"{name} is a masked array with masked entries; counts cannot be missing "
+                "(fill them explicitly, e.g. values.filled(0), or drop those rows)"
+            )
+        values = np.ma.getdata(values)
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError) as exc:

@@ -11,12 +11,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._display import HTMLReprMixin
 from ._exact import votes_needed
 from .apportion import TieRecord
 from .apportion.divisor import DIVISORS
 from .apportion.quota import QUOTAS, quota_of
-from .election import Election
-from .errors import ElectsimError, ElectsimWarning, MissingDataError, TieError
+from .election import Election, freeze_arrays
+from .errors import (
+    ElectsimError,
+    ElectsimWarning,
+    MissingDataError,
+    TieError,
+    UnseededLotWarning,
+)
 from .system import ElectoralSystem
 
 __all__ = ["Allocation", "Tie", "allocate"]
@@ -65,7 +72,7 @@ class Tie:
 
 
 @dataclass(frozen=True, eq=False)
-class Allocation:
+class Allocation(HTMLReprMixin):
     """The result of :func:`allocate`: seats and everything that explains them.
 
     All arrays have the election's batch shape in front.
@@ -94,6 +101,11 @@ class Allocation:
         Every tie met, however it was resolved.
     regional_skipped : bool
         ``True`` when a regional threshold was set but skipped (``missing_regions="skip"``).
+    lot_seed : int or None
+        The seed drawn when ``tie_break="lot"`` had to draw lots and no ``rng`` was given
+        (``allocate(..., rng=lot_seed)`` repeats the result); ``None`` otherwise.
+
+    In a notebook an allocation renders as the table ``str()`` prints.
     """
 
     election: Election
@@ -110,6 +122,12 @@ class Allocation:
     regional_skipped: bool
     _final_active: BoolArray
     _final_seats: IntArray
+    lot_seed: int | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled arrays are read-only again, like the original's."""
+        freeze_arrays(state)
+        self.__dict__.update(state)
 
     # ---------------------------------------------------------------- views
     @property
@@ -203,6 +221,7 @@ class Allocation:
             "parties": self.to_records(index),
             "unfilled": int(self.unfilled[i]),
             "regional_skipped": self.regional_skipped,
+            "lot_seed": self.lot_seed,
             "ties": [
                 {
                     "parties": list(t.parties),
@@ -320,12 +339,19 @@ class Allocation:
         for t in self.ties:
             if t.index == i:
                 lines.append(str(t))
+        if self.lot_seed is not None:
+            lines.append(f"Lots drawn without an rng; seed used: {self.lot_seed}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         if not self.batch_shape:
             return self.table()
         n = int(np.prod(self.batch_shape))
+        if n == 0:
+            return (
+                f"Allocation of 0 elections (batch shape {self.batch_shape}) -- {self.system}\n"
+                "(empty batch: no seats to show)"
+            )
         mean = self.seats.reshape(n, -1).mean(axis=0)
         p_elig = self.eligible.reshape(n, -1).mean(axis=0)
         lines = [
@@ -354,9 +380,28 @@ def _avg(key: tuple[int, Fraction]) -> Fraction | float:
 def _normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ElectsimError(f"rng={rng!r} must be a non-negative int seed")
+        return np.random.default_rng(int(rng))
     raise ElectsimError(f"rng={rng!r} must be None, an int seed or a numpy Generator")
+
+
+class _LotRng:
+    """The generator of ``tie_break="lot"`` when no ``rng`` was given: it draws a seed only if a
+    lot is actually drawn, so untied allocations stay deterministic and silent."""
+
+    def __init__(self) -> None:
+        self.seed: int | None = None
+        self._gen: np.random.Generator | None = None
+
+    def choice(self, *args: Any, **kwargs: Any) -> Any:
+        if self._gen is None:
+            self.seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+            self._gen = np.random.default_rng(self.seed)
+        return self._gen.choice(*args, **kwargs)
 
 
 def allocate(
@@ -378,7 +423,10 @@ def allocate(
         Votes ``(*batch, R, P)``.
     system : ElectoralSystem
     rng : None, int or numpy.random.Generator
-        Used only by ``tie_break="lot"``; ties are drawn in batch order.
+        Used only by ``tie_break="lot"``; ties are drawn in batch order.  Validated whatever
+        the policy.  With ``tie_break="lot"`` and no ``rng``, a seed is drawn the first time a
+        lot is needed: the result then carries it (``Allocation.lot_seed``) and an
+        :class:`~electsim.errors.UnseededLotWarning` names it.
 
     Returns
     -------
@@ -415,7 +463,11 @@ def allocate(
         raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
     if not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
-    gen = _normalise_rng(rng) if (system.tie_break == "lot" or rng is not None) else None
+    gen: Any = None
+    if rng is not None:
+        gen = _normalise_rng(rng)
+    elif system.tie_break == "lot":
+        gen = _LotRng()
 
     batch = election.batch_shape
     N = int(np.prod(batch)) if batch else 1
@@ -491,6 +543,14 @@ def allocate(
             f"{ties[0]}{more}. The tie policy is 'raise': choose tie_break='lowest_index', "
             "'most_votes' or 'lot' (with rng) via system.replace(tie_break=...)"
         )
+    lot_seed = gen.seed if isinstance(gen, _LotRng) else None
+    if lot_seed is not None:
+        warnings.warn(
+            f"tie_break='lot' drew lots without an rng; the seed used was {lot_seed} "
+            "(Allocation.lot_seed): pass rng= to make the result reproducible",
+            UnseededLotWarning,
+            stacklevel=2,
+        )
     return Allocation(
         election=election,
         system=system,
@@ -506,6 +566,7 @@ def allocate(
         regional_skipped=regional_skipped,
         _final_active=shape(active, P),
         _final_seats=shape(seats_left),
+        lot_seed=lot_seed,
     )
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import difflib
+import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._exact import RateLike, as_count_array, parse_rate
 from .errors import ElectsimError, InvalidCountsError, ShapeMismatchError, UnknownNameError
 
-__all__ = ["Election", "Party", "PrecinctResults", "Region"]
+__all__ = ["Election", "Party", "PrecinctResults", "Region", "lookup_index"]
 
 IntArray = NDArray[np.int64]
 
@@ -78,6 +81,14 @@ class Region:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ElectsimError(f"Region name={self.name!r} must be a non-empty string")
+        flag = self.in_regional_threshold
+        if isinstance(flag, np.bool_):
+            object.__setattr__(self, "in_regional_threshold", bool(flag))
+        elif not isinstance(flag, bool):
+            # a string such as "false" is truthy: never guess, refuse
+            raise ElectsimError(
+                f"Region {self.name!r}: in_regional_threshold={flag!r} must be True or False"
+            )
 
 
 #: The single unit of an election given without a regional breakdown.
@@ -142,14 +153,78 @@ def _as_regions(regions: Iterable[Region | str] | None, n: int) -> tuple[Region,
     return out
 
 
-def _lookup(names: Sequence[str], key: str | int, what: str) -> int:
-    if isinstance(key, int | np.integer) and not isinstance(key, bool):
-        if not -len(names) <= int(key) < len(names):
-            raise UnknownNameError(f"{what} index {key} is out of range 0..{len(names) - 1}")
-        return int(key) % len(names)
-    if key in names:
-        return list(names).index(str(key))
-    raise UnknownNameError(f"unknown {what} {key!r}; known: {', '.join(names)}")
+def freeze_arrays(state: dict[str, Any]) -> None:
+    """Make the numpy arrays among ``state``'s values read-only (for ``__setstate__``: pickle
+    drops the flag, and electsim's result objects promise read-only arrays)."""
+    for value in state.values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+
+
+def _fold(name: str) -> str:
+    """Case- and spacing-insensitive form of a name (for matching only)."""
+    return " ".join(name.casefold().split())
+
+
+def lookup_index(
+    names: Sequence[str], key: Any, what: str = "party", aliases: Sequence[str] = ()
+) -> int:
+    """Position of ``key`` in ``names``: the one place names are matched.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The names, in column (or row) order.
+    key : str or int
+        A name, an alias (e.g. a party's short code, same position as in ``names``), or an
+        index (negative indices count from the end).
+    what : str
+        What is looked up, for messages (``"party"``, ``"region"``).
+    aliases : sequence of str, optional
+        Alternative names, one per entry of ``names`` (e.g. party short codes).
+
+    Matching is exact first (name, then alias), then case- and spacing-insensitive when that
+    is unambiguous.  An unknown name raises :class:`~electsim.errors.UnknownNameError` with
+    "did you mean ...?" suggestions (:func:`difflib.get_close_matches`).
+
+    Examples
+    --------
+    >>> lookup_index(["Birimdik", "Mekenchil"], "birimdik")
+    0
+    >>> lookup_index(["Birimdik", "Mekenchil"], "Mekenchill")
+    Traceback (most recent call last):
+    ...
+    electsim.errors.UnknownNameError: unknown party 'Mekenchill'; did you mean 'Mekenchil'? ...
+    """
+    n = len(names)
+    if isinstance(key, int | np.integer) and not isinstance(key, bool | np.bool_):
+        if not -n <= int(key) < n:
+            raise UnknownNameError(f"{what} index {key} is out of range 0..{n - 1}")
+        return int(key) % n
+    if not isinstance(key, str):
+        raise UnknownNameError(
+            f"{what}={key!r} has type {type(key).__name__}; give a {what} name or an index"
+        )
+    for pool in (names, aliases):
+        if key in pool:
+            return list(pool).index(key)
+    folded = _fold(key)
+    hits = sorted(
+        {i for pool in (names, aliases) for i, x in enumerate(pool) if _fold(x) == folded}
+    )
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise UnknownNameError(
+            f"{what} {key!r} matches several names when case is ignored: "
+            f"{[names[i] for i in hits]}; give the exact name"
+        )
+    candidates = [*names, *(a for a in aliases if a not in names)]
+    by_fold = {_fold(c): c for c in candidates}
+    close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(by_fold[c]) for c in close)}? " if close else ""
+    shown = ", ".join(names) if n <= 30 else ", ".join(names[:30]) + f", ... ({n} in all)"
+    raise UnknownNameError(f"unknown {what} {key!r}; {hint}known: {shown}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -406,17 +481,17 @@ class Election:
 
     # --------------------------------------------------------------- indexing
     def party_index(self, party: str | int) -> int:
-        """Column index of a party given by name, short code or index."""
-        names = self.party_names
-        if isinstance(party, str) and party not in names:
-            shorts = [p.short for p in self.parties]
-            if party in shorts:
-                return shorts.index(party)
-        return _lookup(names, party, "party")
+        """Column index of a party given by name, short code or index.
+
+        Names match exactly first, then ignoring case and spacing; an unknown name raises
+        :class:`~electsim.errors.UnknownNameError` with "did you mean ...?" suggestions (see
+        :func:`lookup_index`).
+        """
+        return lookup_index(self.party_names, party, "party", [p.short for p in self.parties])
 
     def region_index(self, region: str | int) -> int:
         """Row index of a region given by name or index."""
-        return _lookup(self.region_names, region, "region")
+        return lookup_index(self.region_names, region, "region")
 
     def select(self, index: Any) -> Election:
         """Select along the batch dimensions with numpy indexing, e.g. ``e.select(3)``.
@@ -437,12 +512,19 @@ class Election:
                 f"index {index!r} has more axes than the batch shape {self.batch_shape}"
             )
         full = (*idx, Ellipsis)
-        reg = None if self.registered is None else self.registered[full]
         assert self.against_all is not None and self.invalid is not None
+        try:
+            votes = self.votes[full]
+            parts = [x[full] for x in (self.against_all, self.invalid)]
+            reg = None if self.registered is None else self.registered[full]
+        except (IndexError, TypeError, ValueError) as exc:
+            raise ShapeMismatchError(
+                f"select(index={index!r}) does not fit the batch shape {self.batch_shape}: {exc}"
+            ) from exc
         return Election(
-            self.votes[full],
-            self.against_all[full],
-            self.invalid[full],
+            votes,
+            parts[0],
+            parts[1],
             reg,
             self.parties,
             self.regions,
@@ -484,12 +566,23 @@ class Election:
         )
 
     def __repr__(self) -> str:
-        batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
+        """Compact: sizes and ballots (per election: the range over a batch, never its sum)."""
         label = f"{self.name!r}, " if self.name else ""
-        return (
-            f"Election({label}{self.n_parties} parties, {self.n_regions} regions{batch}, "
-            f"ballots={int(self.national_ballots.sum())})"
-        )
+        ballots = self.national_ballots
+        if not self.batch_shape:
+            tail = f"ballots={int(ballots):,}"
+        elif ballots.size == 0:
+            tail = f"batch_shape={self.batch_shape} (empty)"
+        else:
+            lo, hi = int(ballots.min()), int(ballots.max())
+            span = f"{lo:,}" if lo == hi else f"{lo:,}..{hi:,}"
+            tail = f"batch_shape={self.batch_shape}, ballots per election {span}"
+        return f"Election({label}{self.n_parties} parties, {self.n_regions} regions, {tail})"
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled arrays are read-only again (pickle does not keep the flag)."""
+        freeze_arrays(state)
+        self.__dict__.update(state)
 
     # ------------------------------------------------------------ constructors
     @classmethod
@@ -525,18 +618,18 @@ class Election:
         if not nested and any(isinstance(x, Mapping) for x in votes.values()):
             raise ShapeMismatchError("votes mixes regions (mappings) and parties (counts)")
         if nested:
-            region_names = [str(k) for k in votes]
+            by_region = _named(votes, "votes (region keys)")
+            region_names = list(by_region)
+            subs = {r: _named(sub, f"votes[{r!r}] (party keys)") for r, sub in by_region.items()}
             party_names: list[str] = []
-            for sub in votes.values():
-                assert isinstance(sub, Mapping)
-                for p in sub:
-                    if str(p) not in party_names:
-                        party_names.append(str(p))
-            rows = [[sub.get(p, 0) for p in party_names] for sub in votes.values()]  # type: ignore[union-attr]
+            for sub in subs.values():
+                party_names += [p for p in sub if p not in party_names]
+            rows = [[sub.get(p, 0) for p in party_names] for sub in subs.values()]
         else:
+            flat = _named(votes, "votes (party keys)")
             region_names = [NATIONAL.name]
-            party_names = [str(k) for k in votes]
-            rows = [list(votes.values())]
+            party_names = list(flat)
+            rows = [list(flat.values())]
         if parties is not None:
             by_name = {p.name: p for p in parties}
             missing = [p for p in party_names if p not in by_name]
@@ -560,10 +653,11 @@ class Election:
             if x is None:
                 return None
             if isinstance(x, Mapping):
-                unknown = set(map(str, x)) - set(region_names)
+                named = _named(x, f"{pname} (region keys)")
+                unknown = set(named) - set(region_names)
                 if unknown:
                     raise UnknownNameError(f"{pname} names unknown region(s) {sorted(unknown)}")
-                return [x.get(r, 0) for r in region_names]
+                return [named.get(r, 0) for r in region_names]
             if len(region_names) != 1:
                 raise ShapeMismatchError(f"{pname} must be a {{region: count}} mapping")
             return [x]
@@ -590,13 +684,32 @@ class Election:
     ) -> Election:
         """Read an election from a CSV file in electsim's wide format.
 
-        Format: UTF-8, comma-separated, a header row, one row per region.  Reserved columns
-        (all optional): ``region`` (the region's name; without it the file must have one row,
-        the national total), ``against_all``, ``invalid``, ``registered`` (empty cells mean
-        unknown; then the whole column must be empty), ``in_regional_threshold`` (``true``/
-        ``false``, default true; e.g. ``false`` for votes cast abroad).  Every other column is a
-        party, headed by its name, in the order of the file.  Counts must be integers (``85`` or
-        ``85.0``).
+        Format: UTF-8 (a byte-order mark is accepted), a header row, one row per region,
+        separated by commas, semicolons (as European spreadsheets write) or tabs -- detected
+        from the file.  Reserved columns (all optional, exactly these lower-case names):
+        ``region`` (the region's name; without it the file must have one row, the national
+        total), ``against_all``, ``invalid``, ``registered`` (empty cells mean unknown; then the
+        whole column must be empty), ``in_regional_threshold`` (``true``/``false``/``1``/``0``/
+        ``yes``/``no``, default true; e.g. ``false`` for votes cast abroad).  Every other column
+        is a party, headed by its name, in the order of the file.  Lines whose cells are all
+        empty are skipped.
+
+        Counts are read as exact integers from their text, never through a float: plain digits
+        (``85``), optionally with a zero fraction (``85.0``, as spreadsheets export whole
+        numbers).  ``85.5``, ``85.0000000000000001``, ``1e3``, ``-1``, thousands separators
+        (``1,234``, ``1 234``) and empty cells are refused.
+
+        Raises
+        ------
+        ElectsimError
+            The file cannot be read or is not UTF-8 (with the line of the first bad byte); a
+            header wider than :data:`MAX_CSV_COLUMNS`; an empty header cell (e.g. a trailing
+            separator); a header that looks like a reserved column but is not spelled as one
+            (``against-all``, ``Invalid``, ``Region``, ``spoiled``, ...), which is never read
+            as a party; rows with more or fewer fields than the header; cells that are not
+            counts.  Every problem found is listed with its line number, in one error.
+        UnknownNameError
+            Duplicate columns; a party column without metadata in ``parties``.
 
         Examples
         --------
@@ -610,34 +723,42 @@ class Election:
         >>> e.region_names, e.national_votes.tolist(), e.national_ballots.item()
         (('North', 'South'), [70, 130], 208)
         """
-        header, rows = _read_csv(path)
+        problems: list[str] = []  # every problem found, reported together with line numbers
+        header, rows = _read_csv(path, problems)
+        where = str(path)
         party_cols = [c for c in header if c not in RESERVED_COLUMNS]
         if not party_cols:
-            raise ElectsimError(f"{path}: no party columns (reserved: {RESERVED_COLUMNS})")
-        if "region" not in header and len(rows) != 1:
+            raise ElectsimError(f"{where}: no party columns (reserved: {RESERVED_COLUMNS})")
+        if "region" not in header and len(rows) != 1 and not problems:
             raise ShapeMismatchError(
-                f"{path}: {len(rows)} rows but no 'region' column; a file without regions "
+                f"{where}: {len(rows)} data rows but no 'region' column; a file without regions "
                 "must have exactly one row (the national totals)"
             )
-        votes = [[_cell_count(r[c], c, i) for c in party_cols] for i, r in enumerate(rows)]
-        cols = {c: _optional_column(rows, c) for c in ("against_all", "invalid", "registered")}
+        votes = [[_cell_count(r, c, problems) for c in party_cols] for r in rows]
+        cols = {
+            c: _optional_column(rows, c, problems) for c in ("against_all", "invalid", "registered")
+        }
+        region_objs: list[Region | str] = [NATIONAL]
         if "region" in header:
-            flags = [_parse_bool(r.get("in_regional_threshold", ""), i) for i, r in enumerate(rows)]
-            region_objs: list[Region | str] = [
-                Region(r["region"], f) for r, f in zip(rows, flags, strict=True)
-            ]
-        else:
-            region_objs = [NATIONAL]
+            region_objs = []
+            for r in rows:
+                label = r.cells["region"]
+                if not label:
+                    problems.append(f"line {r.line}: empty region name")
+                flag = _parse_bool(r.cells.get("in_regional_threshold", ""), r.line, problems)
+                region_objs.append(Region(label or "?", flag))
+        _raise_problems(where, problems)
+        party_objs: list[Party | str] = list(party_cols)
         if parties is not None:
-            by_name = {p.name: p for p in parties} | {p.short: p for p in parties}
-            unmatched = [c for c in party_cols if c not in by_name]
-            if unmatched:
+            plist = list(parties)
+            names, shorts = [p.name for p in plist], [p.short for p in plist]
+            try:
+                party_objs = [plist[lookup_index(names, c, "party", shorts)] for c in party_cols]
+            except UnknownNameError as exc:
                 raise UnknownNameError(
-                    f"parties has no metadata for column(s) {unmatched} (matched by name or short)"
-                )
-            party_objs: list[Party | str] = [by_name[c] for c in party_cols]
-        else:
-            party_objs = list(party_cols)
+                    f"{where}: parties has no metadata for a column (matched by name or short "
+                    f"code): {exc}"
+                ) from exc
         return cls(
             votes,
             cols["against_all"],
@@ -650,52 +771,226 @@ class Election:
         )
 
 
-def _read_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+#: The widest CSV file :meth:`Election.from_csv` reads (columns); wider files are refused
+#: before any parsing work.
+MAX_CSV_COLUMNS = 10_000
+
+#: Separators :meth:`Election.from_csv` recognises, in order of preference.
+CSV_DELIMITERS = (",", ";", "\t")
+
+#: Header spellings (compared without case, spaces, dashes or underscores) that look like a
+#: reserved column: refused with a suggestion instead of being read as a party.
+_RESERVED_LOOKALIKES = {
+    **{c.replace("_", ""): c for c in RESERVED_COLUMNS},
+    "against": "against_all",
+    "againstallcandidates": "against_all",
+    "noneoftheabove": "against_all",
+    "invalidballots": "invalid",
+    "invalidvotes": "invalid",
+    "spoiled": "invalid",
+    "spoilt": "invalid",
+    "spoiledballots": "invalid",
+    "registeredvoters": "registered",
+    "electorate": "registered",
+    "regionname": "region",
+    "oblast": "region",
+    "regionalthreshold": "in_regional_threshold",
+}
+
+_COUNT_TEXT = re.compile(r"\+?([0-9]+)(?:\.0*)?")
+_GROUPED_TEXT = re.compile(r"[0-9]{1,3}(?:[ ,.'\u00a0\u202f][0-9]{3})+")
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int  # physical line number in the file (1-based) where the record ends
+    cells: dict[str, str]
+
+
+def _raise_problems(where: str, problems: list[str]) -> None:
+    if not problems:
+        return
+    shown = problems[:12]
+    more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+    raise ElectsimError(
+        f"{where}: {len(problems)} problem(s) in the CSV file:\n  " + "\n  ".join(shown) + more
+    )
+
+
+def _decode_csv(path: str | Path) -> str:
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            rows = [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in reader]
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ElectsimError(f"cannot read CSV path={str(path)!r}: {exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ElectsimError(
+            f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8; electsim "
+            "reads UTF-8 CSV files only (save as 'CSV UTF-8', or convert the file, e.g. "
+            "iconv -f cp1251 -t utf-8)"
+        ) from exc
+
+
+def _sniff_delimiter(text: str, where: str) -> str:
+    """The separator that splits the header into several fields and every sampled line alike."""
+    sample = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if not sample:
+        raise ElectsimError(f"{where}: empty file (no header row)")
+    widest = max(sample[0].count(d) for d in CSV_DELIMITERS) + 1
+    if widest > MAX_CSV_COLUMNS:
+        raise ElectsimError(
+            f"{where}: line 1: the header has about {widest:,} columns, more than "
+            f"MAX_CSV_COLUMNS={MAX_CSV_COLUMNS:,}; is this an election in electsim's wide format "
+            "(one column per party)?"
+        )
+    split: list[str] = []
+    regular: list[str] = []
+    for d in CSV_DELIMITERS:
+        widths = [len(r) for r in csv.reader(sample, delimiter=d)]
+        if widths[0] > 1:
+            split.append(d)
+            if all(w == widths[0] for w in widths if w):
+                regular.append(d)
+    if len(regular) == 1:
+        return regular[0]
+    if not split:
+        return ","  # one column: a single party, no region
+    if len(regular) > 1:
+        names = " and ".join(repr(d) for d in regular)
+        raise ElectsimError(
+            f"{where}: cannot tell the separator: {names} both split every line into the same "
+            "number of fields; use one separator only (party names with a comma must be quoted)"
+        )
+    return split[0]  # no separator is regular: the row checks report the bad lines
+
+
+def _read_csv(path: str | Path, problems: list[str]) -> tuple[list[str], list[_Row]]:
+    """Header and rows of well-formed lines; structural problems are appended to ``problems``."""
+    where = str(path)
+    text = _decode_csv(path)
+    delimiter = _sniff_delimiter(text, where)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] = []
+    rows: list[_Row] = []
+    try:
+        for record in reader:
+            if not header:
+                if not any(c.strip() for c in record):
+                    continue
+                header = [h.strip() for h in record]
+                _check_header(header, reader.line_num, problems)
+                continue
+            if not any(c.strip() for c in record):
+                continue  # blank line, or separators only
+            if len(record) != len(header):
+                kind = "an extra field" if len(record) > len(header) else "a missing field"
+                problems.append(
+                    f"line {reader.line_num}: {len(record)} fields but the header has "
+                    f"{len(header)} ({kind}"
+                    + (", a trailing separator?)" if len(record) > len(header) else ")")
+                )
+                continue
+            rows.append(
+                _Row(reader.line_num, {h: c.strip() for h, c in zip(header, record, strict=True)})
+            )
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: {exc}")
     if not header:
-        raise ElectsimError(f"{path}: empty file (no header row)")
-    dup = {h for h in header if header.count(h) > 1}
-    if dup:
-        raise UnknownNameError(f"{path}: duplicate column(s) {sorted(dup)}")
+        raise ElectsimError(f"{where}: empty file (no header row)")
     if not rows:
-        raise ElectsimError(f"{path}: no data rows")
+        _raise_problems(where, problems)
+        raise ElectsimError(f"{where}: no data rows")
     return header, rows
 
 
-def _cell_count(text: str, column: str, row: int) -> int:
-    try:
-        x = float(text)
-    except ValueError as exc:
-        raise ElectsimError(f"column {column!r}, row {row + 1}: {text!r} is not a count") from exc
-    if not np.isfinite(x) or x != int(x) or x < 0:
-        raise ElectsimError(
-            f"column {column!r}, row {row + 1}: {text!r} is not a non-negative integer count"
-        )
-    return int(x)
+def _check_header(header: list[str], line: int, problems: list[str]) -> None:
+    for j, h in enumerate(header):
+        if not h:
+            last = " (a trailing separator?)" if j == len(header) - 1 else ""
+            problems.append(f"line {line}: column {j + 1} of the header is empty{last}")
+            continue
+        if h in RESERVED_COLUMNS:
+            continue
+        folded = re.sub(r"[\s_\-.]", "", h.casefold())
+        reserved = _RESERVED_LOOKALIKES.get(folded)
+        if reserved is not None:
+            problems.append(
+                f"line {line}: column {h!r} looks like the reserved column {reserved!r}; "
+                f"rename it to {reserved!r} (reserved names are exact and lower case) -- it is "
+                "not read as a party"
+            )
+    counts: dict[str, int] = {}
+    for h in header:
+        counts[h] = counts.get(h, 0) + 1
+    dup = sorted(h for h, n in counts.items() if h and n > 1)
+    if dup and not problems:
+        raise UnknownNameError(f"line {line}: duplicate column(s) {dup}")
+    if dup:
+        problems.append(f"line {line}: duplicate column(s) {dup}")
 
 
-def _optional_column(rows: list[dict[str, str]], column: str) -> list[int] | None:
-    cells = [r.get(column, "") for r in rows]
+def _cell_count(row: _Row, column: str, problems: list[str]) -> int:
+    """The exact integer in a cell (0 after recording a problem)."""
+    text = row.cells[column]
+    m = _COUNT_TEXT.fullmatch(text)
+    if m is not None and len(m.group(1)) <= 19:
+        return int(m.group(1))
+    if m is not None:
+        why = "is too large for a count (more than 19 digits)"
+    elif not text:
+        why = "is empty"
+    elif _GROUPED_TEXT.fullmatch(text):
+        why = "has a thousands separator; write plain digits"
+    elif re.fullmatch(r"[+-]?[0-9]*[.,]?[0-9]+(?:[eE][+-]?[0-9]+)?", text):
+        why = "is not a non-negative whole number (counts are exact integers: 12 or 12.0)"
+    else:
+        why = "is not a count"
+    problems.append(f"line {row.line}, column {column!r}: {text[:40]!r} {why}")
+    return 0
+
+
+def _optional_column(rows: list[_Row], column: str, problems: list[str]) -> list[int] | None:
+    cells = [r.cells.get(column, "") for r in rows]
     if all(c == "" for c in cells):
         return None
-    if any(c == "" for c in cells):
-        raise ElectsimError(f"column {column!r} is filled in some rows and empty in others")
-    return [_cell_count(c, column, i) for i, c in enumerate(cells)]
+    empty = [r.line for r, c in zip(rows, cells, strict=True) if c == ""]
+    if empty:
+        problems.append(
+            f"column {column!r} is filled in some rows and empty on line(s) "
+            f"{', '.join(map(str, empty[:10]))}: fill every row, or leave the whole column empty"
+        )
+        return None
+    return [_cell_count(r, column, problems) for r in rows]
 
 
-def _parse_bool(text: str, row: int) -> bool:
+def _parse_bool(text: str, line: int, problems: list[str]) -> bool:
     t = text.strip().lower()
     if t in ("", "true", "1", "yes"):
         return True
     if t in ("false", "0", "no"):
         return False
-    raise ElectsimError(f"in_regional_threshold, row {row + 1}: {text!r} is not true/false")
+    problems.append(f"line {line}, column 'in_regional_threshold': {text!r} is not true/false")
+    return True
+
+
+def _named(mapping: Mapping[Any, Any], what: str) -> dict[str, Any]:
+    """``mapping`` with its keys as names: ``str`` keys as they are, ``int`` keys as their
+    decimal text; any other key type, or two keys with the same name (``1`` and ``"1"``), is
+    refused."""
+    out: dict[str, Any] = {}
+    original: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(key, bool | np.bool_) or not isinstance(key, str | int | np.integer):
+            raise UnknownNameError(f"{what}: key {key!r} must be a name (str) or an int")
+        name = key if isinstance(key, str) else str(int(key))
+        if name in out:
+            raise UnknownNameError(
+                f"{what}: the keys {original[name]!r} and {key!r} both name {name!r}"
+            )
+        out[name], original[name] = value, key
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -800,9 +1095,18 @@ class PrecinctResults:
                 raise ShapeMismatchError(f"extra[{key!r}] has shape {arr.shape}; expected ({K},)")
             arr.setflags(write=False)
             extras[str(key)] = arr
+        if isinstance(station_ids, str | bytes):
+            raise ElectsimError(
+                f"station_ids={station_ids!r} must be a sequence of ids, one per station, "
+                "not a single string"
+            )
         ids = tuple(str(s) for s in station_ids) if station_ids is not None else ()
         if ids and len(ids) != K:
             raise ShapeMismatchError(f"station_ids has {len(ids)} entries; expected {K}")
+        if len(set(ids)) != len(ids):
+            seen: set[str] = set()
+            dup = next(x for x in ids if x in seen or seen.add(x))  # type: ignore[func-returns-value]
+            raise UnknownNameError(f"station_ids contains the duplicate id {dup!r}")
         object.__setattr__(self, "votes", v)
         object.__setattr__(self, "region", reg_idx)
         object.__setattr__(self, "regions", regs)
@@ -841,16 +1145,45 @@ class PrecinctResults:
         return tuple(p.name for p in self.parties)
 
     def party_index(self, party: str | int) -> int:
-        """Column index of a party given by name, short code or index."""
-        shorts = [p.short for p in self.parties]
-        if isinstance(party, str) and party not in self.party_names and party in shorts:
-            return shorts.index(party)
-        return _lookup(self.party_names, party, "party")
+        """Column index of a party given by name, short code or index (as
+        :meth:`Election.party_index`: case-insensitive, with suggestions)."""
+        return lookup_index(self.party_names, party, "party", [p.short for p in self.parties])
 
     @property
     def valid(self) -> IntArray:
         """Party votes + against all per station, ``(*batch, K)``."""
         return self.votes.sum(axis=-1) + self.against_all
+
+    @property
+    def ballots(self) -> IntArray:
+        """Voters who took part per station (valid + invalid), ``(*batch, K)``.
+
+        Raises
+        ------
+        MissingDataError
+            When the stations' invalid ballots are unknown (``invalid is None``).
+        """
+        from .errors import MissingDataError
+
+        if self.invalid is None:
+            raise MissingDataError(
+                "ballots needs the stations' invalid ballots, which these results do not have; "
+                "use valid, or to_election(invalid_rate=...) to state an assumption"
+            )
+        return self.valid + self.invalid
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["extra"] = dict(self.extra)  # a mappingproxy does not pickle
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled arrays are read-only again, and ``extra`` a read-only mapping."""
+        state = dict(state)
+        freeze_arrays(state)
+        freeze_arrays(state["extra"])
+        state["extra"] = MappingProxyType(state["extra"])
+        self.__dict__.update(state)
 
     def _onehot(self) -> IntArray:
         m = np.zeros((self.n_stations, len(self.regions)), dtype=np.int64)

@@ -8,6 +8,7 @@ allowed.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousRateWarning",
     "ElectsimError",
     "ElectsimWarning",
     "InvalidCountsError",
@@ -16,6 +17,7 @@ __all__ = [
     "TieError",
     "UnknownMethodError",
     "UnknownNameError",
+    "UnseededLotWarning",
 ]
 
 
@@ -49,3 +51,19 @@ class TieError(ElectsimError):
 
 class ElectsimWarning(UserWarning):
     """A result that is defined but deserves attention (e.g. a rule explicitly skipped)."""
+
+
+class AmbiguousRateWarning(ElectsimWarning):
+    """A threshold rate given as a bare number above one half, e.g. ``Threshold(0.7)``.
+
+    Rates are fractions of the base, so ``0.7`` means 70 %, not 0.7 %: write ``"0.7%"`` for
+    0.7 %, or ``"70%"`` / ``Fraction(7, 10)`` to say that 70 % is meant (neither warns).
+    """
+
+
+class UnseededLotWarning(ElectsimWarning):
+    """Lots were drawn (``tie_break="lot"``) without an ``rng``: the result is not reproducible.
+
+    The message and :attr:`electsim.Allocation.lot_seed` give the seed that was drawn, so the
+    result can be repeated with ``allocate(..., rng=seed)``.
+    """

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._exact import as_count_array, parse_rate
+from .election import lookup_index
 from .errors import (
     ElectsimError,
     MissingDataError,
@@ -687,10 +688,13 @@ def bloc_seats(seats: CountsLike, bloc: str | ArrayLike) -> NDArray[np.int64]:
     Parameters
     ----------
     seats : array_like of int, shape ``(*batch, P)``, or an allocation
-    bloc : str, or array_like of bool ``(P,)``, or array_like of int ``(k,)``
+    bloc : str, or array_like of bool ``(P,)``, or sequence of int or str ``(k,)``
         A bloc name (only with an allocation): the parties whose ``.bloc`` equals it.  Or the
-        members themselves: a boolean mask over the parties, or distinct party indices in
-        ``[0, P)``.  An empty list is the empty bloc (0 seats).
+        members themselves: a boolean mask over the parties, distinct party indices in
+        ``[0, P)``, or (only with an allocation) party names or short codes, matched as
+        :meth:`electsim.Election.party_index` does (case-insensitively, with "did you mean"
+        suggestions), as :meth:`electsim.SimulationResult.bloc_seats` accepts them.  An empty
+        list is the empty bloc (0 seats).
 
     Returns
     -------
@@ -730,9 +734,25 @@ def bloc_seats(seats: CountsLike, bloc: str | ArrayLike) -> NDArray[np.int64]:
                 "party indices"
             )
         mask = _bloc_mask(cast(AllocationLike, seats).election.parties, bloc, n_parties)
+    elif _has_names(bloc):
+        if not _is_allocation(seats):
+            raise ElectsimError(
+                f"bloc={bloc!r} names parties, which needs an allocation (names live in "
+                "election.parties); with a seat array give party indices or a boolean mask"
+            )
+        parties = cast(AllocationLike, seats).election.parties
+        names = [p.name for p in parties]
+        shorts = [str(getattr(p, "short", p.name)) for p in parties]
+        members = [lookup_index(names, m, "party", shorts) for m in cast(Sequence[Any], bloc)]
+        mask = _member_mask(members, n_parties)
     else:
         mask = _member_mask(bloc, n_parties)
     return np.asarray(np.sum(s, axis=-1, where=mask), dtype=np.int64)
+
+
+def _has_names(bloc: object) -> bool:
+    """Whether ``bloc`` is a list/tuple of members with at least one party name among them."""
+    return isinstance(bloc, list | tuple) and any(isinstance(m, str) for m in bloc)
 
 
 def _majority_fraction(kind: object) -> Fraction | None:

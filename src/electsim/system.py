@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -12,9 +14,15 @@ import numpy as np
 
 from ._exact import RateLike, parse_rate
 from .apportion import TIE_POLICIES, Method, get_method
-from .errors import ElectsimError, UnknownMethodError
+from .apportion._base import MAX_KERNEL_SEATS
+from .errors import AmbiguousRateWarning, ElectsimError, UnknownMethodError
 
-__all__ = ["BASES", "ElectoralSystem", "SeatCap", "Threshold"]
+__all__ = ["BASES", "MAX_SEATS", "ElectoralSystem", "SeatCap", "Threshold"]
+
+#: The largest house (and seat cap) electsim allocates.  Seat counts must stay exact in the
+#: float-screened batch kernels (far below 2**53) and ``votes * seats`` products within the
+#: int64-safe range for realistic vote counts; no legislature comes near this bound.
+MAX_SEATS = MAX_KERNEL_SEATS
 
 Base = Literal["ballots", "valid", "party_votes", "registered"]
 
@@ -55,6 +63,11 @@ class Threshold:
     (Fraction(7, 100), 'ballots', True)
     >>> Threshold(0.05, base="valid")
     Threshold('5%', base='valid')
+
+    A bare number above one half is almost always a percentage typed without ``%``; it is
+    taken as a fraction (``0.7`` is 70 %) with an
+    :class:`~electsim.errors.AmbiguousRateWarning`.  Strings with ``%``, ``"7/10"`` and
+    ``Fraction`` values never warn.
     """
 
     rate: Fraction
@@ -66,7 +79,18 @@ class Threshold:
             raise UnknownMethodError(f"base={base!r} is unknown; use one of {sorted(BASES)}")
         if not isinstance(inclusive, bool):
             raise ElectsimError(f"inclusive={inclusive!r} must be True or False")
-        object.__setattr__(self, "rate", parse_rate(rate, "rate"))
+        value = parse_rate(rate, "rate")
+        bare = isinstance(rate, int | float | Decimal | np.number) or (
+            isinstance(rate, str) and "%" not in rate and "/" not in rate
+        )
+        if bare and not isinstance(rate, bool) and value > Fraction(1, 2):
+            warnings.warn(
+                f"Threshold(rate={rate!r}) means {_fraction_percent(value)} of {base}; "
+                f"if you meant {rate}%, write Threshold('{rate}%')",
+                AmbiguousRateWarning,
+                stacklevel=2,
+            )
+        object.__setattr__(self, "rate", value)
         object.__setattr__(self, "base", base)
         object.__setattr__(self, "inclusive", inclusive)
 
@@ -85,12 +109,21 @@ class Threshold:
 
 
 def _fraction_percent(f: Fraction) -> str:
+    """Exact percentage text when it terminates within 11 decimals, else ``'num/den%'``.
+
+    A fraction too long to print exactly (over 60 digits) is shown rounded, marked ``~``.
+
+    >>> _fraction_percent(Fraction(7, 1000)), _fraction_percent(Fraction(1, 3))
+    ('0.7%', '100/3%')
+    """
     p = f * 100
     for digits in range(0, 12):
         scaled = p * 10**digits
         if scaled.denominator == 1:
-            text = f"{p.numerator / p.denominator:.{digits}f}" if digits else str(scaled.numerator)
-            return text + "%"
+            whole, frac = divmod(scaled.numerator, 10**digits)
+            return (f"{whole}.{frac:0{digits}d}" if digits else str(whole)) + "%"
+    if max(p.numerator.bit_length(), p.denominator.bit_length()) > 200:
+        return f"~{float(p):.12g}%"
     return f"{p.numerator}/{p.denominator}%"
 
 
@@ -122,8 +155,10 @@ class SeatCap:
             object.__setattr__(self, "max_seats", int(self.max_seats))
         if isinstance(self.max_seats, bool) or not isinstance(self.max_seats, int):
             raise ElectsimError(f"cap max_seats={self.max_seats!r} must be an integer")
-        if self.max_seats < 1:
-            raise ElectsimError(f"cap max_seats={self.max_seats} must be at least 1")
+        if not 1 <= self.max_seats <= MAX_SEATS:
+            raise ElectsimError(
+                f"cap max_seats={self.max_seats} must be between 1 and MAX_SEATS={MAX_SEATS:,}"
+            )
         if self.policy != "reallocate":
             raise UnknownMethodError(f"cap policy={self.policy!r} is unknown; use 'reallocate'")
 
@@ -197,6 +232,11 @@ class ElectoralSystem:
             cap = int(cap)
         if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
             raise ElectsimError(f"seats={seats!r} must be a non-negative integer")
+        if seats > MAX_SEATS:
+            raise ElectsimError(
+                f"seats={seats} is above MAX_SEATS={MAX_SEATS:,}, the largest house electsim "
+                "allocates (seat counts must stay exact in the batch kernels)"
+            )
         for pname, t in (("national", national), ("regional", regional)):
             if t is not None and not isinstance(t, Threshold):
                 raise ElectsimError(
@@ -248,3 +288,20 @@ class ElectoralSystem:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    def __repr__(self) -> str:
+        """Compact: the rules, with the method by name (no kernel functions)."""
+        parts = [str(self.seats), repr(self.method.name)]
+        for key in ("national", "regional"):
+            value = getattr(self, key)
+            if value is not None:
+                parts.append(f"{key}={value!r}")
+        if self.cap is not None:
+            parts.append(f"cap={self.cap.max_seats}")
+        if self.tie_break != "raise":
+            parts.append(f"tie_break={self.tie_break!r}")
+        if self.missing_regions != "raise":
+            parts.append(f"missing_regions={self.missing_regions!r}")
+        if self.name:
+            parts.append(f"name={self.name!r}")
+        return f"ElectoralSystem({', '.join(parts)})"

@@ -160,6 +160,9 @@ class Method:
             f"method {self.name!r} is not registered and cannot be pickled; register() it"
         )
 
+    def __repr__(self) -> str:
+        return f"Method({self.name!r}, family={self.family!r})"
+
     def __call__(
         self,
         votes: IntArray,
@@ -168,6 +171,11 @@ class Method:
         tie_break: str = "raise",
         rng: np.random.Generator | None = None,
     ) -> tuple[IntArray, list[TieRecord]]:
+        if seats.size and not 0 <= int(seats.min()) <= int(seats.max()) <= MAX_KERNEL_SEATS:
+            raise ElectsimError(
+                f"seats: {int(seats.max())} is outside 0..{MAX_KERNEL_SEATS:,}, the house sizes "
+                "the kernels allocate exactly"
+            )
         P = votes.shape[-1]
         if votes.size and int(votes.max()) * P >= 2**62:
             totals = np.asarray(votes, dtype=object).sum(axis=-1)
@@ -177,6 +185,9 @@ class Method:
                 )
         return self.kernel(votes, seats, eligible, tie_break, rng)
 
+
+#: Largest house size the kernels accept (the same bound as ``electsim.system.MAX_SEATS``).
+MAX_KERNEL_SEATS = 10**9
 
 #: Rows per block in the batch kernels: blocks of ~1 MB keep the elementwise passes in cache.
 BLOCK_ROWS = 8192

@@ -240,6 +240,13 @@ def _reference(
             alloc[i] -= 1
         reduced.update(group)
         left += len(losers)
+    with_votes = sum(1 for x in v if x > 0)
+    if left >= with_votes:
+        # whole rounds of the cycle give every party with votes one seat each, tie-free:
+        # done at once, so a huge house does not loop seat by seat
+        rounds = left // with_votes
+        alloc = [a + rounds if x > 0 else a for a, x in zip(alloc, v, strict=True)]
+        left -= rounds * with_votes
     while left > 0:
         pool = [i for i in range(P) if v[i] > 0]
         while left > 0 and pool:

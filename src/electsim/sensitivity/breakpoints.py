@@ -36,6 +36,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from electsim._display import HTMLReprMixin
 from electsim._exact import RateLike, parse_rate
 from electsim.allocate import allocate
 from electsim.election import Election
@@ -105,7 +106,7 @@ def _pct(x: Fraction, digits: int) -> str:
 
 
 @dataclass(frozen=True)
-class StepFunction:
+class StepFunction(HTMLReprMixin):
     """The parliament as an exact step function of a threshold rate (see :func:`threshold_steps`).
 
     Attributes
@@ -232,6 +233,13 @@ class StepFunction:
                 f"({hidden} other part{'ies' if hidden != 1 else 'y'}: 0 seats throughout)"
             )
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"StepFunction({self.which} threshold of {self.base}, "
+            f"{_pct(self.lo, 2)} to {_pct(self.hi, 2)}: {len(self.pieces)} pieces, "
+            f"{len(self.parties)} parties)"
+        )
 
 
 def _check_unbatched(election: Election, system: ElectoralSystem, fn: str) -> None:
@@ -642,7 +650,7 @@ class ChangePoint:
 
 
 @dataclass(frozen=True)
-class IntegerStepFunction:
+class IntegerStepFunction(HTMLReprMixin):
     """The parliament as an exact step function of an integer intensity (see :func:`path_steps`).
 
     Attributes
@@ -730,6 +738,12 @@ class IntegerStepFunction:
         if self.tied:
             lines.append(f"ties met at {len(self.tied)} value(s) of t, first t = {self.tied[0]:,}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"IntegerStepFunction({self.label or 'path'!r}, t = {self.t_min:,} to "
+            f"{self.t_max:,}: {len(self.changes)} changes, {len(self.parties)} parties)"
+        )
 
 
 def _elections_at(path: Callable[[IntArray], Any], election: Election, t: IntArray) -> Election:

@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._display import HTMLReprMixin
 from ..errors import ElectsimError, ShapeMismatchError, UnknownNameError
 
 __all__ = ["LabelledArray", "sweep"]
 
 
 @dataclass(frozen=True, eq=False)
-class LabelledArray:
+class LabelledArray(HTMLReprMixin):
     """An array with named dimensions and a coordinate vector along each.
 
     Attributes
@@ -153,6 +154,10 @@ class LabelledArray:
 
     def __repr__(self) -> str:
         return f"LabelledArray(dims={self.dims}, shape={self.shape})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles by value (the coordinate mapping is a read-only proxy, which cannot)."""
+        return (LabelledArray, (self.dims, dict(self.coords), self.values))
 
 
 def sweep(
