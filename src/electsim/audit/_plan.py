@@ -187,11 +187,11 @@ def bet_params(
 
 def batch_setup(
     design: BatchDesign, test: str, params: dict[str, Any], error_rate: float
-) -> list[tuple[float, None, dict[str, Any]]]:
+) -> list[tuple[float, int | None, dict[str, Any]]]:
     """Per assertion of a batch audit: the score's upper bound, ``None`` (sampling with
     replacement) and the test parameters (defaults from the Kelly bet on the no-error score
     ``1/(2 - 2M/c)`` with probability ``1 - error_rate`` and 0 with ``error_rate``)."""
-    out = []
+    out: list[tuple[float, int | None, dict[str, Any]]] = []
     probs = np.array([1.0 - error_rate, error_rate])
     for u, den in zip(design.upper, design.denominators, strict=True):
         kw = bet_params(test, np.array([1.0 / den, 0.0]), probs, float(u))
