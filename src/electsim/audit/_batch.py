@@ -178,6 +178,10 @@ class BatchDesign:
     @property
     def upper(self) -> NDArray[np.float64]:
         """Upper bound :math:`u_x` of each assertion's score (largest understatement)."""
+        return self.score_upper()
+
+    def score_upper(self, u_factor: float = 1.0) -> NDArray[np.float64]:
+        """:attr:`upper` with :math:`c` multiplied by ``u_factor`` (negative controls)."""
         H = self.assertions.scores
         R = len(self.precincts.regions)
         hmax = H.reshape(H.shape[0], R, -1).max(axis=2)[:, self.precincts.region]  # (A, K)
@@ -185,7 +189,14 @@ class BatchDesign:
         under = self.sizes[None, :] * hmax - rep
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.where(self.probabilities > 0, under / self.probabilities, 0.0)
-        return np.asarray((1 + y.max(axis=1) / self.scale) / self.denominators)
+        c = self._scaled(u_factor)
+        return np.asarray((1 + y.max(axis=1) / c) / (2 - 2 * self.margins / c))
+
+    def _scaled(self, u_factor: float) -> NDArray[np.float64]:
+        c = self.scale
+        if u_factor == 1.0:
+            return c
+        return np.asarray(np.maximum(c * u_factor, np.minimum(c, 2 * self.margins)))
 
     def station_index(self, stations: ArrayLike) -> NDArray[np.intp]:
         """Indices of stations given by index (int) or station id (str)."""
@@ -250,13 +261,14 @@ class BatchDesign:
         *,
         u_factor: float = 1.0,
     ) -> NDArray[np.float64]:
-        """Per-draw scores :math:`x` ``(A, n)`` (see the module docstring).
+        r"""Per-draw scores :math:`x` ``(A, n)`` (see the module docstring).
 
-        ``u_factor`` (NEGATIVE CONTROLS ONLY) multiplies :math:`c` and clips the scores to the
+        ``u_factor`` (NEGATIVE CONTROLS ONLY) multiplies :math:`c` (but not below
+        :math:`\min(c, 2M)`, which keeps the no-error score finite) and clips the scores to the
         range that implies, as a naive audit would.
         """
         w = self.overstatements(stations, audited)
-        c = self.scale[:, None] * u_factor
+        c = self._scaled(u_factor)[:, None]
         den = 2 - 2 * self.margins[:, None] / c
         x = (1 - w / self.probabilities[stations][None, :] / c) / den
         return np.asarray(np.maximum(x, 0.0))  # exact arithmetic gives x >= 0; rounding only
