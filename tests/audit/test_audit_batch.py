@@ -4,6 +4,7 @@ empirical risk on a worst-case true election with a negative control, and sampli
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -234,3 +235,20 @@ def test_kyrgyzstan_2020_precincts_batch_plan() -> None:
     assert p.driver.description == "Mekenchil fails >= 7% of ballots nationally"
     assert 2_413 < p.initial < 50_000 and not p.full_count
     assert p.initial_ballots < p.n_ballots
+
+
+def test_cli_batch_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    from electsim.cli import main
+
+    assert main(["audit", "--kind", "batch", "--no-regional"]) != 0
+    assert "--kind batch audits polling stations" in capsys.readouterr().err
+    code = main(
+        [
+            "audit", "--kind", "batch", "--dataset", "kyrgyzstan_2020_regions",
+            "--invalid-rate", "1.5%", "--sampling", "pps_size", "--max-draws", "50000",
+            "--format", "json",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["kind"] == "batch" and d["sampling"] == "pps_size" and d["stations"] == 2413
