@@ -11,7 +11,7 @@ h(\mathrm{paper})` it scores Stark's (2020) comparison assorter
 
 which lies in :math:`[0, 2/(2 - v/u)]` and has mean > 1/2 exactly when the assertion holds.
 ``"batch"`` (batch-level comparison, polling stations as batches): a sampled station's hand
-count is compared with its reported tally (:mod:`electsim.audit._batch`); stations are drawn
+count is compared with its reported tally (``electsim.audit._batch``); stations are drawn
 with replacement, and sizes count *draws* (with the expected stations and ballots to count).
 
 Planning
@@ -526,7 +526,7 @@ def plan(
         Precomputed ``assertions(election, system)`` (of the aggregated stations for batches).
     sampling : {"pps_error", "pps_size", "uniform"}
         Batch audits only: how stations are drawn (with replacement; see
-        :mod:`electsim.audit._batch`).
+        ``electsim.audit._batch``).
     invalid_rate : rate, optional
         Batch audits only: ASSUMPTION for station tallies without invalid ballots.
     max_draws : int, optional
