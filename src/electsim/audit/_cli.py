@@ -72,11 +72,13 @@ def _cmd_audit(args: argparse.Namespace) -> str:
             kind="batch",
             test=args.test,
             error_rate=err,
-            sampling=args.sampling,
+            sampling=args.sampling or "pps_error",
             invalid_rate=args.invalid_rate,
             max_draws=args.max_draws,
         )
     else:
+        if args.sampling is not None or args.max_draws is not None:
+            raise cli.CLIError("--sampling and --max-draws apply to --kind batch only")
         out = plans(e, system, levels, kind=args.kind, test=args.test, error_rate=err)
     p = out[levels.index(risk)]
     if args.plot:
@@ -107,7 +109,7 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     g.add_argument(
         "--sampling",
         choices=sorted(SAMPLINGS),
-        default="pps_error",
+        default=None,
         help="--kind batch: how stations are drawn (with replacement; default pps_error)",
     )
     g.add_argument(

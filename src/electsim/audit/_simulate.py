@@ -23,6 +23,11 @@ drawing (the same distribution, fewer categories to draw).  An
 audit that has not confirmed every assertion after ``max_ballots`` draws (default ``N``)
 escalates to a full hand count, which reveals the true outcome.
 
+Batch-level comparison (``kind="batch"``): the draw types are the polling stations (merged
+when they score alike), drawn with the design's probabilities (with replacement, as in a real
+batch audit here); the number examined counts draws of stations, and
+:attr:`AuditSimulation.ballots` the expected ballots of the distinct stations drawn.
+
 Reproducibility: audits come in seed blocks of ``seed_block``; block ``b`` draws from
 ``np.random.SeedSequence(entropy, spawn_key=(b,))``, and a block's draws depend only on its own
 audits, so results are identical for every ``chunk_size`` and executor.
