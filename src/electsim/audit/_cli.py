@@ -60,6 +60,11 @@ def _cmd_audit(args: argparse.Namespace) -> str:
     if args.plot:
         levels = sorted({risk, 0.001, 0.005, 0.01, 0.05, 0.1, 0.2})
     if args.kind == "batch":
+        if args.plot:
+            raise cli.CLIError(
+                "--plot draws ballots per assertion; batch plans count station draws "
+                "(not plotted yet): drop --plot"
+            )
         if args.dataset != "kyrgyzstan_2020_regions" or args.csv is not None:
             raise cli.CLIError(
                 "--kind batch audits polling stations: use --dataset kyrgyzstan_2020_regions "
