@@ -109,8 +109,16 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     cli._add_data(p)
     cli._add_rules(p)
     g = p.add_argument_group("audit")
-    g.add_argument("--kind", choices=sorted(KINDS), default="comparison")
-    g.add_argument("--test", choices=sorted(TESTS), default="alpha")
+    g.add_argument(
+        "--kind",
+        choices=sorted(KINDS),
+        default="comparison",
+        help="ballot-level comparison, ballot polling, or batch-level comparison with polling "
+        "stations as batches (default comparison)",
+    )
+    g.add_argument(
+        "--test", choices=sorted(TESTS), default="alpha", help="sequential test (default alpha)"
+    )
     g.add_argument(
         "--sampling",
         choices=sorted(SAMPLINGS),
