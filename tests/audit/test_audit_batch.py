@@ -244,7 +244,8 @@ def test_cli_batch_audit(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--kind batch audits polling stations" in capsys.readouterr().err
     assert main(["audit", "--no-regional", "--sampling", "uniform"]) != 0
     assert "--kind batch only" in capsys.readouterr().err
-    assert main(["audit", "--kind", "batch", "--plot", "never.png"]) != 0
+    regions = ["--dataset", "kyrgyzstan_2020_regions", "--invalid-rate", "1.5%"]
+    assert main(["audit", "--kind", "batch", *regions, "--plot", "never.png"]) != 0
     assert "--plot" in capsys.readouterr().err
     code = main(
         [
