@@ -23,6 +23,8 @@ def test_audit_benchmark_runs_and_reports(tmp_path: Path) -> None:
             "60",
             "--workers",
             "1",
+            "--batch-audits",
+            "8",
             "--out",
             str(out),
         ],
@@ -35,10 +37,16 @@ def test_audit_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert {"machine", "parameters", "results", "summary"} <= set(d)
     assert d["parameters"]["ballots"] == 1_990_753 and d["parameters"]["assertions"] == 32
     res = {r["scenario"]: r for r in d["results"]}
-    assert len(res) == 5
+    assert len(res) == 7
     ok = res["comparison, truth = report"]
     assert ok["outcome_correct"] and ok["p_confirm"] == 1.0  # no discrepancy: always confirms
-    for name in ("comparison, worst case (BUT -2,588)", "polling, worst case (BUT -2,588)"):
+    assert res["batch (stations, PPS), truth = report"]["p_confirm"] == 1.0
+    assert res["batch (stations, PPS), truth = report"]["stations"] == 2413
+    for name in (
+        "comparison, worst case (BUT -2,588)",
+        "polling, worst case (BUT -2,588)",
+        "batch (stations, PPS), worst case (MKC passes)",
+    ):
         r = res[name]
         assert not r["outcome_correct"]
         assert r["risk_ci95"][0] <= 0.05  # the data do not contradict risk <= 5 %

@@ -49,6 +49,10 @@ def test_audit_2020_example_runs_and_prints_the_sizes(tmp_path: Path) -> None:
         assert label + ":" in out
     assert out.count("comparison     5%") == 4 and out.count("polling        1%") == 4
     assert out_png.stat().st_size > 10_000
+    # section 3: batch-level comparison on the 2,413 stations, three designs x two risk limits
+    assert "3. Batch-level comparison" in out
+    for sampling in ("pps_error", "pps_size", "uniform"):
+        assert out.count(f"\n{sampling:<10} ") == 2
 
 
 def test_audit_sample_sizes_plot() -> None:

@@ -1,5 +1,6 @@
 """Sequential tests against hand computations of their published formulas, validity under a
-null population, and the published Lindeman & Stark (2012) comparison sample-size formula."""
+null population, and a formula check of Lindeman & Stark's (2012) comparison sample size (the
+published worked example is Stark & Teague 2014: test_audit_stark_teague.py)."""
 
 from __future__ import annotations
 
@@ -103,12 +104,16 @@ def test_negative_control_a_biased_sample_rejects_too_often() -> None:
 
 
 def test_lindeman_stark_2012_comparison_sample_size() -> None:
-    """Lindeman & Stark (2012), "A Gentle Introduction to Risk-limiting Audits", IEEE Security &
-    Privacy 10(5): the initial comparison sample size with no discrepancies is
-    n = ceil(-2 gamma log(alpha) / mu) with the error inflation gamma = 1.03905 (Stark 2010,
-    "Super-simple simultaneous single-ballot risk-limiting audits").  Hand computation:
+    """A FORMULA CHECK, not a published example: the formula of Lindeman & Stark (2012), "A
+    Gentle Introduction to Risk-limiting Audits", IEEE Security & Privacy 10(5), for the
+    initial comparison sample size with no discrepancies, n = ceil(-2 gamma log(alpha) / mu)
+    with the error inflation gamma = 1.03905 (Stark 2010, "Super-simple simultaneous
+    single-ballot risk-limiting audits"), evaluated by hand at values chosen here (they were
+    not checked against a table of the paper):
     alpha = 10 %, mu = 5 %: 2 * 1.03905 * 2.302585 / 0.05 = 95.70 -> 96;
-    alpha = 5 %, mu = 10 %: 2 * 1.03905 * 2.995732 / 0.10 = 62.25 -> 63."""
+    alpha = 5 %, mu = 10 %: 2 * 1.03905 * 2.995732 / 0.10 = 62.25 -> 63.
+    The published worked example reproduced with its published sample size is Stark & Teague
+    (2014) in test_audit_stark_teague.py."""
     assert audit.lindeman_stark_sample_size(0.05, 0.10) == 96
     assert audit.lindeman_stark_sample_size(0.10, 0.05) == 63
     # The exact super-simple rule (smallest n with (1 - mu/(2 gamma))^n <= alpha) is what

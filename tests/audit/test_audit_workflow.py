@@ -148,6 +148,8 @@ def test_kyrgyzstan_2020_plan_and_worst_case_flip() -> None:
 
 def test_bad_input() -> None:
     with pytest.raises(UnknownMethodError, match="kind"):
+        audit.plan(REPORTED, SYSTEM, kind="batches")
+    with pytest.raises(ElectsimError, match="PrecinctResults"):  # batch audits need stations
         audit.plan(REPORTED, SYSTEM, kind="batch")
     with pytest.raises(UnknownMethodError, match="test"):
         audit.plan(REPORTED, SYSTEM, test="bravo")

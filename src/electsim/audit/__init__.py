@@ -4,6 +4,8 @@
   its SHANGRLA assorter;
 * sequential tests :func:`alpha`, :func:`kaplan_wald`, :func:`kaplan_markov`,
   :func:`kaplan_kolmogorov`;
+* :func:`batch_design` -- batch-level comparison with polling stations as batches
+  (``kind="batch"``; uniform or PPS sampling);
 * :func:`plan` (sample sizes), :class:`Audit` (run a real audit ballot by ballot) and
   :func:`simulate` (the audit's empirical risk and workload).
 """
@@ -11,6 +13,7 @@
 from __future__ import annotations
 
 from ._assertions import Assertion, AssertionSet, assertions, ballot_categories
+from ._batch import SAMPLINGS, BatchDesign, batch_design, station_categories
 from ._plan import (
     KINDS,
     AssertionPlan,
@@ -26,6 +29,7 @@ from ._simulate import AuditSimulation, simulate
 
 __all__ = [
     "KINDS",
+    "SAMPLINGS",
     "TESTS",
     "Assertion",
     "AssertionPlan",
@@ -33,9 +37,11 @@ __all__ = [
     "Audit",
     "AuditPlan",
     "AuditSimulation",
+    "BatchDesign",
     "alpha",
     "assertions",
     "ballot_categories",
+    "batch_design",
     "kaplan_kolmogorov",
     "kaplan_markov",
     "kaplan_wald",
@@ -45,4 +51,5 @@ __all__ = [
     "plan",
     "plans",
     "simulate",
+    "station_categories",
 ]

@@ -226,6 +226,42 @@ class AssertionSet(HTMLReprMixin):
             )
         return np.array([a.mean_of(c) > HALF for a in self.assertions], dtype=bool)
 
+    @property
+    def relative_overstatement_bounds(self) -> tuple[Fraction | None, ...]:
+        r"""Per assertion, the largest overstatement one ballot can cause, relative to the
+        margin: Stark & Teague's (2014) per-ballot bound.
+
+        For an assertion :math:`\sum_b g(b) > 0` it is
+        :math:`(\max_c g_c - \min_c g_c) / \sum_b g(b)`; on the assorter scale this is
+        :math:`2 / (N \cdot v/u)` with the diluted margin :math:`v/u` (the scale of ``g`` cancels).
+        For a divisor-method assertion "winner ``w``'s last seat beats loser ``l``'s first lost
+        seat" it is Stark & Teague's :math:`(d_l + d_w)/(d_l T_w - d_w T_l)`.  ``None`` for an
+        assertion that does not hold (no bound exists).
+        """
+        N = self.n_ballots
+        return tuple(2 / (N * a.diluted_margin) if a.holds else None for a in self.assertions)
+
+    @property
+    def overstatement_bound(self) -> Fraction:
+        r"""Stark & Teague's (2014) MICRO upper bound :math:`u`: the largest
+        :attr:`relative_overstatement_bounds` (every assertion must hold).
+
+        A ballot-level comparison audit with no discrepancy gains the factor
+        :math:`1 - \gamma + \gamma / (1 - 1/(N u))` per ballot under Kaplan-Wald, the same as
+        :func:`electsim.audit.kaplan_wald` on the no-discrepancy comparison score
+        :math:`1/(2 - v/u_h)` (since :math:`N u = 2/(v/u_h)` for the closest assertion).
+
+        >>> from electsim import Election, ElectoralSystem
+        >>> A = assertions(Election([600, 400], parties="AB"), ElectoralSystem(1, "dhondt"))
+        >>> A.overstatement_bound   # (1 + 1) / (600 - 400)
+        Fraction(1, 100)
+        """
+        if not self.all_hold:
+            raise ElectsimError(
+                "some assertion does not hold: the overstatement bound is undefined"
+            )
+        return max(b for b in self.relative_overstatement_bounds if b is not None)
+
     def closest(self) -> Assertion:
         """The assertion with the smallest diluted margin."""
         return min(self.assertions, key=lambda a: a.diluted_margin)

@@ -10,7 +10,9 @@ h(\mathrm{paper})` it scores Stark's (2020) comparison assorter
 .. math::  B = \frac{1 - \omega/u}{2 - v/u}, \qquad v = 2\bar h - 1 \text{ (reported margin)},
 
 which lies in :math:`[0, 2/(2 - v/u)]` and has mean > 1/2 exactly when the assertion holds.
-Batch-level comparison is not implemented.
+``"batch"`` (batch-level comparison, polling stations as batches): a sampled station's hand
+count is compared with its reported tally (``electsim.audit._batch``); stations are drawn
+with replacement, and sizes count *draws* (with the expected stations and ballots to count).
 
 Planning
 --------
@@ -45,10 +47,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._display import HTMLReprMixin
-from ..election import Election
+from ..election import Election, PrecinctResults
 from ..errors import ElectsimError, UnknownMethodError
 from ..system import ElectoralSystem
 from ._assertions import Assertion, AssertionSet, assertions
+from ._batch import SAMPLINGS, BatchDesign, batch_design
 from ._sequential import TESTS, log_terms
 
 __all__ = ["KINDS", "AssertionPlan", "AuditPlan", "plan", "plans"]
@@ -57,6 +60,7 @@ __all__ = ["KINDS", "AssertionPlan", "AuditPlan", "plan", "plans"]
 KINDS: dict[str, str] = {
     "polling": "ballot polling: the paper ballot alone",
     "comparison": "ballot-level comparison: the paper ballot against its cast-vote record",
+    "batch": "batch-level comparison: a polling station's hand count against its reported tally",
 }
 
 
@@ -153,8 +157,22 @@ def default_params(
     close to the no-discrepancy score, which would shrink the bet to almost nothing; a large
     ``d`` keeps it).
     """
-    t = 0.5
     x, p = planning_distribution(a, kind, counts, error_rate)
+    u = float(a.upper) if kind == "polling" else 2.0 / comparison_scale(a)[1]
+    return bet_params(test, x, p, u, polling_mean=float(a.mean) if kind == "polling" else None)
+
+
+def bet_params(
+    test: str,
+    x: NDArray[np.float64],
+    p: NDArray[np.float64],
+    u: float,
+    *,
+    polling_mean: float | None = None,
+) -> dict[str, Any]:
+    """Test parameters from the Kelly bet on draws ``x`` with probabilities ``p`` (see
+    :func:`default_params`); ``polling_mean`` selects ALPHA's polling defaults."""
+    t = 0.5
     lam = kelly_bet(x, p, t)
     if lam <= 0:
         lam = 1e-6  # the assertion does not hold as reported: no power anyway
@@ -162,10 +180,50 @@ def default_params(
         return {"gamma": min(1.0, lam * t)}
     if test in ("kaplan_markov", "kaplan_kolmogorov"):
         return {"gamma": max(1e-9, 1.0 / lam - t)}
-    u = float(a.upper) if kind == "polling" else 2.0 / comparison_scale(a)[1]
-    if kind == "polling":
-        return {"eta0": min(max(float(a.mean), t + 1e-9), u), "d": 100.0}
+    if polling_mean is not None:
+        return {"eta0": min(max(polling_mean, t + 1e-9), u), "d": 100.0}
     return {"eta0": min(t + lam * t * (u - t), u), "d": 10_000.0}
+
+
+def batch_setup(
+    design: BatchDesign, test: str, params: dict[str, Any], error_rate: float
+) -> list[tuple[float, int | None, dict[str, Any]]]:
+    """Per assertion of a batch audit: the score's upper bound, ``None`` (sampling with
+    replacement) and the test parameters (defaults from the Kelly bet on the no-error score
+    ``1/(2 - 2M/c)`` with probability ``1 - error_rate`` and 0 with ``error_rate``)."""
+    out: list[tuple[float, int | None, dict[str, Any]]] = []
+    probs = np.array([1.0 - error_rate, error_rate])
+    for u, den in zip(design.upper, design.denominators, strict=True):
+        kw = bet_params(test, np.array([1.0 / den, 0.0]), probs, float(u))
+        kw.update(params)
+        out.append((float(u), None, kw))
+    return out
+
+
+def check_batch_args(
+    election: Election | PrecinctResults, kind: str, sampling: str, max_draws: int | None
+) -> None:
+    """Validate the input type for the kind, the sampling design and ``max_draws``."""
+    if kind == "batch" and not isinstance(election, PrecinctResults):
+        raise ElectsimError(
+            "kind='batch' audits polling stations: give PrecinctResults (station tallies), "
+            f"not {type(election).__name__}"
+        )
+    if kind != "batch" and isinstance(election, PrecinctResults):
+        raise ElectsimError(
+            f"kind={kind!r} takes an Election; use kind='batch' for station tallies or "
+            "precincts.to_election(...)"
+        )
+    if sampling not in SAMPLINGS:
+        raise UnknownMethodError(
+            f"sampling={sampling!r} is unknown; use one of {sorted(SAMPLINGS)}"
+        )
+    if max_draws is not None and (
+        isinstance(max_draws, bool) or not isinstance(max_draws, int | np.integer) or max_draws < 1
+    ):
+        raise ElectsimError(f"max_draws={max_draws!r} must be a positive integer")
+    if max_draws is not None and max_draws > 10**8:
+        raise ElectsimError(f"max_draws={max_draws} is too large (at most 100,000,000)")
 
 
 def interleaved_order(counts: NDArray[np.int64]) -> NDArray[np.intp]:
@@ -260,6 +318,8 @@ class AuditPlan(HTMLReprMixin):
     error_rate: float
     test_params: dict[str, Any] = field(default_factory=dict)
     rows: tuple[AssertionPlan, ...] = ()
+    design: BatchDesign | None = None
+    max_draws: int = 0
 
     @property
     def n_ballots(self) -> int:
@@ -267,7 +327,43 @@ class AuditPlan(HTMLReprMixin):
         return self.assertions.n_ballots
 
     def _size(self, v: int | None) -> int:
-        return self.n_ballots if v is None else v
+        if v is None:
+            return self.max_draws if self.design is not None else self.n_ballots
+        return v
+
+    def _ballots(self, draws: int, full: bool) -> int:
+        if self.design is None:
+            return draws
+        if full:
+            return self.n_ballots
+        return math.ceil(float(self.design.expected_ballots(draws)) - 1e-9)
+
+    @property
+    def initial_ballots(self) -> int:
+        """Ballots to count by hand if the sample matches the report.  Batch audits: the
+        expected ballots of the distinct stations in :attr:`initial` draws (rounded up);
+        ``N`` for a full hand count.  Other kinds: :attr:`initial`."""
+        full = any(r.initial is None for r in self.rows)
+        return self._ballots(self.initial, full)
+
+    @property
+    def expected_ballots(self) -> int:
+        """As :attr:`initial_ballots`, at the stated error rate."""
+        return self._ballots(self.expected, self.full_count)
+
+    @property
+    def initial_stations(self) -> float | None:
+        """Batch audits: expected distinct stations in :attr:`initial` draws (else None)."""
+        if self.design is None:
+            return None
+        return float(self.design.expected_stations(self.initial))
+
+    @property
+    def expected_stations(self) -> float | None:
+        """Batch audits: expected distinct stations in :attr:`expected` draws (else None)."""
+        if self.design is None:
+            return None
+        return float(self.design.expected_stations(self.expected))
 
     @property
     def initial(self) -> int:
@@ -323,6 +419,19 @@ class AuditPlan(HTMLReprMixin):
             "expected": self.expected,
             "full_count": self.full_count,
             "driver": self.driver.description,
+            **(
+                {}
+                if self.design is None
+                else {
+                    "sampling": self.design.sampling,
+                    "stations": self.design.n_stations,
+                    "max_draws": self.max_draws,
+                    "initial_stations": self.initial_stations,
+                    "expected_stations": self.expected_stations,
+                    "initial_ballots": self.initial_ballots,
+                    "expected_ballots": self.expected_ballots,
+                }
+            ),
             "assertions": self.to_records(),
         }
 
@@ -357,6 +466,21 @@ class AuditPlan(HTMLReprMixin):
                 f"{fmt(r.initial):>10}  {fmt(r.expected):>12}"
             )
         lines.append("-" * len(head))
+        if self.design is not None:
+            lines[0] = lines[0].replace(
+                "ballots)",
+                f"ballots, {self.design.n_stations:,} stations, {self.design.sampling} sampling "
+                "with replacement; sizes in draws)",
+            )
+            tail = " = FULL HAND COUNT" if self.full_count else ""
+            lines.append(
+                f"Audit size: {self.initial:,} draws, about {self.initial_stations:,.0f} stations "
+                f"and {self.initial_ballots:,} ballots if the hand counts match the report; "
+                f"{self.expected:,} draws ({self.expected_ballots:,} ballots) at "
+                f"{100 * self.error_rate:g}% errors{tail}"
+            )
+            lines.append(f"Driven by: {self.driver.description}")
+            return "\n".join(lines)
         lines.append(
             f"Audit size: {self.initial:,} ballots ({100 * self.initial / N:.2f}%) if the sample "
             f"matches the report; {self.expected:,} ({100 * self.expected / N:.2f}%) at "
@@ -367,7 +491,7 @@ class AuditPlan(HTMLReprMixin):
 
 
 def plan(
-    election: Election,
+    election: Election | PrecinctResults,
     system: ElectoralSystem,
     risk_limit: float = 0.05,
     *,
@@ -375,29 +499,49 @@ def plan(
     test: str = "alpha",
     error_rate: float = 0.0001,
     assertion_set: AssertionSet | None = None,
+    sampling: str = "pps_error",
+    invalid_rate: Any = None,
+    max_draws: int | None = None,
+    design: BatchDesign | None = None,
     **test_params: Any,
 ) -> AuditPlan:
     r"""Plan a risk-limiting audit of ``allocate(election, system)``.
 
     Parameters
     ----------
-    election, system
-        The reported counts (one election) and the rules.
+    election : Election or PrecinctResults
+        The reported counts (one election); station tallies (``PrecinctResults``) for
+        ``kind="batch"``.
+    system : ElectoralSystem
+        The rules.
     risk_limit : float
         The largest chance of confirming a wrong allocation, in (0, 1).
-    kind : {"comparison", "polling"}
+    kind : {"comparison", "polling", "batch"}
     test : {"alpha", "kaplan_wald", "kaplan_markov", "kaplan_kolmogorov"}
     error_rate : float
-        Rate of draws that score the assorter minimum in the ``expected`` size (ASSUMPTION:
-        0.0001; try 0 to 0.001).
+        Rate of draws that score the minimum, 0, in the ``expected`` size (ASSUMPTION:
+        0.0001; try 0 to 0.001).  Batch audits: draws of a station whose taint is the largest
+        the design allows.
     assertion_set : AssertionSet, optional
-        Precomputed ``assertions(election, system)``.
+        Precomputed ``assertions(election, system)`` (of the aggregated stations for batches).
+    sampling : {"pps_error", "pps_size", "uniform"}
+        Batch audits only: how stations are drawn (with replacement; see
+        ``electsim.audit._batch``).
+    invalid_rate : rate, optional
+        Batch audits only: ASSUMPTION for station tallies without invalid ballots.
+    max_draws : int, optional
+        Batch audits only: draws before escalating to a full hand count (default: the number
+        of stations ``K``).
+    design : BatchDesign, optional
+        Batch audits only: a precomputed :func:`electsim.audit.batch_design`.
     **test_params
         Passed to the test (``eta0``, ``d`` for ALPHA; ``gamma`` for the Kaplan tests).
 
     Returns
     -------
     AuditPlan
+        For batch audits the sizes are *draws*; :attr:`AuditPlan.initial_ballots` and
+        :attr:`AuditPlan.expected_ballots` give the ballots to count by hand.
 
     Examples
     --------
@@ -415,12 +559,16 @@ def plan(
         test=test,
         error_rate=error_rate,
         assertion_set=assertion_set,
+        sampling=sampling,
+        invalid_rate=invalid_rate,
+        max_draws=max_draws,
+        design=design,
         **test_params,
     )[0]
 
 
 def plans(
-    election: Election,
+    election: Election | PrecinctResults,
     system: ElectoralSystem,
     risk_limits: Sequence[float],
     *,
@@ -428,6 +576,10 @@ def plans(
     test: str = "alpha",
     error_rate: float = 0.0001,
     assertion_set: AssertionSet | None = None,
+    sampling: str = "pps_error",
+    invalid_rate: Any = None,
+    max_draws: int | None = None,
+    design: BatchDesign | None = None,
     **test_params: Any,
 ) -> tuple[AuditPlan, ...]:
     """:func:`plan` at several risk limits in one pass over each assertion's sample.
@@ -444,6 +596,23 @@ def plans(
         check_kind_test(kind, test, r)
     if isinstance(error_rate, bool) or not 0 <= float(error_rate) < 1:
         raise ElectsimError(f"error_rate={error_rate!r} must be in [0, 1)")
+    check_batch_args(election, kind, sampling, max_draws)
+    if kind == "batch":
+        assert isinstance(election, PrecinctResults)
+        return _batch_plans(
+            election,
+            system,
+            risk_limits,
+            test,
+            float(error_rate),
+            assertion_set,
+            sampling,
+            invalid_rate,
+            max_draws,
+            design,
+            test_params,
+        )
+    assert isinstance(election, Election)
     A = assertions(election, system) if assertion_set is None else assertion_set
     N = A.n_ballots
     order = interleaved_order(A.counts) if kind == "polling" else np.zeros(0, dtype=np.intp)
@@ -473,6 +642,62 @@ def plans(
             row.append(AssertionPlan(a, n0[r], n1[r]))
     return tuple(
         AuditPlan(A, kind, test, float(r), float(error_rate), dict(test_params), tuple(row))
+        for r, row in zip(risk_limits, rows, strict=True)
+    )
+
+
+def _batch_plans(
+    precincts: PrecinctResults,
+    system: ElectoralSystem,
+    risk_limits: Sequence[float],
+    test: str,
+    error_rate: float,
+    assertion_set: AssertionSet | None,
+    sampling: str,
+    invalid_rate: Any,
+    max_draws: int | None,
+    design: BatchDesign | None,
+    test_params: dict[str, Any],
+) -> tuple[AuditPlan, ...]:
+    """Batch-level comparison plans: the no-error draw scores ``1/(2 - 2M/c)``, with
+    replacement (the same deterministic samples as for ballot-level comparison)."""
+    D = (
+        batch_design(
+            precincts,
+            system,
+            sampling=sampling,
+            invalid_rate=invalid_rate,
+            assertion_set=assertion_set,
+        )
+        if design is None
+        else design
+    )
+    A = D.assertions
+    size = D.n_stations if max_draws is None else int(max_draws)
+    err = error_positions(size, error_rate)
+    rows: list[list[AssertionPlan]] = [[] for _ in risk_limits]
+    for a, (u, _, kw), den in zip(
+        A, batch_setup(D, test, test_params, error_rate), D.denominators, strict=True
+    ):
+        if not a.holds:
+            for row in rows:
+                row.append(AssertionPlan(a, None, None))
+            continue
+
+        def clean(i: int, j: int, x0: float = 1.0 / float(den)) -> NDArray[np.float64]:
+            return np.full(j - i, x0)
+
+        def dirty(
+            i: int, j: int, clean: Callable[[int, int], NDArray[np.float64]] = clean
+        ) -> NDArray[np.float64]:
+            return np.where(err[i:j], 0.0, clean(i, j))
+
+        n0 = first_rejection(clean, size, test, u, None, risk_limits, kw)
+        n1 = n0 if not err.any() else first_rejection(dirty, size, test, u, None, risk_limits, kw)
+        for r, row in enumerate(rows):
+            row.append(AssertionPlan(a, n0[r], n1[r]))
+    return tuple(
+        AuditPlan(A, "batch", test, float(r), error_rate, dict(test_params), tuple(row), D, size)
         for r, row in zip(risk_limits, rows, strict=True)
     )
 

@@ -23,6 +23,11 @@ drawing (the same distribution, fewer categories to draw).  An
 audit that has not confirmed every assertion after ``max_ballots`` draws (default ``N``)
 escalates to a full hand count, which reveals the true outcome.
 
+Batch-level comparison (``kind="batch"``): the draw types are the polling stations (merged
+when they score alike), drawn with the design's probabilities (with replacement, as in a real
+batch audit here); the number examined counts draws of stations, and
+:attr:`AuditSimulation.ballots` the expected ballots of the distinct stations drawn.
+
 Reproducibility: audits come in seed blocks of ``seed_block``; block ``b`` draws from
 ``np.random.SeedSequence(entropy, spawn_key=(b,))``, and a block's draws depend only on its own
 audits, so results are identical for every ``chunk_size`` and executor.
@@ -42,11 +47,12 @@ from numpy.typing import NDArray
 
 from .._display import HTMLReprMixin
 from ..allocate import allocate
-from ..election import Election
+from ..election import Election, PrecinctResults
 from ..errors import ElectsimError
 from ..system import ElectoralSystem
 from ._assertions import AssertionSet, assertions, ballot_categories
-from ._plan import KINDS, check_kind_test, default_params
+from ._batch import BatchDesign, batch_design, station_categories
+from ._plan import KINDS, batch_setup, check_batch_args, check_kind_test, default_params
 
 __all__ = ["AuditSimulation", "simulate"]
 
@@ -215,8 +221,12 @@ class AuditSimulation(HTMLReprMixin):
         The audit confirmed the reported allocation (every assertion's p-value reached the
         risk limit before ``max_ballots``).
     max_ballots : int
+        Batch audits: the draws before a full hand count (``max_draws``).
     u_factor : float
         1 except in negative controls.
+    design : BatchDesign or None
+        Batch audits: the design; :attr:`examined` then counts *draws* of stations and
+        :attr:`ballots` the ballots counted by hand.
     """
 
     assertions: AssertionSet
@@ -228,6 +238,17 @@ class AuditSimulation(HTMLReprMixin):
     confirmed: NDArray[np.bool_]
     max_ballots: int
     u_factor: float = 1.0
+    design: BatchDesign | None = None
+
+    @property
+    def ballots(self) -> NDArray[np.float64]:
+        """Ballots counted by hand per audit.  Ballot-level kinds: :attr:`examined`.  Batch
+        audits: the *expected* ballots of the distinct stations in the audit's draws,
+        :math:`\\sum_k n_k (1 - (1 - \\pi_k)^n)`, or ``N`` after a full hand count."""
+        if self.design is None:
+            return self.examined.astype(float)
+        exp = self.design.expected_ballots(self.examined)
+        return np.where(self.confirmed, exp, float(self.assertions.n_ballots))
 
     @property
     def n(self) -> int:
@@ -262,7 +283,8 @@ class AuditSimulation(HTMLReprMixin):
     def to_dict(self) -> dict[str, Any]:
         """Summary as plain Python."""
         ci = self.risk_interval()
-        q = self.quantiles()
+        q_ = (0.1, 0.5, 0.9)
+        q = self.quantiles(q_)
         return {
             "kind": self.kind,
             "test": self.test,
@@ -277,6 +299,16 @@ class AuditSimulation(HTMLReprMixin):
             "mean_examined": float(self.examined.mean()),
             "examined_q10_q50_q90": [float(v) for v in q],
             "u_factor": self.u_factor,
+            **(
+                {}
+                if self.design is None
+                else {
+                    "sampling": self.design.sampling,
+                    "stations": self.design.n_stations,
+                    "mean_ballots": float(self.ballots.mean()),
+                    "ballots_q10_q50_q90": [float(v) for v in np.quantile(self.ballots, q_)],
+                }
+            ),
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -297,22 +329,30 @@ class AuditSimulation(HTMLReprMixin):
         else:
             lo, hi = d["risk_ci95"]
             lines.append(f"risk = P(confirm)     {self.p_confirm:.4f}  (95% CI {lo:.4f}-{hi:.4f})")
+        what = "ballots examined " if self.design is None else "station draws    "
         lines += [
             f"P(full hand count)    {self.p_full_count:.4f}",
-            f"ballots examined      mean {d['mean_examined']:,.0f}; 10/50/90%: "
+            f"{what}     mean {d['mean_examined']:,.0f}; 10/50/90%: "
             f"{q[0]:,.0f} / {q[1]:,.0f} / {q[2]:,.0f}",
         ]
+        if self.design is not None:
+            b = d["ballots_q10_q50_q90"]
+            lines[0] += f", {self.design.n_stations:,} stations ({self.design.sampling})"
+            lines.append(
+                f"ballots hand counted  mean {d['mean_ballots']:,.0f}; 10/50/90%: "
+                f"{b[0]:,.0f} / {b[1]:,.0f} / {b[2]:,.0f} (expected given the draws)"
+            )
         if self.u_factor != 1.0:
             lines.append(f"NEGATIVE CONTROL: upper bounds multiplied by {self.u_factor:g}")
         return "\n".join(lines)
 
 
 def simulate(
-    election: Election,
+    election: Election | PrecinctResults,
     system: ElectoralSystem,
     n: int,
     *,
-    true: Election | None = None,
+    true: Election | PrecinctResults | None = None,
     risk_limit: float = 0.05,
     kind: str = "comparison",
     test: str = "alpha",
@@ -326,6 +366,10 @@ def simulate(
     progress: bool = False,
     u_factor: float = 1.0,
     assertion_set: AssertionSet | None = None,
+    sampling: str = "pps_error",
+    invalid_rate: Any = None,
+    max_draws: int | None = None,
+    design: BatchDesign | None = None,
     **test_params: Any,
 ) -> AuditSimulation:
     r"""Simulate ``n`` risk-limiting audits of ``allocate(election, system)``.
@@ -355,13 +399,21 @@ def simulate(
     executor : concurrent.futures.Executor, optional
     progress : bool
         Progress on stderr.
+    sampling, invalid_rate, max_draws, design
+        Batch audits (``kind="batch"``; ``election`` and ``true`` are ``PrecinctResults``
+        with the same stations and ballots per station), as in :func:`plan`.  Stations are
+        drawn with replacement by the design's probabilities; ``max_draws`` (default the
+        number of stations) replaces ``max_ballots``; the true stations' invalid ballots, if
+        unknown, get the same ``invalid_rate``.  Memory grows with the number of *distinct*
+        station scores (stations without error all score alike).
     u_factor : float
-        NEGATIVE CONTROLS ONLY (comparison audits): build the comparison assorter with the
-        upper bound :math:`u` multiplied by this factor and clip its values to the range that
-        bound implies, as a naive audit would.  With ``u_factor < 1`` a maximal overstatement
-        would score below 0 and is clipped to 0, so the mean is inflated and the risk exceeds
-        the risk limit.  (The tests' martingales are linear in the score, so the bound itself
-        matters only through such clipping.)
+        NEGATIVE CONTROLS ONLY (comparison and batch audits): build the comparison assorter
+        with the upper bound :math:`u` multiplied by this factor and clip its values to the
+        range that bound implies, as a naive audit would.  With ``u_factor < 1`` a maximal
+        overstatement would score below 0 and is clipped to 0, so the mean is inflated and the
+        risk exceeds the risk limit.  (The tests' martingales are linear in the score, so the
+        bound itself matters only through such clipping.)  Batch audits: :math:`c` is
+        multiplied instead.
 
     Returns
     -------
@@ -386,8 +438,34 @@ def simulate(
         raise ElectsimError(f"growth={growth!r} must be in (0, 1]")
     if not (np.isfinite(u_factor) and u_factor > 0):
         raise ElectsimError(f"u_factor={u_factor!r} must be positive")
-    if u_factor != 1.0 and kind != "comparison":
-        raise ElectsimError("u_factor (a negative control) applies to comparison audits only")
+    if u_factor != 1.0 and kind == "polling":
+        raise ElectsimError(
+            "u_factor (a negative control) applies to comparison and batch audits only"
+        )
+    check_batch_args(election, kind, sampling, max_draws)
+    if kind == "batch":
+        if max_ballots is not None:
+            raise ElectsimError("batch audits take max_draws, not max_ballots")
+        assert isinstance(election, PrecinctResults)
+        D = design or batch_design(
+            election,
+            system,
+            sampling=sampling,
+            invalid_rate=invalid_rate,
+            assertion_set=assertion_set,
+        )
+        if not D.assertions.all_hold:
+            raise ElectsimError(
+                "some assertion does not hold on the reported counts: no audit can confirm "
+                "this allocation"
+            )
+        x, p, u, mb, correct = _batch_spec(D, system, true, invalid_rate, u_factor, max_draws)
+        params = [kw for _, _, kw in batch_setup(D, test, test_params, float(error_rate))]
+        return _finish(
+            D.assertions, kind, test, risk_limit, x, p, u, params, mb, growth, n, rng,
+            chunk_size, seed_block, executor, progress, correct, u_factor, D,
+        )  # fmt: skip
+    assert isinstance(election, Election)
     A = assertions(election, system) if assertion_set is None else assertion_set
     N = A.n_ballots
     if not A.all_hold:
@@ -396,7 +474,7 @@ def simulate(
             "a threshold): no audit can confirm this allocation"
         )
     true_e = election if true is None else true
-    if not isinstance(true_e, Election):
+    if not isinstance(true_e, Election) or isinstance(true_e, PrecinctResults):
         raise ElectsimError(f"true must be an Election, got {type(true_e).__name__}")
     if true_e.party_names != election.party_names or true_e.region_names != election.region_names:
         raise ElectsimError("true must have the same parties and regions as the reported election")
@@ -427,6 +505,40 @@ def simulate(
         x = np.clip((1 - (H[:, cv] - H[:, pa]) / ua) / den, 0.0, 2 / den)
         p = w / N
         u = 2 / den[:, 0]
+    params = []
+    for a in A:
+        kw = default_params(a, kind, test, A.counts, float(error_rate))
+        kw.update(test_params)
+        params.append(kw)
+    return _finish(
+        A, kind, test, risk_limit, x, p, u, params, int(mb), growth, n, rng,
+        chunk_size, seed_block, executor, progress, correct, u_factor, None,
+    )  # fmt: skip
+
+
+def _finish(
+    A: AssertionSet,
+    kind: str,
+    test: str,
+    risk_limit: float,
+    x: NDArray[np.float64],
+    p: NDArray[np.float64],
+    u: NDArray[np.float64],
+    params: list[dict[str, Any]],
+    mb: int,
+    growth: float,
+    n: int,
+    rng: int | np.random.Generator | None,
+    chunk_size: int,
+    seed_block: int,
+    executor: Executor | None,
+    progress: bool,
+    correct: bool,
+    u_factor: float,
+    design: BatchDesign | None,
+) -> AuditSimulation:
+    """Run the audits of a prepared specification (draw-type scores ``x``, probabilities
+    ``p``, bounds ``u``, test parameters) and collect the results."""
     per_audit = x.shape[0] * x.shape[1] * 8 * 8  # bytes of the (pairs x types) temporaries
     if int(seed_block) * per_audit > 2**31:
         raise ElectsimError(
@@ -435,11 +547,6 @@ def simulate(
         )
     if int(n) > 100_000_000:
         raise ElectsimError(f"n={n} audits: at most 100,000,000 (results are kept per audit)")
-    params = []
-    for a in A:
-        kw = default_params(a, kind, test, A.counts, float(error_rate))
-        kw.update(test_params)
-        params.append(kw)
     spec = _Spec(
         x=np.ascontiguousarray(x, dtype=float),
         p=p / p.sum(),
@@ -482,7 +589,61 @@ def simulate(
         confirmed=out[:, 1].astype(bool),
         max_ballots=int(mb),
         u_factor=float(u_factor),
+        design=design,
     )
+
+
+def _batch_spec(
+    D: BatchDesign,
+    system: ElectoralSystem,
+    true: Election | PrecinctResults | None,
+    invalid_rate: Any,
+    u_factor: float,
+    max_draws: int | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], int, bool]:
+    """Draw types of a batch audit: the distinct score columns of the stations (with their
+    summed probabilities), the score bounds, the draw budget and whether the truth agrees."""
+    if true is None:
+        tcounts = D.counts
+        tpr = D.precincts
+    else:
+        if not isinstance(true, PrecinctResults):
+            raise ElectsimError(
+                f"true must be PrecinctResults for a batch audit, got {type(true).__name__}"
+            )
+        if (
+            true.party_names != D.precincts.party_names
+            or tuple(r.name for r in true.regions) != tuple(r.name for r in D.precincts.regions)
+            or true.n_stations != D.n_stations
+            or not np.array_equal(true.region, D.precincts.region)
+        ):
+            raise ElectsimError("true must have the reported stations, parties and regions")
+        tpr, tcounts = station_categories(true, invalid_rate if true.invalid is None else None)
+        if not np.array_equal(tcounts.sum(axis=1), D.sizes):
+            raise ElectsimError(
+                "true must have each station's reported number of ballots (the ballot "
+                "manifest); move ballots between categories instead"
+            )
+    sys_true = system.replace(tie_break="lowest_index") if system.tie_break == "raise" else system
+    correct = bool(
+        np.array_equal(
+            allocate(tpr.to_election(), sys_true, rng=0).seats, D.assertions.allocation.seats
+        )
+    )
+    K = D.n_stations
+    x_all = D.scores(np.arange(K), tcounts, u_factor=u_factor)  # (A, K)
+    cols, inv = np.unique(x_all.T, axis=0, return_inverse=True)
+    p = np.bincount(inv.reshape(-1), weights=D.probabilities, minlength=cols.shape[0]).astype(float)
+    x = np.ascontiguousarray(cols.T)
+    per_block = x.shape[0] * x.shape[1] ** 2 * 8
+    if per_block > 2**31:
+        raise ElectsimError(
+            f"{x.shape[1]:,} distinct station scores over {x.shape[0]} assertions need about "
+            f"{per_block / 2**30:.1f} GiB; simulate fewer stations with errors"
+        )
+    u = np.maximum(D.score_upper(u_factor), x.max(axis=1))
+    mb = K if max_draws is None else int(max_draws)
+    return x, p, u, mb, correct
 
 
 def _entropy(rng: int | np.random.Generator | None) -> int:
