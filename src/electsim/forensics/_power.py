@@ -636,7 +636,7 @@ def power(
         if changed is not None:
             changed[:, start:stop] = out[2]
         if reached is not None:
-            reached[:, start:stop] = out[4]
+            reached[..., start:stop] = out[4]
         done += stop - start
         if bar is not None:
             bar.update(done)
