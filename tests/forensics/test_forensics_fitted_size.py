@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 import pytest
 from scipy import stats
+from test_forensics_power import template
 
 import electsim as es
 from electsim import forensics as fz
-
-from test_forensics_power import template
 
 ALPHA = 0.05
 N = 200
