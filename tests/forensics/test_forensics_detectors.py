@@ -257,6 +257,12 @@ def test_bad_detector_input() -> None:
         fz.last_digits(pr, min_count=10**6)
 
 
+def test_result_repr_is_short() -> None:
+    r = fz.extreme_stations(small(7, batch=(), S=40), n_null=5, rng=1)
+    assert repr(r).startswith("DetectorResult(detector='extreme_stations', statistic=")
+    assert len(repr(r)) < 300 and "array(" not in repr(r)
+
+
 def test_huge_runs_are_refused_before_any_work() -> None:
     # 40 stations x 4 options (A, B, C, against all): 160 cells per clean data set, 40
     # binomial draws per resample, 10 digit cells per multinomial; limits 5e9 draws, 2 GiB

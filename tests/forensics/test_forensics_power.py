@@ -274,6 +274,7 @@ def test_detectability_target_is_a_threshold_crossing_not_any_seat_move() -> Non
     assert res.decisive_yet_undetectable(detected=1.01) == [20_000.0]
     assert "P(crossed)" in str(res) and "C passes the threshold" in str(res)
     assert res.to_records()[2]["p_crossed"] == 1.0
+    assert len(repr(res)) < 300 and "target=" in repr(res)  # no p-value arrays in the repr
     # a callable target on batched Allocations gives the same answer (over several chunks)
     res2 = fz.detectability(
         m,

@@ -824,6 +824,13 @@ class DetectorResult(HTMLReprMixin):
         """The records as JSON."""
         return json.dumps(self.to_records(), indent=2)
 
+    def __repr__(self) -> str:
+        """Short: the per-station arrays and null statistics are attributes, not repr."""
+        return (
+            f"{type(self).__name__}(detector={self.detector!r}, statistic={_fmt(self.statistic)}, "
+            f"pvalue={_fmt(self.pvalue)}, null={self.null!r})"
+        )
+
     def __str__(self) -> str:
         lines = [f"{self.detector}: statistic {_fmt(self.statistic)}, p = {_fmt(self.pvalue)}"]
         lines.append(f"  null: {self.null}")
@@ -837,7 +844,7 @@ class DetectorResult(HTMLReprMixin):
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class FingerprintResult(DetectorResult):
     """A :class:`DetectorResult` with the fingerprint and the fitted fraud shares.
 

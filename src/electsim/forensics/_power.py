@@ -402,6 +402,13 @@ class PowerResult(HTMLReprMixin):
             indent=2,
         )
 
+    def __repr__(self) -> str:
+        """Short: p-values and statistics are attributes, not repr."""
+        return (
+            f"PowerResult(detectors={self.detectors!r}, levels={self.levels.tolist()!r}, "
+            f"n_datasets={self.n_datasets}, alpha={self.alpha:g}, target={self.target!r})"
+        )
+
     def __str__(self) -> str:
         names = list(self.detectors)
         w = max(8, *(len(n) for n in names))
