@@ -21,6 +21,7 @@ import electsim as es
 import electsim.plotting as ep
 from electsim import forensics as fz
 from electsim.cli import main
+from electsim.sensitivity import any_change
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -156,9 +157,12 @@ def test_plots(tmp_path: Path) -> None:
     ax = ep.digit_plot(sd)
     assert len(ax.containers[0]) == 10
     law = es.ElectoralSystem(10, "hare", tie_break="lowest_index")
-    res = fz.detectability(m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20)
+    res = fz.detectability(
+        m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20, target=any_change()
+    )
     fig = ep.detectability_plot({"stuffing": res})
-    assert "P(seats change)" in [ln.get_label() for ln in fig.axes[0].get_lines()]
+    labels = [ln.get_label() for ln in fig.axes[0].get_lines()]
+    assert "P(any seat moves)" in labels and "P(target crossed)" in labels
     pw = fz.power(["fingerprint"], m, _Stuff, [0.1, 0.3], 20, rng=2)
     ax = ep.power_plot(pw)
     assert next(ln.get_label() for ln in ax.get_lines()) == "fingerprint"
