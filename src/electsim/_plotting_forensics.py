@@ -149,7 +149,10 @@ def power_plot(
         ax.fill_between(x, ci[:, 0], ci[:, 1], color=line.get_color(), alpha=0.15)
     if result.seat_change is not None:
         y = np.concatenate([[0.0], result.seat_change])
-        ax.plot(x, y, "k--", lw=2, label="P(seats change)")
+        ax.plot(x, y, "k:", lw=1.5, label="P(any seat moves)")
+    if result.target_crossed is not None:
+        y = np.concatenate([[0.0], result.target_crossed])
+        ax.plot(x, y, "k--", lw=2, label="P(target crossed)")
     ax.axhline(result.alpha, color="grey", ls=":", lw=1)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(xlabel)
@@ -161,7 +164,7 @@ def power_plot(
 def detectability_plot(
     results: PowerResult | Mapping[str, PowerResult], *, figsize: Any = None
 ) -> Figure:
-    """Decisive yet undetectable: per manipulation, P(seats change) and every detector's power.
+    """Decisive yet undetectable: per manipulation, P(outcome) and every detector's power.
 
     Parameters
     ----------
@@ -172,7 +175,8 @@ def detectability_plot(
     -------
     matplotlib.figure.Figure
         One panel per manipulation, drawn with :func:`power_plot`; the levels that are
-        decisive (P >= 0.5) yet detected by no test (every power < 0.5) are shaded.
+        decisive (P(target crossed) >= 0.5, or P(any seat moves) without a target) yet
+        detected by no test (every power < 0.5) are shaded.
     """
     import matplotlib.pyplot as plt
 
@@ -194,6 +198,6 @@ def detectability_plot(
             ax.axvline(lv, color="#d62728", alpha=0.25, lw=8)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    fig.suptitle("Decisive yet undetectable? (shaded: seats change, no test notices)")
+    fig.suptitle("Decisive yet undetectable? (shaded: outcome reached, no test notices)")
     fig.tight_layout()
     return fig

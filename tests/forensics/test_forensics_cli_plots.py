@@ -21,6 +21,7 @@ import electsim as es
 import electsim.plotting as ep
 from electsim import forensics as fz
 from electsim.cli import main
+from electsim.sensitivity import any_change
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -111,6 +112,28 @@ def test_cli_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "alpha" in err
     code, _, err = cli(capsys, "power", "--manipulation", "teleport")
     assert code == 2 and "invalid choice: 'teleport'" in err
+    # levels are checked per scenario and the errors name the flag, not Python parameters
+    for man, lv, why in [
+        ("stuffing", "-0.1", "--levels -0.1 must lie in [0, 1]"),
+        ("coercion", "2", "--levels 2.0 must lie in [0, 1]"),
+        ("turnout-buying", "-5", "--levels -5.0 must be non-negative"),
+    ]:
+        code, _, err = cli(capsys, "power", "--manipulation", man, "--levels", lv, "--seed", "1")
+        assert code == 1 and f"--levels {lv} is not a valid level" in err and why in err
+        assert "np.float64" not in err and "incremental=" not in err
+    # huge runs are refused up front, naming the flag
+    code, _, err = cli(capsys, "power", "--manipulation", "stuffing", "--datasets", "1000000000")
+    assert code == 1 and "--datasets 1,000,000,000 with 5 levels" in err
+    code, _, err = cli(capsys, "detect", "--null", "1000000000000", "--seed", "1")
+    assert code == 1 and "--null 1,000,000,000,000 means about 4.1e+16" in err
+    # a turnout given as a fraction is a turnout, not a threshold ("did you mean 0.565%?")
+    args = ["power", "--manipulation", "stuffing", "--levels", "0.05", "--datasets", "20"]
+    code, out, err = cli(
+        capsys, *args, "--detector", "extreme_stations", "--seed", "1", "--turnout", "0.565"
+    )
+    assert code == 0 and "did you mean" not in err and "turnout 0.565" in out
+    code, _, err = cli(capsys, *args, "--turnout", "56.5", "--seed", "1")
+    assert code == 2 and "did you mean 56.5%?" in err
 
 
 def test_plots(tmp_path: Path) -> None:
@@ -134,9 +157,12 @@ def test_plots(tmp_path: Path) -> None:
     ax = ep.digit_plot(sd)
     assert len(ax.containers[0]) == 10
     law = es.ElectoralSystem(10, "hare", tie_break="lowest_index")
-    res = fz.detectability(m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20)
+    res = fz.detectability(
+        m, _Stuff, [0.1, 0.3], law, detectors=["fingerprint"], n_datasets=20, target=any_change()
+    )
     fig = ep.detectability_plot({"stuffing": res})
-    assert "P(seats change)" in [ln.get_label() for ln in fig.axes[0].get_lines()]
+    labels = [ln.get_label() for ln in fig.axes[0].get_lines()]
+    assert "P(any seat moves)" in labels and "P(target crossed)" in labels
     pw = fz.power(["fingerprint"], m, _Stuff, [0.1, 0.3], 20, rng=2)
     ax = ep.power_plot(pw)
     assert next(ln.get_label() for ln in ax.get_lines()) == "fingerprint"

@@ -251,6 +251,32 @@ def test_bad_detector_input() -> None:
         fz.second_digits(small(8), n_null=5)  # a batch needs an explicit null
     with pytest.raises(ShapeMismatchError, match="stations"):
         fz.second_digits(pr, null=fz.NullModel.fit(small(9, batch=(), S=30)), n_null=5)
+    with pytest.raises(UnknownNameError, match=r"party index -1 is out of range 0\.\.2"):
+        fz.integer_percentages(pr, party=-1)
+    with pytest.raises(ElectsimError, match="min_count=1,000,000 leaves no counts"):
+        fz.last_digits(pr, min_count=10**6)
+
+
+def test_result_repr_is_short() -> None:
+    r = fz.extreme_stations(small(7, batch=(), S=40), n_null=5, rng=1)
+    assert repr(r).startswith("DetectorResult(detector='extreme_stations', statistic=")
+    assert len(repr(r)) < 300 and "array(" not in repr(r)
+
+
+def test_huge_runs_are_refused_before_any_work() -> None:
+    # 40 stations x 4 options (A, B, C, against all): 160 cells per clean data set, 40
+    # binomial draws per resample, 10 digit cells per multinomial; limits 5e9 draws, 2 GiB
+    pr = small(7, batch=())
+    with pytest.raises(ElectsimError, match=r"n_null=1,000,000,000,000 .*1.6e\+14"):
+        fz.second_digits(pr, n_null=10**12)
+    with pytest.raises(ElectsimError, match=r"n_resamples=1,000,000,000,000 .*4e\+13"):
+        fz.integer_percentages(pr, n_resamples=10**12)
+    with pytest.raises(ElectsimError, match=r"n_resamples=1,000,000,000 .*1e\+10 multinomial"):
+        fz.last_digits(pr, n_resamples=10**9)
+    with pytest.raises(ElectsimError, match=r"n_bootstrap=1,000,000,000 "):
+        fz.fingerprint(pr, n_null=5, n_bootstrap=10**9)
+    with pytest.raises(ElectsimError, match=r"n=1,000,000,000 clean data sets .* GiB"):
+        fz.NullModel.fit(pr).sample(10**9)
 
 
 def test_model_calibrated_result_shape_and_records() -> None:

@@ -15,6 +15,7 @@ import electsim as es
 from electsim import forensics as fz
 from electsim.errors import ElectsimError, MissingDataError, UnknownNameError
 from electsim.manipulation import BallotStuffing
+from electsim.sensitivity import fails, passes
 
 ALPHA = 0.05
 
@@ -236,9 +237,68 @@ def test_detectability_reports_seat_changes() -> None:
     # moving 20,000 votes to C lifts it over 20 % and changes the seats in every data set
     assert res.seat_change is not None and res.seat_change.tolist() == [0.0, 1.0]
     assert res.decisive_yet_undetectable(detected=1.01) == [20_000.0]
-    assert "P(seats)" in str(res)
+    assert "P(any seat)" in str(res)
     rec = res.to_records()
-    assert rec[2]["p_seat_change"] == 1.0 and rec[0]["level"] is None
+    assert rec[2]["p_any_seat_moves"] == 1.0 and rec[0]["level"] is None
+
+
+def test_detectability_target_is_a_threshold_crossing_not_any_seat_move() -> None:
+    pr = template(S=120, seed=3)
+    m = fz.NullModel.fit(pr)
+    law = es.ElectoralSystem(20, "hare", national=es.Threshold("25%"), tie_break="lowest_index")
+    levels = [1_200, 20_000]
+    res = fz.detectability(
+        m,
+        functools.partial(_shift, "C"),
+        levels,
+        law,
+        target=[fails("A"), passes("C")],
+        detectors=["extreme_stations"],
+        n_datasets=20,
+        rng=1,
+    )
+    # Independent check of the crossing on clean data sets of the same model: about 59,000
+    # ballots with C at 18-22 %; 1,200 votes from A (10 per station) add 2 points and stay
+    # below 25 % while A keeps over 25 %; 20,000 votes lift C above 25 % in every data set.
+    clean = m.sample(200, 5)
+    ballots = clean.valid.sum(axis=-1) + clean.invalid.sum(axis=-1)
+    a, c = clean.votes[..., 0].sum(axis=-1), clean.votes[..., 2].sum(axis=-1)
+    assert ((c + 1_200) / ballots).max() < 0.25 < ((c + 20_000) / ballots).min()
+    assert ((a - 1_200) / ballots).min() > 0.25
+    assert res.target_clean == 0.0
+    assert res.target_reached is not None and res.target_crossed is not None
+    assert res.target_reached.tolist() == [0.0, 1.0]
+    assert res.target_crossed.tolist() == [0.0, 1.0]
+    # ... while 1,200 votes already move a remainder seat in some data sets
+    assert res.seat_change is not None and res.seat_change[0] > 0
+    assert res.decisive_yet_undetectable(detected=1.01) == [20_000.0]
+    assert "P(crossed)" in str(res) and "C passes the threshold" in str(res)
+    assert res.to_records()[2]["p_crossed"] == 1.0
+    assert len(repr(res)) < 300 and "target=" in repr(res)  # no p-value arrays in the repr
+    # a callable target on batched Allocations gives the same answer (over several chunks)
+    res2 = fz.detectability(
+        m,
+        functools.partial(_shift, "C"),
+        levels,
+        law,
+        target=_c_passes,
+        detectors=["extreme_stations"],
+        n_datasets=20,
+        rng=1,
+        chunk_size=4,
+        seed_block=4,
+    )
+    assert res2.target_crossed is not None and res2.target_crossed.tolist() == [0.0, 1.0]
+    with pytest.raises(UnknownNameError, match="party"):
+        fz.detectability(m, stuffing, [0.1], law, target=fails("Z"), n_datasets=20)
+    with pytest.raises(ElectsimError, match="target"):
+        fz.detectability(m, stuffing, [0.1], law, target=3, n_datasets=20)
+    with pytest.raises(ElectsimError, match="system"):
+        fz.power(None, m, stuffing, [0.1], 20, target=fails("A"))
+
+
+def _c_passes(after: es.Allocation, before: es.Allocation) -> Any:
+    return after.passes_national[:, 2]
 
 
 def _shift(party: str, level: float) -> Any:
@@ -275,3 +335,12 @@ def test_power_bad_input(null: fz.NullModel) -> None:
     law = es.ElectoralSystem(20, "hare")
     with pytest.raises(MissingDataError, match="invalid_rate"):
         fz.detectability(no_turnout, stuffing, [0.1], law)
+
+
+def test_power_refuses_bad_factories_and_huge_runs_up_front(null: fz.NullModel) -> None:
+    with pytest.raises(ElectsimError, match=r"manipulation_factory\(0.1\) returned int"):
+        fz.power(None, null, lambda lv: 3, [0.1], 20, rng=1)
+    with pytest.raises(ElectsimError, match=r"manipulation_factory\(-0.1\) failed.*incremental"):
+        fz.power(None, null, stuffing, [-0.1], 20, rng=1)
+    with pytest.raises(ElectsimError, match=r"n_datasets=1,000,000,000 .* simulated cells"):
+        fz.power(None, null, stuffing, [0.1], 10**9, rng=1)

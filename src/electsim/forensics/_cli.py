@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,38 @@ def _detectors(names: list[str] | None) -> list[str] | None:
     return names
 
 
+#: Python parameter names in error messages -> the command-line flags that set them
+_FLAGS = {
+    "n_datasets=": "--datasets ",
+    "alpha=": "--alpha ",
+    "chunk_size=": "--chunk-size ",
+    "budget_som=": "--levels ",
+    "employee_share=": "--levels ",
+    "incremental=": "--levels ",
+    "extreme=": "--levels (f_e = f_i/10) ",
+    "voters=": "--levels ",
+    "n_null=": "--null ",
+    "n_resamples=": "--resamples ",
+}
+
+
+def _flag_names(message: str) -> str:
+    """An error message with the Python parameter names replaced by their flags."""
+    for py, flag in _FLAGS.items():
+        message = message.replace(py, flag)
+    return message
+
+
+def _invalid_rate(text: str) -> str:
+    """An invalid-ballot rate in [0, 1) (``1.5%``, ``0.015``), kept as typed."""
+    from ..cli import _parse
+
+    value = _parse(text, above_one="give e.g. '1.5%' or 0.015")
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: an invalid-ballot rate must be below 100%")
+    return text.strip()
+
+
 def _load() -> Any:
     from ..datasets import kyrgyzstan_2020_precincts
 
@@ -44,7 +77,7 @@ def _provenance(args: argparse.Namespace, pr: Any, model: dict[str, Any]) -> dic
 
 
 def _cmd_detect(args: argparse.Namespace) -> str:
-    from ..cli import _emit, _save_plot, _seed
+    from ..cli import CLIError, _emit, _save_plot, _seed
     from ._detectors import DETECTORS, run_detector
     from ._null import NullModel
 
@@ -66,7 +99,10 @@ def _cmd_detect(args: argparse.Namespace) -> str:
         if args.party is not None and "party" in cls.__dataclass_fields__:
             pr.party_index(args.party)
             opts["party"] = args.party
-        res = run_detector(cls(**opts), pr, null=null, n_null=args.null, rng=g)
+        try:
+            res = run_detector(cls(**opts), pr, null=null, n_null=args.null, rng=g)
+        except ValueError as exc:
+            raise CLIError(_flag_names(str(exc))) from None
         results[name] = res
         expected = res.details.get("expected", res.details.get("null_mean"))
         rows.append(
@@ -127,13 +163,22 @@ def _cmd_detect(args: argparse.Namespace) -> str:
 def _cmd_power(args: argparse.Namespace) -> str:
     from .. import presets
     from ..cli import CLIError, _emit, _save_plot, _seed
+    from ..errors import ElectsimError
     from ._null import NullModel
     from ._power import power
     from ._scenarios import SCENARIOS_2020
 
     by_short = {short: (label, f, lv) for label, (f, lv, short) in SCENARIOS_2020.items()}
     label, factory, default_levels = by_short[args.manipulation]
-    levels = args.levels or default_levels
+    levels = [float(x) for x in (args.levels or default_levels)]
+    for x in levels:  # every level builds a valid perturbation, before any simulation
+        try:
+            factory(x)
+        except (ElectsimError, ValueError, TypeError) as exc:
+            raise CLIError(
+                f"--levels {x:g} is not a valid level of --manipulation {args.manipulation} "
+                f"({label}): {_flag_names(str(exc))}"
+            ) from None
     pr = _load()
     null = NullModel.fit(pr, turnout=args.turnout, invalid_rate=args.invalid_rate)
     system = None
@@ -149,11 +194,11 @@ def _cmd_power(args: argparse.Namespace) -> str:
             args.alpha,
             _seed(args, needed=True, why="power"),
             chunk_size=args.chunk_size,
-            progress=bool(args.progress),
+            progress=sys.stderr.isatty() if args.progress is None else args.progress,
             system=system,
         )
     except ValueError as exc:
-        raise CLIError(str(exc)) from exc
+        raise CLIError(_flag_names(str(exc))) from None
     if args.plot:
         _save_plot(args.plot, lambda pl: pl.power_plot(res, xlabel=label))
     prov = _provenance(
@@ -179,7 +224,7 @@ def _cmd_power(args: argparse.Namespace) -> str:
 
 def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
     """Add ``detect`` and ``power`` to the ``electsim`` subparsers."""
-    from ..cli import _add_output, _positive_int, _rate_text, _seed_int
+    from ..cli import _add_output, _positive_int, _seed_int, _turnout
     from ._detectors import DETECTORS
     from ._scenarios import SCENARIOS_2020
 
@@ -215,29 +260,45 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
         required=True,
         help="the 2020 scenario (electsim.forensics.SCENARIOS_2020), favouring Birimdik",
     )
-    q.add_argument("--levels", nargs="+", type=float, metavar="X", help="manipulation levels")
+    defaults = "; ".join(
+        f"{short}: {label[label.index('(') + 1 : -1]}, default {' '.join(f'{x:g}' for x in lv)}"
+        for label, (_, lv, short) in SCENARIOS_2020.items()
+    )
+    q.add_argument(
+        "--levels",
+        nargs="+",
+        type=float,
+        metavar="X",
+        help=f"manipulation levels, in the scenario's unit ({defaults})",
+    )
     q.add_argument("--datasets", type=_positive_int, default=200, help="clean data sets")
     q.add_argument("--detector", nargs="+", metavar="NAME", help="default: all")
     q.add_argument("--alpha", type=float, default=0.05, help="significance level")
     q.add_argument(
         "--turnout",
-        type=_rate_text,
+        type=_turnout,
         default="56.5%",
         metavar="RATE",
-        help="ASSUMED turnout (the station file has no registered voters; default 56.5%%)",
+        help="ASSUMED turnout, e.g. 56.5%% or 0.565 (the station file has no registered "
+        "voters; default: %(default)s, the CEC's national figure)",
     )
     q.add_argument(
         "--invalid-rate",
-        type=_rate_text,
+        type=_invalid_rate,
         default="1.5%",
         metavar="RATE",
-        help="ASSUMED invalid ballots per ballot cast (default 1.5%%)",
+        help="ASSUMED invalid ballots per ballot cast, e.g. 1.5%% or 0.015 (default: %(default)s)",
     )
     q.add_argument("--seats", action="store_true", help="also P(seats change), 2020 law")
     q.add_argument(
         "--seed", type=_seed_int, default=None, help="random seed (default: chosen and printed)"
     )
     q.add_argument("--chunk-size", type=_positive_int, default=100, help="data sets per task")
-    q.add_argument("--progress", action="store_true", help="progress bar on stderr")
+    q.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: on when stderr is a terminal)",
+    )
     _add_output(q)
     return {"detect": _cmd_detect, "power": _cmd_power}

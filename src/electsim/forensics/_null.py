@@ -44,6 +44,23 @@ IntArray = NDArray[np.int64]
 #: registered voters are unknown; try 0.05 - 0.15.
 DEFAULT_TURNOUT_SD = 0.10
 
+#: Largest clean sample one :meth:`NullModel.sample` call may build (bytes, all arrays).
+MAX_SAMPLE_BYTES = 2 * 1024**3
+
+#: Most random station draws one forensic computation may take (a calibration on
+#: ``n_null`` clean data sets, ``n_resamples`` Monte Carlo resamples, ``n_bootstrap``
+#: bootstrap replicates): above it the run would take hours, so it is refused up front.
+MAX_DRAWS = 5e9
+
+
+def check_work(name: str, value: int, draws: float, what: str, advice: str) -> None:
+    """Refuse a computation of more than :data:`MAX_DRAWS` station draws, before it starts."""
+    if draws > MAX_DRAWS:
+        raise ElectsimError(
+            f"{name}={value:,} means about {draws:.3g} {what}, more than the limit "
+            f"{MAX_DRAWS:.0e} (hours of work); {advice}"
+        )
+
 
 def _beta_moments(mean: FloatArray, var: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Beta parameters with the given mean and variance (variance clipped to be feasible)."""
@@ -252,10 +269,19 @@ class NullModel(HTMLReprMixin):
     def sample(self, n: int, rng: int | np.random.Generator | None = None) -> PrecinctResults:
         """Draw ``n`` clean data sets: :class:`PrecinctResults` of batch shape ``(n,)``.
 
-        Memory: about ``n * S * (P + 1) * 16`` bytes; draw in chunks for large ``n``.
+        Memory: about ``n * S * (P + 1) * 24`` bytes; calls above ``MAX_SAMPLE_BYTES`` (2 GiB)
+        are refused -- draw in chunks for large ``n``.
         """
         if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 1:
             raise ElectsimError(f"n={n!r} must be an integer >= 1")
+        need = float(n) * self.n_stations * (self.template.n_parties + 1) * 24
+        if need > MAX_SAMPLE_BYTES:
+            per = max(1, int(MAX_SAMPLE_BYTES // (need / float(n))))
+            raise ElectsimError(
+                f"n={int(n):,} clean data sets of {self.n_stations:,} stations need about "
+                f"{need / 1024**3:,.3g} GiB, more than {MAX_SAMPLE_BYTES / 1024**3:g} GiB; "
+                f"sample in chunks of at most {per:,} (forensics.power does this for you)"
+            )
         g = normalise_rng(rng)
         pr = self.template
         S, P = pr.n_stations, pr.n_parties

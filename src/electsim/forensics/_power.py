@@ -12,9 +12,11 @@ Protocol (for every level :math:`\theta` of a manipulation, with common random n
    detectors that have a null of their own (integer percentages, coarse shares, last digits)
    use it, which also tests that null;
 5. size = rejection rate on the clean data sets, power = rejection rate at each level, both
-   with Clopper-Pearson intervals; with a ``system``, the probability that the seats differ
-   from the clean data set's seats (stations aggregated to regions, then
-   :func:`~electsim.allocate`).
+   with Clopper-Pearson intervals; with a ``system`` (stations aggregated to regions, then
+   :func:`~electsim.allocate`): P(any seat moves) -- the seats differ from the same clean data
+   set's, which a one-seat largest-remainder shift already satisfies -- and, with a
+   ``target`` (e.g. ``fails("Butun Kyrgyzstan")`` from :mod:`electsim.sensitivity`), the
+   probability that the manipulated data set reaches that outcome.
 
 Reproducibility: data set ``i`` belongs to seed block ``i // seed_block``; block ``b`` draws
 from ``SeedSequence(entropy, spawn_key=(1, b))`` (children: clean data, native nulls, one per
@@ -37,9 +39,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps  # type: ignore[import-untyped]
 
 from .._display import HTMLReprMixin
-from ..allocate import allocate
+from ..allocate import Allocation, allocate
 from ..election import PrecinctResults
 from ..errors import ElectsimError, MissingDataError
+from ..sensitivity import Target
 from ..simulate import _entropy, _Progress, _system_spec
 from ..system import ElectoralSystem
 from ._detectors import DETECTORS, get_detector
@@ -51,6 +54,10 @@ FloatArray = NDArray[np.float64]
 
 #: Power at which a level counts as detected (:attr:`PowerResult.min_level`).
 DETECTED_POWER = 0.8
+
+#: Most simulated station x option cells a :func:`power` run may draw (``n_datasets * (L + 1)
+#: * S * (P + 1)``); the 2,413-station benchmark (1,000 data sets, 10 levels) uses 4.5e8.
+MAX_POWER_CELLS = 5e10
 
 
 def clopper_pearson(k: ArrayLike, n: int, level: float = 0.95) -> FloatArray:
@@ -83,9 +90,91 @@ def _results_of(out: Any) -> PrecinctResults:
     return res
 
 
-def _seats(pr: PrecinctResults, system: ElectoralSystem, invalid_rate: Any) -> NDArray[np.int64]:
+def _allocation(
+    pr: PrecinctResults, system: ElectoralSystem, invalid_rate: Any
+) -> tuple[Allocation, Any]:
     e = pr.to_election(invalid_rate=None if pr.invalid is not None else invalid_rate)
-    return np.asarray(allocate(e, system).seats)
+    return allocate(e, system), e
+
+
+#: an outcome target: a sensitivity Target, a callable ``(after, before) -> bool (n,)`` on
+#: batched Allocations, or a list of them (reached when any one is reached)
+OutcomeTarget = Any
+
+
+def _target_label(target: OutcomeTarget) -> str:
+    if isinstance(target, list | tuple):
+        return " or ".join(_target_label(t) for t in target)
+    if isinstance(target, Target):
+        return str(target)
+    return str(getattr(target, "__name__", target))
+
+
+def _check_target(target: OutcomeTarget, template: PrecinctResults) -> None:
+    """Refuse unknown parties, regions or types before any simulation."""
+    items = list(target) if isinstance(target, list | tuple) else [target]
+    if not items:
+        raise ElectsimError("target is an empty list; give at least one outcome")
+    for t in items:
+        if isinstance(t, Target):
+            for p in t.parties:
+                template.party_index(p)  # raises UnknownNameError
+            regions = tuple(r.name for r in template.regions)
+            if t.region is not None and t.region not in regions:
+                raise ElectsimError(
+                    f"target {t}: region {t.region!r} is unknown; regions: {regions}"
+                )
+        elif not callable(t):
+            raise ElectsimError(
+                f"target={t!r} must be a sensitivity Target (fails(...), passes(...), "
+                "any_change(), ...), a callable (after, before) -> bool array, or a list of them"
+            )
+
+
+def _target_hits(
+    target: OutcomeTarget, after: Allocation, before: Allocation, election: Any
+) -> NDArray[np.bool_]:
+    """Whether each data set of the batched ``after`` reaches ``target`` (``before``: the
+    same clean data sets, for seat-relative targets); ``(C, n)``, one row per listed outcome."""
+    if isinstance(target, list | tuple):
+        return np.concatenate([_target_hits(t, after, before, election) for t in target])
+    return _one_target_hits(target, after, before, election)[None]
+
+
+def _one_target_hits(
+    target: OutcomeTarget, after: Allocation, before: Allocation, election: Any
+) -> NDArray[np.bool_]:
+    if not isinstance(target, Target):
+        hit = np.asarray(target(after, before), dtype=bool)
+        n = after.seats.shape[0]
+        if hit.shape != (n,):
+            raise ElectsimError(
+                f"target {_target_label(target)} returned shape {hit.shape}, not ({n},)"
+            )
+        return hit
+    ks = [election.party_index(p) for p in target.parties]
+    r = None if target.region is None else election.region_index(target.region)
+    kind = target.kind
+    if kind == "passes":
+        if r is None:
+            return np.asarray(after.passes_national[:, ks].all(axis=1))
+        return np.asarray(~after.failed_regions[:, r, ks].any(axis=1))
+    if kind == "fails":
+        if r is None:
+            return np.asarray(~after.passes_national[:, ks].any(axis=1))
+        return np.asarray(after.failed_regions[:, r, ks].all(axis=1))
+    if kind == "qualifies":
+        return np.asarray(after.eligible[:, ks].all(axis=1))
+    s1, s0 = after.seats, before.seats
+    if kind == "gains_seat":
+        return np.asarray(s1[:, ks[0]] > s0[:, ks[0]])
+    if kind == "loses_seat":
+        return np.asarray(s1[:, ks[0]] < s0[:, ks[0]])
+    if kind in ("bloc_reaches", "bloc_loses"):
+        bloc = np.array([p.bloc == target.bloc for p in election.parties])
+        tot = s1[:, bloc].sum(axis=1)
+        return np.asarray(tot >= target.seats if kind == "bloc_reaches" else tot < target.seats)
+    return np.asarray((s1 != s0).any(axis=1))
 
 
 def _power_chunk(
@@ -99,8 +188,10 @@ def _power_chunk(
     native: bool,
     entropy: int,
     blocks: Sequence[tuple[int, int]],
-) -> tuple[FloatArray, FloatArray, NDArray[np.bool_] | None, FloatArray]:
-    """Statistics, native p-values, tie uniforms ``(L + 1, D, size)``; seat changes."""
+    target: OutcomeTarget = None,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_] | None, FloatArray, NDArray[np.bool_] | None]:
+    """Statistics, native p-values, tie uniforms ``(L + 1, D, size)``; seat changes ``(L,
+    size)``; target reached ``(L + 1, C, size)`` (row 0: the clean data sets)."""
     system = None
     if system_spec is not None:
         system = (
@@ -109,14 +200,16 @@ def _power_chunk(
             else ElectoralSystem(**system_spec)
         )
     L, D = len(levels), len(detectors)
-    stats, pvals, changed, tie_u = [], [], [], []
+    stats, pvals, changed, tie_u, reached = [], [], [], [], []
     for b, size in blocks:
         streams = _block_streams(entropy, b, L)
         clean = null.sample(size, streams[0])
         st = np.full((L + 1, D, size), np.nan)
         pv = np.full((L + 1, D, size), np.nan)
         ch = np.zeros((L, size), dtype=bool)
-        base = None if system is None else _seats(clean, system, invalid_rate)
+        n_out = len(target) if isinstance(target, list | tuple) else 1
+        hit = np.zeros((L + 1, n_out, size), dtype=bool)
+        base = None if system is None else _allocation(clean, system, invalid_rate)
         data = [clean]
         for i, level in enumerate(levels):
             data.append(_results_of(factory(level).apply(clean, rng=streams[2 + i])))
@@ -129,16 +222,22 @@ def _power_chunk(
                 if native and det.native:
                     u = g_native.uniform(size=size)
                     pv[i, d] = det.native_pvalue(pr, st[i, d], g_native, u)[0]
-            if i and system is not None:
-                ch[i - 1] = (_seats(pr, system, invalid_rate) != base).any(axis=-1)
+            if system is not None and base is not None:
+                after, e = base if i == 0 else _allocation(pr, system, invalid_rate)
+                if i:
+                    ch[i - 1] = (after.seats != base[0].seats).any(axis=-1)
+                if target is not None:
+                    hit[i] = _target_hits(target, after, base[0], e)
         stats.append(st)
         pvals.append(pv)
         changed.append(ch)
+        reached.append(hit)
     return (
         np.concatenate(stats, axis=-1),
         np.concatenate(pvals, axis=-1),
         None if system is None else np.concatenate(changed, axis=-1),
         np.concatenate(tie_u, axis=-1),
+        None if target is None else np.concatenate(reached, axis=-1),
     )
 
 
@@ -178,7 +277,17 @@ class PowerResult(HTMLReprMixin):
         Rejection rate at ``alpha`` on clean data (95 % Clopper-Pearson interval).
     power, power_interval : ``(D, L)``, ``(D, L, 2)``
     seat_change, seat_change_interval : ``(L,)``, ``(L, 2)`` or None
-        P(the seats differ from the clean data set's) -- with a ``system`` only.
+        P(any seat moves): the seats differ from the same clean data set's (a one-seat
+        largest-remainder shift counts) -- with a ``system`` only.
+    target : str or None
+        Label of the outcome target (``target=`` of :func:`power`).
+    target_reached, target_interval : ``(L,)``, ``(L, 2)`` or None
+        P(the manipulated data set reaches the target), 95 % Clopper-Pearson interval.
+    target_clean, target_clean_interval : float, ``(2,)`` or None
+        The same on the clean data sets (the base rate a level must exceed).
+    target_crossed, target_crossed_interval : ``(L,)``, ``(L, 2)`` or None
+        P(crossed): some listed outcome is reached by the manipulated data set but not by the
+        same clean one -- the manipulation's own effect, net of clean-data noise.
     calibration : str
     null : str
         Description of the null model.
@@ -197,6 +306,13 @@ class PowerResult(HTMLReprMixin):
     power_interval: FloatArray
     seat_change: FloatArray | None = None
     seat_change_interval: FloatArray | None = None
+    target: str | None = None
+    target_reached: FloatArray | None = None
+    target_interval: FloatArray | None = None
+    target_clean: float | None = None
+    target_clean_interval: FloatArray | None = None
+    target_crossed: FloatArray | None = None
+    target_crossed_interval: FloatArray | None = None
     calibration: str = "null"
     null: str = ""
     manipulation: str = ""
@@ -239,10 +355,14 @@ class PowerResult(HTMLReprMixin):
     def decisive_yet_undetectable(
         self, decisive: float = 0.5, detected: float = 0.5
     ) -> list[float]:
-        """Levels where P(seat change) >= ``decisive`` and every detector's power < ``detected``."""
-        if self.seat_change is None:
+        """Levels where P(outcome) >= ``decisive`` and every detector's power < ``detected``.
+
+        The outcome is P(crossed) of the ``target`` when one was given, else "any seat moves".
+        """
+        outcome = self.target_crossed if self.target_crossed is not None else self.seat_change
+        if outcome is None:
             raise MissingDataError("no seat outcomes: run detectability() or power(system=...)")
-        ok = (self.seat_change >= decisive) & (self.power.max(axis=0) < detected)
+        ok = (outcome >= decisive) & (self.power.max(axis=0) < detected)
         return [float(x) for x in self.levels[ok]]
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -251,7 +371,11 @@ class PowerResult(HTMLReprMixin):
         for i in range(len(self.levels) + 1):
             rec: dict[str, Any] = {"level": None if i == 0 else float(self.levels[i - 1])}
             if self.seat_change is not None:
-                rec["p_seat_change"] = 0.0 if i == 0 else float(self.seat_change[i - 1])
+                rec["p_any_seat_moves"] = 0.0 if i == 0 else float(self.seat_change[i - 1])
+            if self.target_reached is not None and self.target_clean is not None:
+                rec["p_target"] = self.target_clean if i == 0 else float(self.target_reached[i - 1])
+            if self.target_crossed is not None:
+                rec["p_crossed"] = 0.0 if i == 0 else float(self.target_crossed[i - 1])
             for d, name in enumerate(self.detectors):
                 if i == 0:
                     rec[name] = float(self.size[d])
@@ -271,16 +395,26 @@ class PowerResult(HTMLReprMixin):
                 "n_datasets": self.n_datasets,
                 "calibration": self.calibration,
                 "manipulation": self.manipulation,
+                "target": self.target,
                 "min_level_80pct_power": self.min_level,
                 "records": self.to_records(),
             },
             indent=2,
         )
 
+    def __repr__(self) -> str:
+        """Short: p-values and statistics are attributes, not repr."""
+        return (
+            f"PowerResult(detectors={self.detectors!r}, levels={self.levels.tolist()!r}, "
+            f"n_datasets={self.n_datasets}, alpha={self.alpha:g}, target={self.target!r})"
+        )
+
     def __str__(self) -> str:
         names = list(self.detectors)
         w = max(8, *(len(n) for n in names))
-        head = f"{'level':>12}" + ("  P(seats)" if self.seat_change is not None else "")
+        sc, tg = self.seat_change is not None, self.target_reached is not None
+        head = f"{'level':>12}" + ("  P(any seat)" if sc else "")
+        head += "  P(target)  P(crossed)" if tg else ""
         head += "".join(f"  {n:>{w}}" for n in names)
         lines = [
             f"Power at alpha = {self.alpha:g} over {self.n_datasets:,} data sets "
@@ -289,13 +423,19 @@ class PowerResult(HTMLReprMixin):
             head,
             "-" * len(head),
         ]
-        row = f"{'clean (size)':>12}" + ("  " + " " * 8 if self.seat_change is not None else "")
+        row = f"{'clean (size)':>12}" + ("  " + " " * 11 if sc else "")
+        if tg:
+            row += f"  {self.target_clean:>9.3f}" + " " * 12
         row += "".join(f"  {self.size[d]:>{w}.3f}" for d in range(len(names)))
         lines.append(row)
         for i, lv in enumerate(self.levels):
             row = f"{lv:>12.4g}"
             if self.seat_change is not None:
-                row += f"  {self.seat_change[i]:>8.3f}"
+                row += f"  {self.seat_change[i]:>11.3f}"
+            if self.target_reached is not None:
+                row += f"  {self.target_reached[i]:>9.3f}"
+                if self.target_crossed is not None:
+                    row += f"  {self.target_crossed[i]:>10.3f}"
             row += "".join(f"  {self.power[d, i]:>{w}.3f}" for d in range(len(names)))
             lines.append(row)
         mins = ", ".join(
@@ -337,6 +477,7 @@ def power(
     calibration: str = "null",
     system: ElectoralSystem | None = None,
     invalid_rate: Any = None,
+    target: OutcomeTarget = None,
     n_reference: int = 10,
     seed_block: int = 25,
     max_pending: int = 4,
@@ -375,10 +516,17 @@ def power(
     calibration : {"null", "native"}
         See the module docstring.
     system : ElectoralSystem, optional
-        Also estimate P(seat change) per level (as :func:`detectability`).
+        Also estimate P(any seat moves) per level (as :func:`detectability`).
     invalid_rate : rate, optional
         Needed with ``system`` when the data have no invalid ballots (see
         :meth:`~electsim.PrecinctResults.to_election`).
+    target : outcome, optional
+        With ``system``: also estimate P(the manipulated data set reaches this outcome), e.g.
+        ``fails("Butun Kyrgyzstan")`` or ``passes("Mekenchil")`` (threshold crossings),
+        ``bloc_reaches(...)``, ``gains_seat(...)`` from :mod:`electsim.sensitivity` (seat
+        targets compare with the same clean data set); a callable ``(after, before) -> bool
+        array (n,)`` on batched :class:`~electsim.Allocation` objects; or a list of these
+        (reached when any one is).  The clean-data rate is reported too.
     n_reference : int, default 10
         Clean data sets for the detectors' references (expected digit frequencies, clean
         fingerprint).
@@ -390,6 +538,13 @@ def power(
     Returns
     -------
     PowerResult
+
+    Raises
+    ------
+    ElectsimError
+        Bad parameters, a factory that does not build a perturbation, or a run whose work
+        (``n_datasets * (L + 1) * S * (P + 1)`` simulated cells) exceeds
+        ``MAX_POWER_CELLS`` (5e10) -- refused before any simulation, with the estimate.
     """
     if not isinstance(null, NullModel):
         raise ElectsimError(f"null must be a NullModel, got {type(null).__name__}")
@@ -413,6 +568,28 @@ def power(
         )
     if system is not None and not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
+    if target is not None:
+        if system is None:
+            raise ElectsimError("target= needs a system= to allocate seats")
+        _check_target(target, null.template)
+    cells = float(n) * (lv.size + 1) * null.n_stations * (null.template.n_parties + 1)
+    if cells > MAX_POWER_CELLS:
+        raise ElectsimError(
+            f"n_datasets={n:,} with {lv.size} levels on {null.n_stations:,} stations x "
+            f"{null.template.n_parties + 1} options is {cells:.3g} simulated cells, more than "
+            f"the limit {MAX_POWER_CELLS:.0e} (hours of work); use fewer data sets or levels "
+            "(1,000 data sets give power within about +-3 points)"
+        )
+    for lvl in lv[:1]:
+        try:
+            probe = manipulation_factory(float(lvl))
+        except ElectsimError as exc:
+            raise ElectsimError(f"manipulation_factory({float(lvl):g}) failed: {exc}") from exc
+        if not callable(getattr(probe, "apply", None)):
+            raise ElectsimError(
+                f"manipulation_factory({float(lvl):g}) returned {type(probe).__name__}, not a "
+                "perturbation with .apply(results, rng) (e.g. an electsim.manipulation model)"
+            )
     samples_have_invalid = null.template.invalid is not None or null.invalid_rate is not None
     if system is not None and not samples_have_invalid and invalid_rate is None:
         raise MissingDataError(
@@ -452,6 +629,8 @@ def power(
     npv = np.empty((L + 1, D, n))
     tie_u = np.empty((L + 1, D, n))
     changed = np.zeros((L, n), dtype=bool) if system is not None else None
+    n_out = len(target) if isinstance(target, list | tuple) else 1
+    reached = np.zeros((L + 1, n_out, n), dtype=bool) if target is not None else None
     bar = _Progress(n, sys.stderr) if progress else None
     done = 0
 
@@ -463,6 +642,8 @@ def power(
         tie_u[..., start:stop] = out[3]
         if changed is not None:
             changed[:, start:stop] = out[2]
+        if reached is not None:
+            reached[..., start:stop] = out[4]
         done += stop - start
         if bar is not None:
             bar.update(done)
@@ -472,14 +653,14 @@ def power(
     args = (null, dets, refs, manipulation_factory, list(lv), spec, invalid_rate, native, entropy)
     if executor is None:
         for chunk in chunks:
-            store(chunk, _power_chunk(*args, chunk))
+            store(chunk, _power_chunk(*args, chunk, target))
     else:
         pending: deque[tuple[list[tuple[int, int]], Future[Any]]] = deque()
         for chunk in chunks:
             if len(pending) >= max_pending:
                 c, f = pending.popleft()
                 store(c, f.result())
-            pending.append((chunk, executor.submit(_power_chunk, *args, chunk)))
+            pending.append((chunk, executor.submit(_power_chunk, *args, chunk, target)))
         while pending:
             c, f = pending.popleft()
             store(c, f.result())
@@ -494,9 +675,24 @@ def power(
     if changed is not None:
         k = changed.sum(axis=-1)
         sc, sci = k / n, clopper_pearson(k, n)
+    tr = tri = tc = tci = tx = txi = None
+    if reached is not None:
+        k_t = reached.any(axis=1).sum(axis=-1)
+        tr, tri = k_t[1:] / n, clopper_pearson(k_t[1:], n)
+        tc, tci = float(k_t[0] / n), clopper_pearson(k_t[0], n)
+        k_x = (reached[1:] & ~reached[:1]).any(axis=1).sum(axis=-1)
+        tx, txi = k_x / n, clopper_pearson(k_x, n)
     notes = []
     if system is not None:
-        notes.append("P(seats): the seats differ from those of the same clean data set")
+        notes.append(
+            "P(any seat): any party's seats differ from those of the same clean data set "
+            "(a one-seat remainder shift counts)"
+        )
+    if target is not None:
+        notes.append(
+            f"P(target): {_target_label(target)} (clean row: its base rate); P(crossed): "
+            "reached by the manipulated data set but not by the same clean one"
+        )
     for arr in (lv, pvalues, stats):
         arr.setflags(write=False)
     return PowerResult(
@@ -512,6 +708,13 @@ def power(
         power_interval=clopper_pearson(rej[:, 1:], n),
         seat_change=sc,
         seat_change_interval=sci,
+        target=None if target is None else _target_label(target),
+        target_reached=tr,
+        target_interval=tri,
+        target_clean=tc,
+        target_clean_interval=tci,
+        target_crossed=tx,
+        target_crossed_interval=txi,
         calibration=calibration,
         null=str(null),
         manipulation=getattr(manipulation_factory, "__name__", ""),
@@ -527,20 +730,24 @@ def detectability(
     *,
     detectors: Sequence[Any] | None = None,
     invalid_rate: Any = None,
+    target: OutcomeTarget = None,
     n_datasets: int = 200,
     alpha: float = 0.05,
     rng: int | np.random.Generator | None = None,
     **kwargs: Any,
 ) -> PowerResult:
-    """Decisive yet undetectable? P(seat change) and each detector's power, per level.
+    """Decisive yet undetectable? Outcome probabilities and each detector's power, per level.
 
-    :func:`power` with a ``system``: for every manipulation level, the probability that the
+    :func:`power` with a ``system``: for every manipulation level, P(any seat moves) -- the
     manipulated data set's seats differ from those of the same clean data set (stations
-    aggregated to regions under ``invalid_rate``, then :func:`~electsim.allocate`), next to
-    every detector's power.  :meth:`PowerResult.decisive_yet_undetectable` lists the levels
-    that change seats but that no detector would notice.  Other keyword arguments go to
-    :func:`power`.  Use a deterministic ``tie_break`` (e.g. ``"lowest_index"``) in ``system``:
-    random draws can tie.
+    aggregated to regions under ``invalid_rate``, then :func:`~electsim.allocate`); a single
+    remainder seat moving counts, so this is not a threshold crossing -- and, with ``target``
+    (e.g. ``[fails("Butun Kyrgyzstan"), passes("Mekenchil")]``), P(the outcome is reached)
+    with its clean base rate, next to every detector's power.
+    :meth:`PowerResult.decisive_yet_undetectable` lists the levels that reach the target (or
+    move a seat, without target) but that no detector would notice.  Other keyword arguments
+    go to :func:`power`.  Use a deterministic ``tie_break`` (e.g. ``"lowest_index"``) in
+    ``system``: random draws can tie.
     """
     if not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
@@ -554,5 +761,6 @@ def detectability(
         rng,
         system=system,
         invalid_rate=invalid_rate,
+        target=target,
         **kwargs,
     )

@@ -1,10 +1,13 @@
 """The 2020 manipulation scenarios for detectability studies (one place for their parameters).
 
 Each factory maps a level to a perturbation of :mod:`electsim.manipulation` favouring
-Birimdik; they are top-level functions so that they pickle for process pools.  Levels were
-chosen around those that move Butun Kyrgyzstan below, or Mekenchil above, 7 % of ballots on
-the 2020 station geometry (see ``examples/detectability_2020.py``).  Every other parameter is
-the manipulation model's documented default (prices, offer rates, compliance, ...).
+Birimdik; they are top-level functions so that they pickle for process pools.  Levels span
+from small (a remainder seat may move) to large; only some of them push Butun Kyrgyzstan below
+7 % of ballots (a Birimdik-favouring manipulation cannot lift Mekenchil above it) -- which
+ones, with what probability, is measured by ``examples/detectability_2020.py`` and tabulated
+in ``docs/forensics.md``.  Every other parameter is the manipulation model's documented
+default (prices, offer rates, compliance, ...); the default offer rate caps turnout buying, so
+its 200 M and 400 M som levels buy the same votes.
 """
 
 from __future__ import annotations
