@@ -1087,7 +1087,7 @@ class BoughtVotes:
         the party, bounded by the abstainers: a fixed number of bought votes does not say who
         the voters were (the ballots that double-persuasion non-compliers cast for other
         options belong to :meth:`VoteBuying.counterfactual`).
-    sources : sequence of str or int, optional
+    sources : str, int or sequence of them, optional
         Parties the votes come from (``switch``) or that lose voters (``abstention``); default
         every party but ``party``.
     units : str, int, sequence or None
@@ -1141,7 +1141,7 @@ class BoughtVotes:
     votes: ArrayLike | None = None
     total: ArrayLike | None = None
     strategy: Strategy = "switch"
-    sources: Sequence[str | int] | None = None
+    sources: str | int | Sequence[str | int] | None = None
     units: Units | None = None
     abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None
