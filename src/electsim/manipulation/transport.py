@@ -509,7 +509,7 @@ class Transport:
                 _check_overlap(res, (w_orig > 0).any(axis=0) & dest_mask, "origins")
             moved = split_exact(vcounts[0].reshape(-1), w_orig, cap_o)
         total = moved.sum(axis=-1)  # (N,)
-        asked = sum(np.broadcast_to(c, batch).reshape(-1) for c in vcounts)
+        asked = np.sum([np.broadcast_to(c, batch).reshape(-1) for c in vcounts], axis=0)
         short = total < asked
         if short.any() and self.on_excess == "raise":
             i = int(np.flatnonzero(short)[0])
