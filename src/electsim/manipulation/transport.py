@@ -458,9 +458,9 @@ class Transport:
         src: Any = election
         res, params = broadcast_batch(
             src,
-            np.asarray(self.turnout, dtype=np.float64),
-            np.asarray(self.abstain_at_home, dtype=np.float64),
-            np.asarray(self.compliance, dtype=np.float64),
+            check_rate(self.turnout, "turnout"),
+            check_rate(self.abstain_at_home, "abstain_at_home"),
+            check_rate(self.compliance, "compliance"),
             np.asarray(self.cost_per_voter_som, dtype=np.float64),
             *vparams,
         )
