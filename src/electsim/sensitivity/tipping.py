@@ -976,7 +976,9 @@ def tipping_point(
         prices :class:`Switch`, a ``"turnout"`` market :class:`Add` (bought turnout), an
         ``"abstention"`` market :class:`Remove` without ``invalidate``.  An action's own
         ``cost_som`` takes precedence.  Invalidated ballots (commission fraud) are never priced
-        by a market.  Without a price an action is counted in votes/ballots only.
+        by a market.  Without a price an action is counted in votes/ballots only.  A market
+        buys for its own ``party``: a :class:`Switch` or :class:`Add` for another party, or a
+        paid abstention of its own party, raises ``ElectsimError``.
     max_votes : int, optional
         At most this many votes in total.  Default: no bound beyond the votes available (an
         :class:`Add` without registered voters is bounded by the national ballots).
