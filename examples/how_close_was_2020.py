@@ -19,8 +19,10 @@ Cost: switched votes are priced by a switching market (``VoteBuying``): 2,000 so
 voter, the price offered in 2020 (RFE/RL, village Novopokrovka:
 https://www.rferl.org/a/reports-of-vote-buying-and-criminal-finances-cast-ominous-shadow-over-kyrgyz-elections/30818886.html),
 with the default vote-choice compliance 0.65 -> 2,000 / 0.65 = 3,077 som per delivered vote (an
-ASSUMPTION; see docs/models.md).  Added, removed and invalidated ballots are commission fraud:
-counted in ballots, with no price ("-").  Percentages are of the voters who took part.
+ASSUMPTION; see docs/models.md), given to each switch as its ``cost_som`` because some rows
+switch votes to several parties and a market buys for one.  Added, removed and invalidated
+ballots are commission fraud: counted in ballots, with no price ("-").  Percentages are of
+the voters who took part.
 
 Each row is a :func:`electsim.sensitivity.tipping.tipping_point` with the actions named in the
 row; every plan is verified by applying it, re-allocating, and checking that one vote less on
@@ -74,8 +76,15 @@ def row(label: str, tp: TippingPoint) -> str:
     return f"{label:<46} {tp.votes:>9,} {tp.percent_of_ballots:>8.3f} {som:>15}  {change}"
 
 
-#: Switched votes are bought: 2,000 som a paid voter, compliance 0.65 (defaults, ASSUMPTION).
-MARKET = VoteBuying(BRM, strategy="switch", price_som=2_000)
+#: Switched votes are bought: 2,000 som a paid voter, compliance 0.65 (defaults, ASSUMPTION):
+#: the market's som per delivered vote, 2,000 / 0.65 = 40,000/13.  A market buys for one party,
+#: so the switches of rows that favour several parties carry this price as their own cost_som.
+SOM_PER_VOTE = VoteBuying(MCH, strategy="switch", price_som=2_000).som_per_vote
+
+
+def switch(party: str, sources: str | list[str]) -> Switch:
+    """Votes switched to ``party``, bought in the switching market."""
+    return Switch(party, sources=sources, cost_som=SOM_PER_VOTE)
 
 
 def margins(national: ElectoralSystem) -> None:
@@ -112,12 +121,12 @@ def main() -> None:
     national = law_2020().replace(regional=None)
     margins(national.replace(tie_break="lowest_index"))
     qualifying = [BRM, MKK, KYR, BUT]
-    pro_gov_to_opposition = [Switch(b, sources=[BRM, MKK]) for b in (MCH, RES)]
+    pro_gov_to_opposition = [switch(b, [BRM, MKK]) for b in (MCH, RES)]
     rows: list[tuple[str, Target, Sequence[Action]]] = [
         ("BUT out: invalidate BUT ballots", fails(BUT), [Remove(BUT, invalidate=True)]),
         ("BUT out: remove BUT ballots", fails(BUT), [Remove(BUT)]),
         ("BUT out: add ballots for BRM", fails(BUT), [Add(BRM)]),
-        ("MCH in: switch BRM -> MCH", passes(MCH), [Switch(MCH, sources=BRM)]),
+        ("MCH in: switch BRM -> MCH", passes(MCH), [switch(MCH, BRM)]),
         ("MCH in: add ballots for MCH", passes(MCH), [Add(MCH)]),
         (
             "pro-gov < 80 seats: switch BRM/MKK -> MCH/RES",
@@ -132,7 +141,7 @@ def main() -> None:
         (
             "any change: switch among BRM/MKK/KYR/BUT",
             any_change(),
-            [Switch(b, sources=[a for a in qualifying if a != b]) for b in qualifying],
+            [switch(b, [a for a in qualifying if a != b]) for b in qualifying],
         ),
     ]
     head = f"{'Target and actions':<46} {'votes':>9} {'% ballots':>8} {'som':>15}  seats"
@@ -140,7 +149,7 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for label, target, actions in rows:
-        print(row(label, tipping_point(cec, national, target, actions, market=MARKET)))
+        print(row(label, tipping_point(cec, national, target, actions)))
 
     regional = kyrgyzstan_2020_regions(invalid_rate="1.5%")
     law = law_2020()
@@ -151,7 +160,7 @@ def main() -> None:
     print(
         row(
             "MCH qualifies: switch BRM -> MCH, any region",
-            tipping_point(regional, law, qualifies(MCH), Switch(MCH, sources=BRM), market=MARKET),
+            tipping_point(regional, law, qualifies(MCH), switch(MCH, BRM)),
         )
     )
     print(

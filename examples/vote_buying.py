@@ -16,9 +16,14 @@ turnout compliance 0.9, vote-choice compliance 0.3 + 0.7 x 0.5 = 0.65 (ASSUMPTIO
 front; turnout buying targets Birimdik's own supporters among the abstainers (its share of each
 region's valid votes), double persuasion the other abstainers.
 
-THE BUDGET -> SEATS NUMBERS ARE UPPER BOUNDS under these assumptions: real acceptance below 1
-and leakage above 0 (Stokes et al. 2013) buy fewer votes for the same money; table 4 shows how
-fast the result moves with leakage.
+Per som spent the numbers are upper bounds under these assumptions: real acceptance below 1
+and leakage above 0 (Stokes et al. 2013) buy fewer votes for the same money; table 5 shows how
+fast the result moves with leakage.  But the offer rate of 0.24 also caps how many voters can
+be bought at all: in turnout buying it binds from 200 M som on (the offers to Birimdik's
+abstaining supporters run out after 175.6 M som, so the 200 M and 400 M rows are the same and
+are NOT upper bounds).  Each table says which rows the offer rate limits; table 4 repeats
+turnout buying with offer_rate=1 (every targeted abstainer offered), the upper bound of what a
+budget can buy in this model: 400 M som then gives Birimdik 61 seats instead of 50.
 
 ASSUMPTION: the precinct count has no registered voters, so turnout buying needs an assumed
 pool of abstainers.  We take the CEC's national turnout of 5 October 2020 -- 1,990,753 of
@@ -50,6 +55,7 @@ def table(title: str, buy: VoteBuying, election: es.Election, law: es.ElectoralS
     out.verify()
     alloc = es.allocate(out.election, law)  # one batched allocation
     b = election.party_index(buy.party)
+    prices = [p for p, _ in DEFAULT_PRICE_SOM]
     bought = out.ledger.net_votes[..., b].sum(axis=-1)
     seated = [i for i in range(election.n_parties) if alloc.seats[:, i].any()]
     shorts = [election.parties[i].short for i in seated]
@@ -63,6 +69,7 @@ def table(title: str, buy: VoteBuying, election: es.Election, law: es.ElectoralS
         + f"  {'pro-gov':>7} {'BUT %':>6}"
     )
     lines += [header, "-" * len(header)]
+    capped = []
     for k, budget in enumerate(BUDGETS_MILLION_SOM):
         cost = int(out.ledger.cost_som[k])
         seats = " ".join(f"{int(alloc.seats[k, i]):>4}" for i in seated)
@@ -70,6 +77,16 @@ def table(title: str, buy: VoteBuying, election: es.Election, law: es.ElectoralS
             f"{budget:>14} {cost // MEAN_PRICE:>8} {int(bought[k]):>8} {cost / 1e6:>12.2f}  "
             f"{seats}  {int(pro[k]):>7} {100 * but_share[k]:>6.2f}"
         )
+        if budget * 1e6 - cost >= max(prices):  # money left that could pay one more voter
+            capped.append(str(budget))
+    if capped:
+        lines.append(
+            f"   rows {', '.join(capped)} M som: the offers ran out before the money "
+            f"(offer rate {float(buy.offer_rate):.2f});"
+        )
+        lines.append("   these rows are NOT upper bounds")
+    else:
+        lines.append(f"   the offer rate {float(buy.offer_rate):.2f} limits no row")
     return lines
 
 
@@ -89,8 +106,10 @@ def main() -> None:
     print("paid = persons paid, bought = net votes gained by Birimdik, pro-gov = Birimdik +")
     print("Mekenim Kyrgyzstan + Kyrgyzstan (61 seats = majority, 80 = two thirds); BUT % =")
     print("Butun Kyrgyzstan's share of the voters who took part (excluded below 7 %)\n")
-    print("The budget -> seats numbers are UPPER BOUNDS under the stated assumptions (every")
-    print("offer accepted, no payment leaking to loyal voters); see docs/models.md.\n")
+    print("Per som spent these are UPPER BOUNDS under the stated assumptions (every offer")
+    print("accepted, no payment leaking to loyal voters), but the assumed offer rate (0.24)")
+    print("caps how many voters can be bought: rows where the offers run out are not upper")
+    print("bounds (table 4: offer_rate=1); see docs/models.md.\n")
     tables = [
         ("1. Turnout buying: Birimdik's non-voting supporters paid to vote", base),
         (
@@ -101,6 +120,10 @@ def main() -> None:
             "3. Double persuasion: other abstainers paid to vote Birimdik",
             base.replace(strategy="double"),
         ),
+        (
+            "4. Turnout buying with offer_rate=1 (every targeted abstainer offered)",
+            base.replace(offer_rate=1.0),
+        ),
     ]
     for title, buy in tables:
         som = float(buy.som_per_vote)
@@ -108,7 +131,7 @@ def main() -> None:
             print(line)
         print()
     print(
-        "4. Leakage (share of payments reaching loyal Birimdik voters), turnout buying, 100 M som"
+        "5. Leakage (share of payments reaching loyal Birimdik voters), turnout buying, 100 M som"
     )
     leak = base.replace(budget_som=100e6, leakage=np.array([0.0, 0.3, 0.6]))
     out = leak.apply(election)
@@ -130,7 +153,7 @@ def main() -> None:
     bought = out.ledger.net_votes[..., 0].sum(axis=-1)
     brm = alloc.seats[:, 0]
     lo, hi = np.percentile(bought, [5, 95])
-    print(f"5. Turnout buying with 100 M som, {draws:,} draws (sample mode, rng=2020)")
+    print(f"6. Turnout buying with 100 M som, {draws:,} draws (sample mode, rng=2020)")
     print(f"   votes bought: mean {bought.mean():,.0f}, 90 % of draws in {lo:,.0f}-{hi:,.0f}")
     values, counts = np.unique(brm, return_counts=True)
     dist = ", ".join(f"{v} seats {c / draws:.1%}" for v, c in zip(values, counts, strict=True))

@@ -351,7 +351,7 @@ def test_bad_input_subprocess(runs: dict[str, Any], key: str, code: int, words: 
         (("compare", "--threshold", "7%", "5%", "--cap", "1", "2", "3", "--zip"), 1, "--zip"),
         (("breakpoints", "--no-regional", "--from", "9%", "--to", "3%"), 1, "above"),
         (("simulate", "--no-regional", "--uncertainty", "dirichlet"), 1, "--concentration"),
-        (("simulate", "--no-regional", "--budget", "1000"), 1, "--buyer"),
+        (("simulate", "--no-regional", "--budget", "1000"), 1, "--party"),
         (("frobnicate",), 2, "invalid choice"),
         (("allocate", "--no-regional", "--plot", "/no/such/dir/x.png"), 1, "cannot write"),
     ],
@@ -588,12 +588,12 @@ def test_deprecated_turnout_spelling_still_works(cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--csv", "{no_registered}", "--seats", "9", "--buyer", "A"), "--assumed-turnout RATE"),
+        (("--csv", "{no_registered}", "--seats", "9", "--party", "A"), "--assumed-turnout RATE"),
         (("--no-regional", "--uncertainty", "dirichlet"), "--concentration estimate needs"),
         (("--no-regional", "--concentration", "5"), "--uncertainty dirichlet only"),
-        (("--no-regional", "--buyer", "XYZ"), "--buyer XYZ: unknown party 'XYZ'"),
-        (("--no-regional", "--assumed-turnout", "50%"), "need --buyer"),
-        (("--no-regional", "--buyer", "BRM", "--assumed-turnout", "50%"), "registered voters"),
+        (("--no-regional", "--party", "XYZ"), "--party XYZ: unknown party 'XYZ'"),
+        (("--no-regional", "--assumed-turnout", "50%"), "need --party"),
+        (("--no-regional", "--party", "BRM", "--assumed-turnout", "50%"), "registered voters"),
         (("--no-regional", "--draws", "10**12"), "--draws 1,000,000,000,000 would need about"),
         (("--no-regional", "--draws", "1e9", "--max-memory", "1GB"), "--chunk-size bounds"),
         (("--no-regional", "--chunk-size", "1e9", "--draws", "1e9", "--max-memory", "100GB"),
@@ -678,3 +678,93 @@ def test_progress_by_default_on_a_terminal(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert "30/30 draws" in cli(*args).stderr
     assert "30/30 draws" not in cli(*args, "--no-progress").stderr
+
+
+# ----------------------------------------------------------------------------- tipping prices
+TIP = ("tipping", "--no-regional", "--format", "json")
+
+
+def test_tipping_prices_switches_with_the_vote_buying_market(cli: Any) -> None:
+    # review A1: --som 2000 used to price 3,077 switched votes at 2,000 som each (6,154,000);
+    # a market paying 2,000 som a voter with compliance 0.65 pays 2,000 / 0.65 a delivered
+    # vote: 3,077 x 40,000 / 13 = 9,467,692.3 -> 9,467,692 som (hand; the Python market's price)
+    data = json.loads(
+        cli(
+            *TIP, "--target", "passes:MCH", "--action", "switch:BRM:MCH", "--price-som", "2000"
+        ).stdout
+    )["targets"][0]
+    assert (data["votes"], data["som"]) == (3077, 9_467_692)
+    # compliance 0.5 and leakage 20%: 2,000 / (0.5 x 0.8) = 5,000 som a vote; 3,077 x 5,000
+    data = json.loads(
+        cli(
+            *TIP, "--target", "passes:MCH", "--action", "switch:BRM:MCH", "--price-som", "2000",
+            "--compliance", "0.5", "--leakage", "20%",
+        ).stdout
+    )["targets"][0]  # fmt: skip
+    assert data["som"] == 15_385_000
+    # a turnout market prices add: (bought turnout): 2,000 / (0.9 x 0.7) a delivered vote
+    table = cli(
+        "tipping", "--no-regional", "--target", "fails:BUT", "--action", "add:BRM",
+        "--strategy", "turnout", "--price-som", "2000", "--leakage", "30%",
+    ).stdout  # fmt: skip
+    assert "bought turnout (add:) at 3,175 som a delivered vote" in table
+
+
+def test_tipping_never_prices_commission_fraud_without_cost_per_ballot(cli: Any) -> None:
+    # review A1: invalidating 2,588 BUT ballots used to cost "5,176,000 som" with --som 2000
+    args = ("--target", "fails:BUT", "--action", "invalidate:BUT")
+    out = cli("tipping", "--no-regional", *args, "--price-som", "2000").stdout
+    assert "2,588 ballots (unpriced)" in out and "0 som + 2,588 unpriced" in out
+    assert "unpriced (commission fraud; give --cost-per-ballot)" in out
+    # an explicit per-ballot cost prices it: 2,588 x 100 = 258,800 som
+    out = cli("tipping", "--no-regional", *args, "--cost-per-ballot", "100").stdout
+    assert "2,588 ballots (258,800 som)" in out
+    # a switch market does not buy added ballots either
+    out = cli("tipping", "--no-regional", "--target", "fails:BUT", "--action", "add:BRM").stdout
+    assert "(unpriced)" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--action", "invalidate:BUT", "--minimise", "som"), "--cost-per-ballot SOM"),
+        (("--action", "add:BRM", "--minimise", "som"), "buys only switch: actions"),
+        (("--action", "switch:BRM:BUT", "--strategy", "turnout", "--compliance", "0.5"),
+         "--compliance is the vote-choice compliance"),
+        (("--action", "add:BRM", "--turnout-compliance", "0.5"), "--turnout-compliance applies"),
+        (("--action", "switch:BRM:BUT", "--leakage", "100%"), "--leakage 1: must be below 1"),
+        (("--action", "switch:BRM:BUT", "--compliance", "0"), "--compliance 0: the market"),
+    ],
+)  # fmt: skip
+def test_tipping_price_errors_name_the_flags(cli: Any, args: tuple[str, ...], words: str) -> None:
+    proc = cli("tipping", "--no-regional", "--target", "fails:BUT", *args, ok=False)
+    check_one_line(proc, 1, words)
+    assert "cost_som=" not in proc.stderr and "market=" not in proc.stderr
+
+
+def test_tipping_som_and_simulate_buyer_are_deprecated_spellings(cli: Any) -> None:
+    args = ("tipping", "--no-regional", "--target", "passes:MCH", "--action", "switch:BRM:MCH")
+    old = cli(*args, "--som", "2000")
+    assert "--som is deprecated; use --price-som" in old.stderr
+    assert "9,467,692 som" in old.stdout
+    sim = ("simulate", "--no-regional", "--draws", "20", "--seed", "3", "--uncertainty", "none")
+    new = cli(*sim, "--party", "MCH", "--strategy", "switch", "--budget", "1e6")
+    dep = cli(*sim, "--buyer", "MCH", "--strategy", "switch", "--budget", "1e6")
+    assert "--buyer is deprecated; use --party" in dep.stderr
+    assert "deprecated" not in new.stderr
+    assert new.stdout.split("Provenance")[0] == dep.stdout.split("Provenance")[0]
+
+
+def test_tipping_and_simulate_help_describe_the_market(cli: Any) -> None:
+    tipping = " ".join(cli("tipping", "--help").stdout.split())
+    assert "median reported price" not in tipping
+    for words in (
+        "--price-som SOM",
+        "--cost-per-ballot SOM",
+        "commission fraud",
+        "(default: switch)",
+    ):
+        assert words in tipping
+    simulate = " ".join(cli("simulate", "--help").stdout.split())
+    assert "--party PARTY, --buyer PARTY" in simulate
+    assert "double persuasion" in simulate and "both (double)" not in simulate

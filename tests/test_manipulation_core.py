@@ -403,6 +403,36 @@ def test_no_mechanism_creates_voters(e: es.Election, mode: str, turnout: str, se
         assert (cf.election.ballots <= ceiling).all() and (cf.election.votes >= 0).all()
     # transport conserves registrations
     if known and e.n_regions > 1:
-        out = Transport(voters=big, origins="R0", destinations="R1", mode=mode).apply(e, rng=seed)
+        out = Transport(
+            voters=big, origins="R0", destinations="R1", mode=mode, on_excess="cap"
+        ).apply(e, rng=seed)
         out.verify()
         assert out.election.registered.sum() == e.registered.sum()
+
+
+def test_every_rate_accepts_percent_strings() -> None:
+    # review B6: leakage="30%" was refused while assumed_turnout="56.5%" worked.  A rate written
+    # "30%" or "3/10" must give exactly what 0.3 gives, on every mechanism.
+    from electsim.manipulation import BallotStuffing, Coercion
+
+    e = es.Election(
+        [[300, 200], [100, 400]], registered=[1_000, 1_000], parties="AB", regions=["R", "S"]
+    )
+    cases = [
+        (Transport, {"voters": 200, "origins": "R", "destinations": "S", "party": "A"},
+         ("turnout", "abstain_at_home", "compliance")),
+        (Coercion, {"party": "A", "employees": 100},
+         ("org_share", "pressured_share", "turnout_compliance", "monitoring", "reciprocity")),
+        (BallotStuffing, {"party": "A"}, ("incremental", "extreme")),
+        (VoteBuying, {"party": "A", "budget_som": 100_000},
+         ("offer_rate", "acceptance", "turnout_compliance", "leakage")),
+    ]  # fmt: skip
+    for cls, base, names in cases:
+        for name in names:
+            a = cls(**base, **{name: "30%"}, mode="expected").apply(e)
+            b = cls(**base, **{name: "3/10"}, mode="expected").apply(e)
+            c = cls(**base, **{name: 0.3}, mode="expected").apply(e)
+            assert np.array_equal(a.election.votes, c.election.votes), (cls.__name__, name)
+            assert np.array_equal(b.election.ballots, c.election.ballots), (cls.__name__, name)
+            with pytest.raises(ElectsimError, match=name):
+                cls(**base, **{name: "130%"})

@@ -505,3 +505,40 @@ def test_old_action_signatures_warn_and_mean_the_same(
     with pytest.warns(DeprecationWarning):
         tp = tipping_point(cec, national_law, passes(MCH), [Switch(BRM, MCH, som=2000)])  # type: ignore[misc]
     assert tp.som == 3077 * 2000
+
+
+def test_a_market_prices_only_the_votes_of_its_own_party(
+    cec: Election, national_law: ElectoralSystem
+) -> None:
+    # review B5: a Birimdik market used to price a switch to Mekenchil (9,467,692 som)
+    from electsim.manipulation import VoteBuying
+
+    brm_market = VoteBuying(BRM, strategy="switch", price_som=2_000)
+    with pytest.raises(ElectsimError, match="buys votes for 'Birimdik', not for 'Mekenchil'"):
+        tipping_point(cec, national_law, passes(MCH), [Switch(MCH, sources=BRM)], market=brm_market)
+    with pytest.raises(ElectsimError, match="buys votes for"):
+        tipping_point(
+            cec,
+            national_law,
+            passes(MCH),
+            [Add(MCH)],
+            market=brm_market.replace(strategy="turnout"),
+        )
+    # a paid abstention market stays home the voters of other parties, never its own
+    abst = VoteBuying(BUT, strategy="abstention", price_som=2_000)
+    with pytest.raises(ElectsimError, match="own party"):
+        tipping_point(cec, national_law, fails(BUT), [Remove(BUT)], market=abst)
+    # the market of the right party prices it: 3,077 x 2,000 / 0.65 = 9,467,692.3 (hand)
+    tp = tipping_point(
+        cec,
+        national_law,
+        passes(MCH),
+        [Switch(MCH, sources=BRM)],
+        market=VoteBuying(MCH, strategy="switch", price_som=2_000),
+    )
+    assert tp.som == 9_467_692
+    # an action the market does not buy stays unpriced rather than refused
+    inv = tipping_point(
+        cec, national_law, fails(BUT), [Remove(BUT, invalidate=True)], market=brm_market
+    )
+    assert (inv.som, inv.unpriced) == (0, 2588)

@@ -42,7 +42,12 @@ from electsim.manipulation.transport import Carousel, Transport
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 LAW = es.presets.kyrgyzstan_2020()
-HYP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HYP = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def two_regions() -> Election:
@@ -114,9 +119,15 @@ def test_transport_home_voters_clipped_by_origin_abstainers() -> None:
 def test_transport_cannot_move_more_than_registered() -> None:
     # 50,000 asked from B, which has 20,000 registered: 20,000 move.  10,000 of them were B's
     # abstainers, so (clip) the other 10,000 are all of B's voters: B ends with nothing.
-    out = Transport(voters=50_000, origins="B", destinations="A", mode="expected").apply(
-        two_regions()
-    )
+    # Refused by default (review B3: impossible volumes were capped silently) ...
+    with pytest.raises(ElectsimError, match=r"voters=50,000 exceeds the 20,000 registered"):
+        Transport(voters=50_000, origins="B", destinations="A", mode="expected").apply(
+            two_regions()
+        )
+    # ... and capped when asked to.
+    out = Transport(
+        voters=50_000, origins="B", destinations="A", mode="expected", on_excess="cap"
+    ).apply(two_regions())
     out.verify()
     assert out.ledger.transported_out.tolist() == [0, 20_000]
     assert out.election.votes[1].tolist() == [0, 0]
@@ -347,10 +358,16 @@ def test_transport_invariants(
 ) -> None:
     U = e.n_regions
     dest = data.draw(st.lists(st.integers(0, U - 1), min_size=1, max_size=U, unique=True))
-    orig = data.draw(st.lists(st.integers(0, U - 1), min_size=1, max_size=U, unique=True))
+    rest = [u for u in range(U) if u not in dest]
+    if not rest:  # origins and destinations must be disjoint (refused otherwise)
+        with pytest.raises(ElectsimError, match="overlap"):
+            Transport(voters=voters, origins=dest, destinations=dest).apply(e, rng=seed)
+        return
+    orig = data.draw(st.lists(st.sampled_from(rest), min_size=1, max_size=len(rest), unique=True))
     if e.registered[orig].sum() == 0:
         return
     t = Transport(
+        on_excess="cap",
         voters=voters,
         origins=orig,
         destinations=dest,
@@ -628,8 +645,17 @@ def test_assumed_turnout_arithmetic() -> None:
         voters=400, origins=["O1", "O2"], destinations="D", assumed_turnout="50%", mode="expected"
     ).apply(e)
     assert out.ledger.transported_out.tolist() == [100, 300, 0]
+    with pytest.raises(ElectsimError, match="2,000 exceeds the 1,769 registered"):
+        Transport(
+            voters=2_000, origins="O1", destinations="D", assumed_turnout="56.5%", mode="expected"
+        ).apply(e)
     out = Transport(
-        voters=2_000, origins="O1", destinations="D", assumed_turnout="56.5%", mode="expected"
+        voters=2_000,
+        origins="O1",
+        destinations="D",
+        assumed_turnout="56.5%",
+        mode="expected",
+        on_excess="cap",
     ).apply(e)
     out.verify()
     assert out.ledger.transported_out.tolist() == [1_769, 0, 0]
@@ -710,3 +736,31 @@ def test_form2_example_prints_justifiable_numbers() -> None:
     by = {(r[0], r[1]): r for r in table}
     # the abolition figures: 110,000 moved = +80,000 Bishkek, +30,000 Osh [FORM2]
     assert by[("0.00", "110,000")][2:4] == ["+80,000", "+30,000"]
+
+
+def test_impossible_volumes_and_moves_within_a_unit_are_refused() -> None:
+    # review B3: 10**9 voters to Bishkek were capped silently at the 2,912,176 registered
+    # voters the other regions have under a 56.5 % assumed turnout, and Bishkek -> Bishkek
+    # created 55 ballots.
+    from electsim.datasets import kyrgyzstan_2020_regions
+
+    e = kyrgyzstan_2020_regions(invalid_rate="1.5%")
+    kw: dict[str, Any] = {"assumed_turnout": "56.5%", "mode": "expected"}
+    with pytest.raises(ElectsimError, match=r"voters=1,000,000,000 exceeds the .* on_excess="):
+        Transport(voters=10**9, destinations={"Bishkek city": 1}, **kw).apply(e)
+    capped = Transport(voters=10**9, destinations={"Bishkek city": 1}, on_excess="cap", **kw)
+    out = capped.apply(e)
+    # the cap: every other region's assumed electorate, ballots + floor(ballots x 43.5 / 56.5)
+    bishkek = e.region_index("Bishkek city")
+    others = [int(b) for i, b in enumerate(e.ballots) if i != bishkek]
+    assert int(out.ledger.transported_out.sum()) == sum(b + b * 87 // 113 for b in others)
+    for spec in (
+        {"origins": "Bishkek city", "destinations": "Bishkek city"},
+        {"origins": ["Osh city", "Bishkek city"], "destinations": {"Bishkek city": 1}},
+    ):
+        with pytest.raises(ElectsimError, match=r"overlap.*'Bishkek city' is both"):
+            Transport(voters=1_000, **spec, **kw).apply(e)
+    with pytest.raises(ElectsimError, match="overlap"):
+        Transport(voters={"Bishkek city": 100}, destinations="Bishkek city", **kw).apply(e)
+    with pytest.raises(UnknownMethodError, match="on_excess"):
+        Transport(voters=1, destinations="Osh city", on_excess="clip")  # type: ignore[arg-type]

@@ -398,7 +398,7 @@ class TestValidation:
             ({"assumed_turnout": 0}, ElectsimError, "assumed_turnout"),
             ({"targeting": ["N"], "units": ["S"]}, ElectsimError, "units"),
             ({"sources": []}, ElectsimError, "sources"),
-            ({"sources": "A"}, ElectsimError, "sources"),
+            ({"sources": 1.5}, ElectsimError, "sources"),
             ({"party": True}, ElectsimError, "party"),
             ({"mode": "mean"}, UnknownMethodError, "mode"),
         ],
@@ -870,6 +870,15 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
     assert switch[4][:3] == ["100", "50125", "32581"]
     assert double[4][:3] == ["100", "50125", "29323"]
     assert "UPPER BOUNDS" in out
+    # the default offer rate 0.24 caps turnout buying: 200 M and 400 M spend the same 175.55 M
+    # (the offers run out), and the example says so; with offer_rate=1, 400 M som pays
+    # 400,000,000 // 1,995 = 200,501 voters, round(0.9 x 200,501 = 180,450.9) = 180,451 votes
+    assert turnout[5][:4] == ["200", "87997", "79197", "175.55"]
+    assert turnout[6][1:4] == ["87997", "79197", "175.55"]
+    assert "rows 200, 400 M som: the offers ran out before the money" in out
+    upper = [r for r in rows if len(r) == 10][21:28]
+    assert upper[6][:4] == ["400", "200501", "180451", "400.00"]
+    assert [int(x) for x in upper[6][4:8]] == [61, 43, 16, 0]
     # seats checked independently: Hare on the national totals (no regional status changes:
     # the four parties with seats have >= 0.8 % in every region and ballots grow < 7 %)
     e = es.datasets.kyrgyzstan_2020_regions(invalid_rate="1.5%")
@@ -883,3 +892,37 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
         int(x) for x in turnout[4][4:8]
     ]
     assert [int(x) for x in turnout[4][4:8]] == [48, 43, 16, 13]
+
+
+def test_sources_accepts_one_name_and_rates_accept_percent_strings() -> None:
+    # review B6: VoteBuying(sources="A") was refused while Switch(sources="A") was accepted, and
+    # leakage="30%" was refused while assumed_turnout="56.5%" worked.  Both spellings must give
+    # results identical to the list / float spelling.
+    e = two_units()
+    one = VoteBuying(
+        "B",
+        strategy="switch",
+        sources="A",
+        leakage="30%",
+        budget_som=50_000,
+        price_som=1_000,
+        compliance="3/5",
+        mode="expected",
+    ).apply(e)
+    ref = VoteBuying(
+        "B",
+        strategy="switch",
+        sources=["A"],
+        leakage=0.3,
+        budget_som=50_000,
+        price_som=1_000,
+        compliance=0.6,
+        mode="expected",
+    ).apply(e)
+    assert np.array_equal(one.election.votes, ref.election.votes)
+    assert np.array_equal(one.ledger.cost_som, ref.ledger.cost_som)
+    # delivery (1 - 0.3) x 0.6 = 0.42 votes a paid voter, exactly, from the strings
+    buy = VoteBuying("B", strategy="switch", leakage="30%", compliance="60%")
+    assert buy.delivery_rate == Fraction(21, 50)
+    with pytest.raises(ElectsimError, match="leakage"):
+        VoteBuying("B", leakage="130%")

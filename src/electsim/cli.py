@@ -233,6 +233,11 @@ def _money(text: str) -> float | None:
     return value
 
 
+def _market_rate(text: str) -> Fraction:
+    """A market rate in [0, 1] (``65%``, ``0.65``, ``13/20``)."""
+    return _parse(text, above_one="give e.g. '65%' or 0.65")
+
+
 def _concentration(text: str) -> float | str:
     """``estimate`` or a positive number."""
     if text.strip().lower() == "estimate":
@@ -508,11 +513,59 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="search limit on the votes changed (default: none)",
     )
+    g = p.add_argument_group(
+        "prices (votes and ballots are always counted; som only for what is priced)",
+        "The market (electsim.manipulation.VoteBuying) buys the actions of --strategy for the "
+        "party each action favours, at price / (compliance x (1 - leakage)) som per delivered "
+        "vote.  Added, removed or invalidated ballots that the market does not buy are "
+        "commission fraud: counted in ballots and priced only with --cost-per-ballot.",
+    )
     g.add_argument(
+        "--strategy",
+        choices=["switch", "turnout", "abstention"],
+        default="switch",
+        help="what the market buys: switch (switch:FROM:TO actions, paid voters of FROM vote "
+        "TO), turnout (add:PARTY, the party's non-voting supporters paid to vote) or "
+        "abstention (remove:PARTY, the party's voters paid to stay home)",
+    )
+    g.add_argument(
+        "--price-som",
         "--som",
+        dest="price_som",
+        type=_positive_int,
+        metavar="SOM",
+        help="price of one paid voter in som (default: 500/2,000/4,000 som with probabilities "
+        "0.15/0.74/0.11, mean 1,995 som, from the 2021 IRI/SIAR survey; --som is a deprecated "
+        "spelling)",
+    )
+    g.add_argument(
+        "--compliance",
+        type=_market_rate,
+        metavar="RATE",
+        help="vote-choice compliance of a paid voter, for --strategy switch (default 0.65 = "
+        "monitoring 0.3 + 0.7 x reciprocity 0.5, ASSUMPTIONS)",
+    )
+    g.add_argument(
+        "--turnout-compliance",
+        type=_market_rate,
+        metavar="RATE",
+        help="probability that a paid voter turns out (turnout) or stays home (abstention) "
+        "(default 0.9, ASSUMPTION)",
+    )
+    g.add_argument(
+        "--leakage",
+        type=_market_rate,
+        default=None,
+        metavar="RATE",
+        help="share of payments that reach voters who would have voted that way anyway "
+        "(default 0: an upper bound; try 20%%-70%%)",
+    )
+    g.add_argument(
+        "--cost-per-ballot",
         type=_nonneg_int,
         metavar="SOM",
-        help="price of one vote in som (default: 2,000 som, the median reported price)",
+        help="price in som of one added, removed or invalidated ballot that the market does "
+        "not buy (commission fraud; default: unpriced)",
     )
     _add_output(p)
 
@@ -574,12 +627,15 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
-    g = p.add_argument_group("vote buying (with --buyer)")
+    g = p.add_argument_group("vote buying (with --party)")
     g.add_argument(
+        "--party",
         "--buyer",
+        dest="buyer",
         metavar="PARTY",
         help="the party that buys votes (name or short code); electsim.manipulation.VoteBuying "
-        "with its documented defaults (price, offer rate, compliance), drawn in sample mode",
+        "with its documented defaults (price, offer rate 0.24, compliances), drawn in sample "
+        "mode (--buyer is a deprecated spelling)",
     )
     g.add_argument(
         "--budget",
@@ -591,8 +647,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--strategy",
         choices=["turnout", "switch", "double", "abstention"],
         default="turnout",
-        help="pay abstainers to vote (turnout), voters of other lists to switch, both "
-        "(double), or rivals' voters to stay home (abstention)",
+        help="pay the party's non-voting supporters to vote (turnout), voters of other lists "
+        "to switch (switch), other abstainers to turn out and vote for the party (double: "
+        "double persuasion), or other lists' voters to stay home (abstention)",
     )
     g.add_argument(
         "--assumed-turnout",
@@ -1200,7 +1257,57 @@ def _parse_target(text: str, e: Election) -> Any:
     )
 
 
-def _parse_action(text: str, e: Election, som: int | None) -> Any:
+#: Which ``tipping --strategy`` market buys each kind of action.
+_MARKET_BUYS = {"switch": "switch", "add": "turnout", "remove": "abstention"}
+
+
+def _tipping_market(args: argparse.Namespace) -> Any:
+    """The ``VoteBuying`` market of ``tipping`` from the price flags (its party is nominal:
+    the price of a delivered vote does not depend on who buys it)."""
+    from .manipulation import VoteBuying
+
+    if args.compliance is not None and args.strategy != "switch":
+        raise CLIError(
+            f"--compliance is the vote-choice compliance of bought switches; --strategy "
+            f"{args.strategy} uses --turnout-compliance"
+        )
+    if args.turnout_compliance is not None and args.strategy == "switch":
+        raise CLIError(
+            "--turnout-compliance applies to --strategy turnout or abstention; a switch uses "
+            "--compliance"
+        )
+    if args.leakage is not None and args.leakage >= 1:
+        raise CLIError(
+            f"--leakage {args.leakage}: must be below 1 (at 1 every payment reaches a voter who "
+            "would have voted that way anyway, and nothing is bought)"
+        )
+    given = {
+        "price_som": args.price_som,
+        "compliance": args.compliance,
+        "turnout_compliance": args.turnout_compliance,
+        "leakage": args.leakage,
+    }
+    market = VoteBuying(
+        0, strategy=args.strategy, **{k: v for k, v in given.items() if v is not None}
+    )
+    if market.delivery_rate == 0:
+        flag = "--compliance" if args.strategy == "switch" else "--turnout-compliance"
+        raise CLIError(f"{flag} 0: the market delivers no votes, so it cannot price them")
+    return market
+
+
+def _action_price(kind: str, args: argparse.Namespace, market: Any) -> Fraction | None:
+    """Som per unit of a ``tipping`` action: the market's som per delivered vote for the
+    action its ``--strategy`` buys, ``--cost-per-ballot`` for other added, removed or
+    invalidated ballots (commission fraud), else ``None`` (unpriced)."""
+    if _MARKET_BUYS.get(kind) == args.strategy:
+        return Fraction(market.som_per_vote)
+    if kind in ("add", "remove", "invalidate") and args.cost_per_ballot is not None:
+        return Fraction(args.cost_per_ballot)
+    return None
+
+
+def _parse_action(text: str, e: Election, args: argparse.Namespace, market: Any) -> Any:
     from .sensitivity import tipping as tp
 
     head, region = _split_region(text.strip())
@@ -1208,7 +1315,8 @@ def _parse_action(text: str, e: Election, som: int | None) -> Any:
     kind = kind.strip().lower()
     if region is not None:
         e.region_index(region)
-    extra: dict[str, Any] = {} if som is None else {"cost_som": som}
+    price = _action_price(kind, args, market)
+    extra: dict[str, Any] = {} if price is None else {"cost_som": price}
     if kind == "switch":
         a, sep, b = rest.partition(":")
         if not sep or not a.strip() or not b.strip():
@@ -1245,8 +1353,27 @@ def _cmd_tipping(args: argparse.Namespace) -> str:
     e = _load_election(args)
     system = _single_system(args)
     _check_regional(e, system)
+    if "--som" in _given(args):
+        print(
+            f"{PROG}: warning: --som is deprecated; use --price-som (the price of one paid "
+            "voter, not of a delivered vote; invalidated ballots are no longer priced by it)",
+            file=sys.stderr,
+        )
     targets = [_option("--target", t, lambda t: _parse_target(t, e)) for t in args.target]
-    actions = [_option("--action", a, lambda a: _parse_action(a, e, args.som)) for a in args.action]
+    market = _tipping_market(args)
+    actions = [
+        _option("--action", a, lambda a: _parse_action(a, e, args, market)) for a in args.action
+    ]
+    if args.minimise == "som":
+        unpriced = [t for t, a in zip(args.action, actions, strict=True) if a.cost_som is None]
+        if unpriced:
+            bought = next(k for k, v in _MARKET_BUYS.items() if v == args.strategy) + ":"
+            raise CLIError(
+                f"--minimise som needs a price for every action; {', '.join(unpriced)} has "
+                f"none: the market (--strategy {args.strategy}) buys only "
+                f"{bought} actions; price added, removed or invalidated ballots with "
+                "--cost-per-ballot SOM"
+            )
     points = [
         tipping_point(e, system, t, actions, minimise=args.minimise, max_votes=args.max_votes)
         for t in targets
@@ -1259,9 +1386,22 @@ def _cmd_tipping(args: argparse.Namespace) -> str:
         "actions": list(args.action),
         "minimise": args.minimise,
         "max_votes": args.max_votes,
-        "som_per_vote": args.som,
+        "market": {
+            "strategy": args.strategy,
+            "price_som": "500/2000/4000 w.p. 0.15/0.74/0.11 (default)"
+            if args.price_som is None
+            else args.price_som,
+            "compliance": None if args.compliance is None else str(args.compliance),
+            "turnout_compliance": (
+                None if args.turnout_compliance is None else str(args.turnout_compliance)
+            ),
+            "leakage": "0 (default)" if args.leakage is None else str(args.leakage),
+            "som_per_delivered_vote": str(market.som_per_vote),
+        },
+        "cost_per_ballot_som": args.cost_per_ballot,
     }
     prov = _provenance(args, e, _rules(system), model)
+    prices = _prices_text(args, market)
 
     def records(full: bool) -> list[dict[str, Any]]:
         out = []
@@ -1284,9 +1424,37 @@ def _cmd_tipping(args: argparse.Namespace) -> str:
     return _emit(
         args,
         prov,
-        table=lambda: "\n\n".join([_header(e, prov["rules"]), *(str(p) for p in points)]),
+        table=lambda: "\n\n".join([_header(e, prov["rules"]) + "\n" + prices, *map(str, points)]),
         records=lambda: records(False),
         obj=lambda: {"election": e.name, "targets": records(True)},
+    )
+
+
+def _prices_text(args: argparse.Namespace, market: Any) -> str:
+    """The ``Prices:`` lines of ``tipping``: what is priced, at how much, and what is not."""
+    what = {
+        "switch": "switched votes (switch:)",
+        "turnout": "bought turnout (add:)",
+        "abstention": "paid abstention (remove:)",
+    }[args.strategy]
+    price = "mean 1,995" if args.price_som is None else f"{args.price_som:,}"
+    if args.strategy == "switch":
+        comp = "0.65" if args.compliance is None else f"{float(args.compliance):.4g}"
+        delivery = f"compliance {comp}"
+    else:
+        comp = "0.9" if args.turnout_compliance is None else f"{float(args.turnout_compliance):.4g}"
+        delivery = f"turnout compliance {comp}"
+    leak = 0.0 if args.leakage is None else float(args.leakage)
+    fraud = (
+        "unpriced (commission fraud; give --cost-per-ballot)"
+        if args.cost_per_ballot is None
+        else f"{args.cost_per_ballot:,} som a ballot (--cost-per-ballot)"
+    )
+    return (
+        f"Prices: {what} at {float(market.som_per_vote):,.0f} som a delivered vote\n"
+        f"        (market: {price} som a paid voter, {delivery}, leakage {leak:.4g}; "
+        "ASSUMPTIONS);\n"
+        f"        other added, removed or invalidated ballots: {fraud}"
     )
 
 
@@ -1365,17 +1533,20 @@ def _uncertainty(args: argparse.Namespace, election: Election) -> tuple[Any, dic
 
 
 def _vote_buying(args: argparse.Namespace, election: Election) -> Any:
-    """The manipulation of ``simulate --buyer`` (the only place the CLI builds one)."""
+    """The manipulation of ``simulate --party`` (the only place the CLI builds a
+    ``VoteBuying`` that is applied; ``tipping`` builds one only for its prices)."""
     from .manipulation import VoteBuying
 
+    if "--buyer" in _given(args):
+        print(f"{PROG}: warning: --buyer is deprecated; use --party", file=sys.stderr)
     if args.buyer is None:
         if args.budget is not None or args.assumed_turnout is not None:
-            raise CLIError("--budget and --assumed-turnout need --buyer PARTY")
+            raise CLIError("--budget and --assumed-turnout need --party PARTY")
         return None
     try:
         election.party_index(args.buyer)
     except ElectsimError as exc:
-        raise CLIError(f"--buyer {args.buyer}: {exc}") from None
+        raise CLIError(f"--party {args.buyer}: {exc}") from None
     needs_abstainers = args.strategy in ("turnout", "double")
     if needs_abstainers and election.registered is None and args.assumed_turnout is None:
         if args.dataset != "kyrgyzstan_2020_regions":
@@ -1504,8 +1675,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
 _FLAGS = {
     "assumed_turnout": "--assumed-turnout",
     "budget_som": "--budget",
-    "buyer": "--buyer",
-    "party": "--buyer",
+    "buyer": "--party",
+    "party": "--party",
     "strategy": "--strategy",
     "concentration": "--concentration",
     "chunk_size": "--chunk-size",

@@ -24,6 +24,7 @@ import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal, Protocol, TypeVar, cast, runtime_checkable
 
@@ -86,7 +87,16 @@ def check_mode(mode: str) -> Mode:
 
 
 def check_rate(value: ArrayLike, name: str) -> FloatArray:
-    """A probability parameter (scalar or array) in [0, 1], as float64; else ElectsimError."""
+    """A probability parameter (scalar or array) in [0, 1], as float64; else ElectsimError.
+
+    A scalar may be written as :func:`~electsim._exact.parse_rate` accepts it (``"30%"``,
+    ``"3/10"``, ``Fraction(3, 10)``), like ``assumed_turnout``.
+
+    >>> float(check_rate("30%", "leakage"))
+    0.3
+    """
+    if isinstance(value, str | Fraction | Decimal):
+        return np.asarray(float(parse_rate(value, name)))
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:

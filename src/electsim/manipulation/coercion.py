@@ -265,9 +265,9 @@ class Coercion:
         0.65
         """
         if self.compliance is not None:
-            return np.asarray(self.compliance, dtype=np.float64)
-        m = np.asarray(self.monitoring, dtype=np.float64)
-        return m + (1.0 - m) * np.asarray(self.reciprocity, dtype=np.float64)
+            return check_rate(self.compliance, "compliance")
+        m = check_rate(self.monitoring, "monitoring")
+        return m + (1.0 - m) * check_rate(self.reciprocity, "reciprocity")
 
     # ------------------------------------------------------------------------- apply
     def apply(
@@ -315,9 +315,9 @@ class Coercion:
         emp_value = self.employees if self.employees is not None else self.employee_share
         results, (phi_o, phi_e, kt, kv, fam, crate, *_) = broadcast_batch(
             original,
-            np.asarray(self.org_share, dtype=np.float64),
-            np.asarray(self.pressured_share, dtype=np.float64),
-            np.asarray(self.turnout_compliance, dtype=np.float64),
+            check_rate(self.org_share, "org_share"),
+            check_rate(self.pressured_share, "pressured_share"),
+            check_rate(self.turnout_compliance, "turnout_compliance"),
             self.kappa_vote,
             np.asarray(self.family_multiplier, dtype=np.float64),
             cost_rate,

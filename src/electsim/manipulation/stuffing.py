@@ -353,8 +353,8 @@ class BallotStuffing:
         >>> round(float(ps), 6), round(float(pt), 6)     # 0.5 * 0.2, 0.5 * 0.2**2
         (0.1, 0.02)
         """
-        fi = np.asarray(self.incremental, dtype=np.float64)
-        fe = np.asarray(self.extreme, dtype=np.float64)
+        fi = check_rate(self.incremental, "incremental")
+        fe = check_rate(self.extreme, "extreme")
         th = np.asarray(self.theta, dtype=np.float64)
         al = np.asarray(self.alpha, dtype=np.float64)
         sw = np.asarray(self.extreme_width, dtype=np.float64)
@@ -393,8 +393,8 @@ class BallotStuffing:
         mask = unit_mask(original, self.units)
         results, (fi, fe, th, al, sw) = broadcast_batch(
             original,
-            np.asarray(self.incremental, dtype=np.float64),
-            np.asarray(self.extreme, dtype=np.float64),
+            check_rate(self.incremental, "incremental"),
+            check_rate(self.extreme, "extreme"),
             np.asarray(self.theta, dtype=np.float64),
             np.asarray(self.alpha, dtype=np.float64),
             np.asarray(self.extreme_width, dtype=np.float64),

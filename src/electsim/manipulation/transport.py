@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._exact import RateLike
 from ..election import Election, PrecinctResults
-from ..errors import ElectsimError, ShapeMismatchError
+from ..errors import ElectsimError, ShapeMismatchError, UnknownMethodError
 from ._base import (
     Ledger,
     Mode,
@@ -125,6 +125,19 @@ def _check_unit_spec(spec: Any, name: str, *, allow_none: bool) -> None:
 
 
 # =============================================================================== unit helpers
+def _check_overlap(res: Results, both: NDArray[np.bool_], what: str) -> None:
+    """Refuse units that are origins and destinations at once (a move within a unit)."""
+    if both.any():
+        units = (
+            res.station_ids if isinstance(res, PrecinctResults) else [r.name for r in res.regions]
+        )
+        names = [units[i] for i in np.flatnonzero(both)[:3]]
+        raise ElectsimError(
+            f"{what} and destinations overlap ({', '.join(map(repr, names))} is both): a voter "
+            "moved within a unit is not moved; make them disjoint"
+        )
+
+
 def _categories(res: Results) -> IntArray:
     """Ballot categories per unit ``(*batch, U, C)``: parties, against all, invalid (if known)."""
     assert res.against_all is not None
@@ -310,6 +323,11 @@ class Transport:
         national turnout on 5 October 2020).  Registered voters then stay unknown (``None``)
         in the output, and the ledger records the moves in ``transported_out`` /
         ``transported_in`` only.  Refused when registered voters are known.
+    on_excess : {"raise", "cap"}, default "raise"
+        What to do when ``voters`` exceeds the registered voters the origins can lose:
+        ``"raise"`` an :class:`~electsim.errors.ElectsimError` (as
+        :class:`~electsim.manipulation.BoughtVotes` does), or ``"cap"`` each origin at its
+        electorate and move fewer voters (``ledger.transported_out`` shows how many).
     mode : {"sample", "expected"}, default "sample"
         ``"sample"``: binomial / hypergeometric / multinomial draws from ``rng``.
         ``"expected"``: deterministic exact integers -- :math:`h_o` and the destination votes
@@ -323,8 +341,10 @@ class Transport:
       :math:`A_d` = ``split_exact(sum M_o, destination weights)``.  Every origin sends to every
       destination in the same proportions; for a plan with specific pairs, compose several
       transports (:func:`~electsim.manipulation.compose`).
-    * Caps: an origin never loses more voters than it has registered, so a plan larger than the
-      origins' electorate moves fewer voters (the ledger's ``transported_out`` shows how many).
+    * Caps: an origin never loses more voters than it has registered; a plan larger than the
+      origins' electorate is refused, or with ``on_excess="cap"`` moves fewer voters (the
+      ledger's ``transported_out`` shows how many).  A unit cannot be both an origin and a
+      destination (refused).
       At least :math:`M_o - (N_o - T_o)` of the moved voters must have been voters at home (the
       rest are the origin's abstainers), so :math:`h_o` is clipped to
       :math:`[\max(0, M_o - (N_o - T_o)), \min(M_o, T_o)]` (:math:`T_o` = ballots).
@@ -370,9 +390,14 @@ class Transport:
     abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None
     mode: Mode = "sample"
+    on_excess: Literal["raise", "cap"] = "raise"
 
     def __post_init__(self) -> None:
         _check_counts(self.voters, "voters")
+        if self.on_excess not in ("raise", "cap"):
+            raise UnknownMethodError(
+                f"on_excess={self.on_excess!r} is unknown; use 'raise' or 'cap'"
+            )
         _check_unit_spec(self.destinations, "destinations", allow_none=False)
         _check_unit_spec(self.origins, "origins", allow_none=True)
         if isinstance(self.voters, Mapping) and self.origins is not None:
@@ -433,9 +458,9 @@ class Transport:
         src: Any = election
         res, params = broadcast_batch(
             src,
-            np.asarray(self.turnout, dtype=np.float64),
-            np.asarray(self.abstain_at_home, dtype=np.float64),
-            np.asarray(self.compliance, dtype=np.float64),
+            check_rate(self.turnout, "turnout"),
+            check_rate(self.abstain_at_home, "abstain_at_home"),
+            check_rate(self.compliance, "compliance"),
             np.asarray(self.cost_per_voter_som, dtype=np.float64),
             *vparams,
         )
@@ -461,10 +486,14 @@ class Transport:
         if dest_cols.size == 0:
             raise ElectsimError("destinations have zero weight")
         cap_o = reg
+        dest_mask = np.zeros(U, dtype=bool)
+        dest_mask[dest_cols] = True
         if mapping:
             moved = np.zeros((N, U), dtype=np.int64)
             for key, cnt in zip(keys, vcounts, strict=True):
-                w = _group_share(unit_mask(res, key), B.astype(np.float64))
+                mask = unit_mask(res, key)
+                _check_overlap(res, mask & dest_mask, f"voters key {key!r}")
+                w = _group_share(mask, B.astype(np.float64))
                 moved += split_exact(cnt.reshape(-1), w, cap_o - moved)
         else:
             if self.origins is None:
@@ -477,8 +506,18 @@ class Transport:
                 w_orig = _group_share(others, B.astype(np.float64))
             else:
                 w_orig = _flat(_unit_weights(res, self.origins, basis, "origins"), batch, (U,))
+                _check_overlap(res, (w_orig > 0).any(axis=0) & dest_mask, "origins")
             moved = split_exact(vcounts[0].reshape(-1), w_orig, cap_o)
         total = moved.sum(axis=-1)  # (N,)
+        asked = np.sum([np.broadcast_to(c, batch).reshape(-1) for c in vcounts], axis=0)
+        short = total < asked
+        if short.any() and self.on_excess == "raise":
+            i = int(np.flatnonzero(short)[0])
+            raise ElectsimError(
+                f"voters={int(asked[i]):,} exceeds the {int(total[i]):,} registered voters the "
+                "origins can lose (an origin never loses more voters than it has); lower "
+                "voters, or pass on_excess='cap' to move at most that many"
+            )
         arrivals = split_exact(total, w_dest)  # (N, U), exact, no cap
 
         # ---- home behaviour at the origins

@@ -30,7 +30,10 @@ in Novopokrovka, half up front); in a survey of the 2021 *local* elections (IRI/
 n = 1,211) 24 % of citizens said they had been offered money or gifts -- by any party;
 ballots photographed as proof; 40 criminal cases by 23 September 2020.  No estimate of the
 number of bought votes exists, so every budget -> votes conversion here is conditional on the
-assumed rates, and with the default ``leakage=0`` and ``acceptance=1`` an **upper bound**.
+assumed rates.  With ``leakage=0`` and ``acceptance=1`` (the defaults) each som buys as many
+votes as the model allows; but the default ``offer_rate=0.24`` also caps how many voters are
+reached, so once a budget exhausts the offers it is *not* an upper bound: use
+``offer_rate=1`` for the upper bound of what a budget can buy.
 """
 
 from __future__ import annotations
@@ -143,8 +146,11 @@ def _check_strategy(strategy: str) -> None:
 def _check_sources(sources: Any) -> None:
     if sources is None:
         return
-    if isinstance(sources, str | int | np.integer) or not isinstance(sources, Sequence):
-        raise ElectsimError(f"sources={sources!r} must be a list of party names or indices")
+    if isinstance(sources, str | int | np.integer):
+        check_party(sources, "sources")
+        return
+    if not isinstance(sources, Sequence):
+        raise ElectsimError(f"sources={sources!r} must be a party or a list of parties")
     if not sources:
         raise ElectsimError("sources=[] names no party; give None (all other parties) or names")
     for s in sources:
@@ -297,13 +303,17 @@ def _per_unit(a: IntArray, batch: tuple[int, ...], U: int) -> IntArray:
     return np.broadcast_to(a, (*batch, U))
 
 
-def _source_mask(res: Results, b: int, sources: Sequence[str | int] | None) -> BoolArray:
+def _source_mask(
+    res: Results, b: int, sources: str | int | Sequence[str | int] | None
+) -> BoolArray:
     P = res.votes.shape[-1]
     mask = np.zeros(P, dtype=bool)
     if sources is None:
         mask[:] = True
         mask[b] = False
         return mask
+    if isinstance(sources, str | int | np.integer):
+        sources = [sources]  # one party, as Switch(sources=...) accepts it
     for s in sources:
         k = res.party_index(s)
         if k == b:
@@ -429,6 +439,8 @@ def _scalar_fraction(value: Any, name: str) -> Fraction:
     """A scalar rate as an exact Fraction (floats through their shortest repr)."""
     if np.ndim(value) != 0:
         raise ElectsimError(f"{name} is an array; a som-per-vote figure needs scalar parameters")
+    if isinstance(value, str | Fraction):
+        return parse_rate(value, name)
     return parse_rate(float(np.asarray(value)), name)
 
 
@@ -500,7 +512,9 @@ class VoteBuying:
         mean price rounded half up; sample mode draws each payee's price.
     offer_rate : float or array_like, default 0.24
         :math:`o`.  ASSUMPTION (see :data:`DEFAULT_OFFER_RATE`: 0.24 is a survey share of
-        citizens offered money or gifts by any party in 2021 local elections).
+        citizens offered money or gifts by any party in 2021 local elections).  It caps the
+        pool: with a large budget the offers run out before the money, so ``offer_rate=1``
+        is the upper bound.  Every rate parameter also accepts strings such as ``"30%"``.
     acceptance : float or array_like, default 1.0
         :math:`q`.  ASSUMPTION; 1.0 is an upper bound.
     monitoring, reciprocity : float or array_like, default 0.3 and 0.5
@@ -530,9 +544,9 @@ class VoteBuying:
         rival's share of the source votes), or unit names/indices (``"equal"`` over them).
     units : str, int, sequence or None, default None
         Restrict any targeting rule to these units.
-    sources : sequence of str or int, optional
-        Parties whose voters can be bought (``switch``, ``abstention``); default every party
-        but ``party``.
+    sources : str, int or sequence of them, optional
+        The party, or parties, whose voters can be bought (``switch``, ``abstention``);
+        default every party but ``party``.
     rival : str or int, optional
         The main rival for ``targeting="cheapest"``; default the other party with most votes.
     abstainers, assumed_turnout :
@@ -591,7 +605,7 @@ class VoteBuying:
     capacity: ArrayLike | None = None
     targeting: str | Sequence[str | int] = "uniform"
     units: Units | None = None
-    sources: Sequence[str | int] | None = None
+    sources: str | int | Sequence[str | int] | None = None
     rival: str | int | None = None
     abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None
@@ -1073,7 +1087,7 @@ class BoughtVotes:
         the party, bounded by the abstainers: a fixed number of bought votes does not say who
         the voters were (the ballots that double-persuasion non-compliers cast for other
         options belong to :meth:`VoteBuying.counterfactual`).
-    sources : sequence of str or int, optional
+    sources : str, int or sequence of them, optional
         Parties the votes come from (``switch``) or that lose voters (``abstention``); default
         every party but ``party``.
     units : str, int, sequence or None
@@ -1127,7 +1141,7 @@ class BoughtVotes:
     votes: ArrayLike | None = None
     total: ArrayLike | None = None
     strategy: Strategy = "switch"
-    sources: Sequence[str | int] | None = None
+    sources: str | int | Sequence[str | int] | None = None
     units: Units | None = None
     abstainers: ArrayLike | None = None
     assumed_turnout: RateLike | None = None

@@ -294,8 +294,12 @@ class _Atom:
     cost: Fraction | None  # som per unit, None: unpriced
 
 
-def _market_cost(action: Action, market: Any) -> Fraction | None:
-    """The market's som per delivered vote for the action it buys, else ``None``."""
+def _market_cost(action: Action, market: Any, election: Election) -> Fraction | None:
+    """The market's som per delivered vote for the action it buys, else ``None``.
+
+    A market buys votes for ``market.party`` only: a :class:`Switch` or :class:`Add` for another
+    party, or a paid abstention (:class:`Remove`) of the market's own party, is refused.
+    """
     if market is None:
         return None
     strategy = market.strategy
@@ -309,7 +313,22 @@ def _market_cost(action: Action, market: Any) -> Fraction | None:
         or (strategy == "turnout" and isinstance(action, Add))
         or (strategy == "abstention" and isinstance(action, Remove) and not action.invalidate)
     )
-    return Fraction(market.som_per_vote) if buys else None
+    if not buys:
+        return None
+    buyer = election.party_index(market.party)
+    own = election.party_index(action.party) == buyer
+    if isinstance(action, Remove) and own:
+        raise ElectsimError(
+            f"market={market.name} pays voters of other parties to stay home; it cannot price "
+            f"{action} (votes of its own party {market.party!r}) -- give cost_som= explicitly"
+        )
+    if not isinstance(action, Remove) and not own:
+        raise ElectsimError(
+            f"market={market.name} buys votes for {market.party!r}, not for {action.party!r}; "
+            f"it cannot price {action} -- use a market with party={action.party!r} or give "
+            "cost_som= explicitly"
+        )
+    return Fraction(market.som_per_vote)
 
 
 def _atoms(election: Election, actions: Action | Sequence[Action], market: Any) -> list[_Atom]:
@@ -323,7 +342,7 @@ def _atoms(election: Election, actions: Action | Sequence[Action], market: Any) 
         if not isinstance(act, Switch | Add | Remove | Move):
             raise ElectsimError(f"{act!r} is not an action (Switch, Add, Remove or Move)")
         explicit = _check_cost(act.cost_som)
-        cost = explicit if explicit is not None else _market_cost(act, market)
+        cost = explicit if explicit is not None else _market_cost(act, market, election)
         if isinstance(act, Move):
             a, b = election.region_index(act.origin), election.region_index(act.destination)
             if a == b:
@@ -957,7 +976,9 @@ def tipping_point(
         prices :class:`Switch`, a ``"turnout"`` market :class:`Add` (bought turnout), an
         ``"abstention"`` market :class:`Remove` without ``invalidate``.  An action's own
         ``cost_som`` takes precedence.  Invalidated ballots (commission fraud) are never priced
-        by a market.  Without a price an action is counted in votes/ballots only.
+        by a market.  Without a price an action is counted in votes/ballots only.  A market
+        buys for its own ``party``: a :class:`Switch` or :class:`Add` for another party, or a
+        paid abstention of its own party, raises ``ElectsimError``.
     max_votes : int, optional
         At most this many votes in total.  Default: no bound beyond the votes available (an
         :class:`Add` without registered voters is bounded by the national ballots).
