@@ -663,7 +663,7 @@ def test_help_on_every_option_with_defaults(cli: Any) -> None:
         for action in p._actions:
             assert action.help, f"{name} {action.option_strings} has no help"
     text = " ".join(cli("simulate", "--help").stdout.split())
-    for words in ("(default: 1000)", "(default: 10000)", "(default: multinomial)"):
+    for words in ("(default: 1000)", "(default: 10000)", "(default: counting)"):
         assert words in text
     assert "(default: table)" in cli("allocate", "--help").stdout
     tipping = " ".join(cli("tipping", "--help").stdout.split())
