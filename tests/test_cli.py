@@ -791,3 +791,18 @@ def test_simulate_prints_the_model_once_with_its_assumptions(cli: Any) -> None:
 )  # fmt: skip
 def test_simulate_layer_errors_name_the_option(args: tuple[str, ...], words: str, cli: Any) -> None:
     check_one_line(cli("simulate", *args, "--seed", "1", ok=False), 1, words)
+
+
+def test_docs_uncertainty_command_line_block_is_a_fresh_run(cli: Any) -> None:
+    # docs/uncertainty.md shows a shell run of the layered model: its lines must match a run
+    import shlex
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    block = text.split("$ electsim simulate")[1].split("```")[0]
+    command, shown = block.split("\n", 1)[0], block.split("\n", 1)[1]
+    command += " " + shown.split("\n", 1)[0]  # the continued line
+    out = cli("simulate", *shlex.split(command.replace("\\", " "))).stdout
+    model = next(x for x in out.splitlines() if x.startswith("Uncertainty:"))
+    assert " ".join(model.split()) in " ".join(shown.split())
+    for line in shown.strip().splitlines()[-2:]:
+        assert line in out.splitlines()
