@@ -663,7 +663,7 @@ def test_help_on_every_option_with_defaults(cli: Any) -> None:
         for action in p._actions:
             assert action.help, f"{name} {action.option_strings} has no help"
     text = " ".join(cli("simulate", "--help").stdout.split())
-    for words in ("(default: 1000)", "(default: 10000)", "(default: multinomial)"):
+    for words in ("(default: 1000)", "(default: 10000)", "(default: counting)"):
         assert words in text
     assert "(default: table)" in cli("allocate", "--help").stdout
     tipping = " ".join(cli("tipping", "--help").stdout.split())
@@ -768,3 +768,131 @@ def test_tipping_and_simulate_help_describe_the_market(cli: Any) -> None:
     simulate = " ".join(cli("simulate", "--help").stdout.split())
     assert "--party PARTY, --buyer PARTY" in simulate
     assert "double persuasion" in simulate and "both (double)" not in simulate
+
+
+# ----------------------------------------------------------------------------- simulate: layers
+REGIONS = ("--dataset", "kyrgyzstan_2020_regions")
+
+
+def test_simulate_layers_match_the_python_model(cli: Any) -> None:
+    # the README's Python layers from the shell: same draws as electsim.simulate (same seed)
+    from scipy import stats  # type: ignore[import-untyped]
+
+    import electsim as es
+    from electsim.uncertainty import CountingError, InvalidRate, MissingStations
+
+    proc = cli(
+        "simulate", *REGIONS, "--uncertainty", "invalid-rate", "counting", "missing-stations",
+        "--draws", "300", "--seed", "2020", "--format", "json",
+    )  # fmt: skip
+    data = json.loads(proc.stdout)
+    model = data["provenance"]["model"]
+    assert model["uncertainty"] == "missing-stations + counting + invalid-rate"  # applied order
+    assert model["layers"] == [
+        {"layer": "missing-stations", "n_stations": 61, "imputed_from": ANY_STR},
+        {"layer": "counting", "rate": "0.1% (ASSUMPTION)"},
+        {"layer": "invalid-rate", "distribution": "uniform on 0%-3.2% (ASSUMPTION)"},
+    ]
+    assert "invalid_rate" not in data["provenance"]["data"]  # drawn, not assumed fixed
+    mc = es.simulate(
+        es.datasets.kyrgyzstan_2020_regions(0),
+        es.presets.kyrgyzstan_2020().replace(tie_break="lot"),
+        300,
+        uncertainty=[
+            MissingStations(es.datasets.kyrgyzstan_2020_precincts(), 61),
+            CountingError(0.001),
+            InvalidRate(stats.uniform(0.0, 0.032)),
+        ],
+        rng=2020,
+    )
+    assert [r["prob_pass"] for r in data["parties"]] == mc.prob_pass.tolist()
+    assert [r["mean_seats"] for r in data["parties"]] == mc.mean_seats.tolist()
+
+
+class _AnyStr:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and bool(other)
+
+
+ANY_STR = _AnyStr()
+
+
+@pytest.mark.parametrize(("rate", "passes"), [("0.52%", 1.0), ("0.522%", 0.0)])
+def test_simulate_invalid_rate_point_mass_reproduces_the_crossing(
+    rate: str, passes: float, cli: Any
+) -> None:
+    # by hand: Mekenchil's 132,807 votes are >= 7 % of the voters who took part iff the invalid
+    # ballots are <= 132,807 / 0.07 - 1,887,345 = 9,897.86, i.e. a rate <= 0.5217 %
+    proc = cli(
+        "simulate", *REGIONS, "--uncertainty", "invalid-rate", "--invalid-rate-range", rate,
+        rate, "--draws", "20", "--seed", "1", "--format", "json",
+    )  # fmt: skip
+    parties = json.loads(proc.stdout)["parties"]
+    assert parties[4]["party"] == "Mekenchil" and parties[4]["prob_pass"] == passes
+    layer = json.loads(proc.stdout)["provenance"]["model"]["layers"][0]
+    assert "ASSUMPTION" not in layer["distribution"]  # stated by the user
+
+
+def test_simulate_prints_the_model_once_with_its_assumptions(cli: Any) -> None:
+    out = cli(
+        "simulate", "--no-regional", "--uncertainty", "swing", "counting", "--swing-regional",
+        "0.1", "--draws", "20", "--seed", "3",
+    ).stdout  # fmt: skip
+    assert out.count("Uncertainty:") == 1 and "Count model" not in out
+    line = next(x for x in out.splitlines() if x.startswith("Uncertainty:"))
+    assert "swing sd national 0.03, regional 0.1, station 0 (ASSUMPTIONS)" in line
+    assert "counting error 0.1% of ballots (ASSUMPTION)" in line
+    # none: the reported counts in every draw.  By hand (Hare over the four lists above 7 %):
+    # quota 1,279,314 / 120 = 10,660.95; 487,685, 475,372, 174,317, 141,940 votes give
+    # 45.75, 44.59, 16.35, 13.31 quotas: floors 45/44/16/13, the two largest remainders add one
+    data = json.loads(
+        cli(
+            "simulate",
+            "--no-regional",
+            "--uncertainty",
+            "none",
+            "--draws",
+            "5",
+            "--seed",
+            "1",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert [r["mean_seats"] for r in data["parties"][:4]] == [46, 45, 16, 13]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--no-regional", "--counting-rate", "1%", "--uncertainty", "swing"),
+         "--counting-rate applies to --uncertainty counting only"),
+        (("--no-regional", "--swing-national", "0.1"), "--uncertainty swing only"),
+        (("--no-regional", "--invalid-rate-range", "0%", "1%"), "--uncertainty invalid-rate"),
+        (("--no-regional", "--uncertainty", "none", "counting"), "cannot be combined"),
+        (("--no-regional", "--uncertainty", "swing", "swing"), "swing given twice"),
+        (("--no-regional", "--uncertainty", "missing-stations"), "already include the stations"),
+        (("--no-regional", "--uncertainty", "swing", "--swing-station", "0.2"),
+         "--swing-station needs the bundled polling stations"),
+        ((*REGIONS, "--invalid-rate", "1.5%", "--uncertainty", "invalid-rate"), "give one"),
+        ((*REGIONS, "--uncertainty", "invalid-rate", "--invalid-rate-range", "2%", "1%"),
+         "LO is above HI"),
+    ],
+)  # fmt: skip
+def test_simulate_layer_errors_name_the_option(args: tuple[str, ...], words: str, cli: Any) -> None:
+    check_one_line(cli("simulate", *args, "--seed", "1", ok=False), 1, words)
+
+
+def test_docs_uncertainty_command_line_block_is_a_fresh_run(cli: Any) -> None:
+    # docs/uncertainty.md shows a shell run of the layered model: its lines must match a run
+    import shlex
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    block = text.split("$ electsim simulate")[1].split("```")[0]
+    command, shown = block.split("\n", 1)[0], block.split("\n", 1)[1]
+    command += " " + shown.split("\n", 1)[0]  # the continued line
+    out = cli("simulate", *shlex.split(command.replace("\\", " "))).stdout
+    model = next(x for x in out.splitlines() if x.startswith("Uncertainty:"))
+    assert " ".join(model.split()) in " ".join(shown.split())
+    for line in shown.strip().splitlines()[-2:]:
+        assert line in out.splitlines()

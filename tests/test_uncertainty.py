@@ -440,3 +440,95 @@ def test_docs_uncertainty_python_blocks_run() -> None:
     assert ns["result"].prob_pass[MCH] == pytest.approx(0.156, abs=0.01)
     layer = Manipulation(ns["build"], {"budget_som": stats.uniform(0, 1e8)})
     assert layer.recorded_names == ("budget_som",)
+
+
+# ------------------------------------------------------------------ review A8, B4, B1
+@pytest.mark.parametrize("bad", ["estimate", "500", "abc", None, [[1.0]], -1.0])
+def test_dirichlet_multinomial_refuses_estimate_and_non_numbers(bad: Any) -> None:
+    # "estimate" is a command-line shortcut; in Python the layer points to the estimator
+    with pytest.raises(ElectsimError, match="concentration") as info:
+        DirichletMultinomial(bad)
+    if isinstance(bad, str):
+        assert "estimate_concentration(precincts, level='region')" in str(info.value)
+
+
+def test_missing_stations_refuses_totals_that_already_include_the_stations() -> None:
+    pr = es.datasets.kyrgyzstan_2020_precincts()
+    layer = MissingStations(pr, 61)
+    rng = np.random.default_rng(0)
+    # the CEC's count: 1,990,753 voters - 31,823 invalid = 1,958,930 valid ballots, more than
+    # the file's stations hold, so the 61 absent stations are already in it
+    with pytest.raises(ElectsimError, match="count them twice") as info:
+        layer.draw(es.datasets.kyrgyzstan_2020(), 2, rng)
+    assert "1,958,930" in str(info.value)
+    # the completed count, through simulate (the check runs before any draw)
+    with pytest.raises(ElectsimError, match="count them twice"):
+        simulate(
+            es.datasets.kyrgyzstan_2020_regions("1.5%", complete=True),
+            LAW,
+            4,
+            uncertainty=[CountingError(), layer],
+            rng=1,
+        )
+    # negative control: the file's own aggregate is accepted and grows
+    base = es.datasets.kyrgyzstan_2020_regions("1.5%")
+    d = layer.draw(base, 3, rng)
+    assert (d.valid.sum(axis=-1) > base.valid.sum()).all()
+
+
+def _example_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    import runpy
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "uncertainty.py"
+    monkeypatch.setattr("sys.argv", [str(path)])
+    capsys.readouterr()
+    runpy.run_path(str(path), run_name="__main__")
+    return capsys.readouterr().out
+
+
+def test_uncertainty_example_numbers_and_docs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _example_output(capsys, monkeypatch)
+    rows = {}
+    for line in out.splitlines():
+        if len(line) > 31 and line[31:].split() and line[:31].strip() not in ("", "Layers"):
+            try:
+                rows[line[:31].strip()] = [float(x) for x in line[31:].split()]
+            except ValueError:
+                continue
+    assert len(rows) == 12
+    # columns: P(BUT) P(MCH) P(RES), mean seats BRM MKK KYR BUT MCH
+    # the exact allocation of the same data at 1.5 % (no draw involved): 46/44/16/14/0
+    fixed = es.allocate(es.datasets.kyrgyzstan_2020_regions("1.5%"), LAW).seats[:5]
+    published = [float(x) for x in fixed]
+    for label in ("reported count, 1.5 % invalid", "counting error 0.1 %"):
+        # counting error moves a count of ~140,000 by ~16 votes; the margins are 2,587, 3,077
+        assert rows[label] == [1.0, 0.0, 0.0, *published]
+    # Mekenchil passes iff the invalid rate is <= 9,897.5 / (1,887,345 + 9,897.5) = 0.52168 %
+    # (132,807 / 0.07 - 1,887,345 = 9,897.86 invalid ballots at most): P = 0.0052168 / 0.032
+    p = 0.0052168 / 0.032
+    assert binomial_ok(round(rows["invalid rate U(0, 3.2 %)"][1] * 4000), 4000, p)
+    assert rows["invalid rate U(1.2, 2.0 %)"][:2] == [1.0, 0.0]  # every rate above 0.52 %
+    # completed: 137,436 Mekenchil votes < 7 % of 1,968,094 valid = 137,766.58, at any rate
+    assert rows["completed to CEC totals"][1] == rows["completed + invalid U(0, 3.2 %)"][1] == 0
+    assert "Mekenchil has 137,436 votes" in out  # 136,276 (CEC) + 1,160 abroad
+    assert "of the 1,968,094 valid votes" in out  # 1,990,753 - 31,823 + 9,164 abroad
+    # vote buying only adds Birimdik votes: between no budget (46) and the expected effect of
+    # the largest budget, 100 M som (48/43/16/13, es.allocate of VoteBuying(mode="expected"))
+    brm, mkk, _, but, _ = rows["vote buying U(0, 100 M som)"][3:]
+    assert 46 <= brm <= 48 and 43 <= mkk <= 44 and 13 <= but <= 14
+    low = out.split("P(MCH passes | rate <= 0.52 %) = ")[1]
+    p_low, n_low = float(low.split()[0]), int(low.split("(")[1].split()[0].replace(",", ""))
+    p_high = float(low.split("P(MCH passes | rate > 0.52 %) = ")[1].split()[0])
+    assert binomial_ok(n_low, 4000, p) and p_low > 0.5 > p_high
+    # docs/uncertainty.md shows this run: every table row and the conditional line
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text()
+    block = docs.split("python examples/uncertainty.py")[1].split("```")[1]
+    for line in out.splitlines()[1:15]:
+        assert line.rstrip() in block, f"docs/uncertainty.md is stale: {line!r}"
+    conditional = " ".join(next(x for x in out.splitlines() if "by the drawn" in x).split())
+    assert conditional in " ".join(block.split())

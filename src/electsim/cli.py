@@ -106,6 +106,17 @@ CHUNK_WORDS_PER_CELL = 8
 #: --buyer`` on ``kyrgyzstan_2020_regions``, whose precinct data have no registered voters.
 KYRGYZSTAN_2020_TURNOUT = "56.5%"
 
+#: ``simulate --uncertainty`` layer names, in the order the layers are applied.
+UNCERTAINTY_LAYERS = (
+    "missing-stations",
+    "swing",
+    "dirichlet",
+    "multinomial",
+    "counting",
+    "invalid-rate",
+    "none",
+)
+
 
 class CLIError(ElectsimError):
     """A command-line value electsim refuses (reported as one line, exit status 1)."""
@@ -250,6 +261,28 @@ def _concentration(text: str) -> float | str:
         ) from None
     if not (np.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
+
+
+def _nonnegative_count(text: str) -> int:
+    """An integer >= 0 (``61``, ``6.1e1``)."""
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not (np.isfinite(value) and value == int(value) and 0 <= value <= 10**6):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number in [0, 1,000,000]")
+    return int(value)
+
+
+def _sd(text: str) -> float:
+    """A standard deviation on the log-share scale, in [0, 5]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 0.03)") from None
+    if not (np.isfinite(value) and 0 <= value <= 5):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a standard deviation in [0, 5]")
     return value
 
 
@@ -590,18 +623,71 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--uncertainty",
-        choices=["multinomial", "dirichlet", "none"],
-        default="multinomial",
-        help="count model: multinomial resampling of each region's ballots, the overdispersed "
-        "Dirichlet-multinomial, or none (the observed counts in every draw)",
+        nargs="+",
+        choices=list(UNCERTAINTY_LAYERS),
+        default=None,
+        metavar="LAYER",
+        help="the layers of the uncertainty model (electsim.uncertainty; docs/uncertainty.md), "
+        "applied in the order missing-stations, swing, dirichlet, multinomial, counting, "
+        "invalid-rate: counting (ballots misrecorded locally), invalid-rate (the unreported "
+        "invalid ballots as a uniform distribution), missing-stations (stations absent from "
+        "the precinct file, resampled from those present), swing (re-run variability: national "
+        "and regional log-share effects), dirichlet (between-station spread: geography, not "
+        "count uncertainty), multinomial (survey noise, not count uncertainty), none (the "
+        "reported counts in every draw) (default: counting)",
+    )
+    g.add_argument(
+        "--counting-rate",
+        type=_rate,
+        metavar="RATE",
+        help="share of ballots misrecorded, for the counting layer (default: 0.1%%, an "
+        "ASSUMPTION; try 0.01%%-1%%)",
+    )
+    g.add_argument(
+        "--invalid-rate-range",
+        nargs=2,
+        type=_rate,
+        metavar=("LO", "HI"),
+        help="the invalid-rate layer's uniform distribution of the share of invalid ballots "
+        "(default: 0%% 3.2%%, an ASSUMPTION: none to twice the CEC's 1.60%%); replaces "
+        "--invalid-rate",
+    )
+    g.add_argument(
+        "--missing-stations",
+        type=_nonnegative_count,
+        metavar="N",
+        help="stations absent from the precinct file, for the missing-stations layer "
+        "(kyrgyzstan_2020_regions only; default: 61, the CEC's 2,429 domestic stations minus "
+        "the file's 2,368)",
+    )
+    g.add_argument(
+        "--swing-national",
+        type=_sd,
+        metavar="SD",
+        help="sd of the national swing on the log-share, for the swing layer (default: 0.03, an "
+        "ASSUMPTION; try 0.01-0.10)",
+    )
+    g.add_argument(
+        "--swing-regional",
+        type=_sd,
+        metavar="SD",
+        help="sd of the regional effects on the log-share, for the swing layer (default: 0.05, "
+        "an ASSUMPTION; try 0.02-0.20)",
+    )
+    g.add_argument(
+        "--swing-station",
+        type=_sd,
+        metavar="SD",
+        help="sd of the station effects on the log-share, for the swing layer "
+        "(kyrgyzstan_2020_regions only; default: 0, an ASSUMPTION; try 0.1-0.5)",
     )
     g.add_argument(
         "--concentration",
         type=_concentration,
         metavar="ALPHA",
-        help="Dirichlet concentration: a number, or 'estimate' (the default with --uncertainty "
-        "dirichlet: one per region from the 2,413 bundled polling stations, "
-        "kyrgyzstan_2020_regions only)",
+        help="concentration of the dirichlet layer: a number, or 'estimate' (one per region "
+        "from the 2,413 bundled polling stations, kyrgyzstan_2020_regions only) "
+        "(default: estimate)",
     )
     g.add_argument(
         "--chunk-size",
@@ -1498,37 +1584,163 @@ def _check_memory(args: argparse.Namespace, election: Election) -> None:
         )
 
 
-def _uncertainty(args: argparse.Namespace, election: Election) -> tuple[Any, dict[str, Any]]:
-    """The count model and its description for the provenance."""
-    from .simulate import DirichletMultinomial, Multinomial, estimate_concentration
-
-    if args.uncertainty != "dirichlet":
-        if args.concentration is not None:
-            raise CLIError("--concentration applies to --uncertainty dirichlet only")
-        if args.uncertainty == "none":
-            return None, {"uncertainty": "none (the observed counts in every draw)"}
-        return Multinomial(), {"uncertainty": "multinomial"}
-    alpha = "estimate" if args.concentration is None else args.concentration
-    if alpha != "estimate":
-        return DirichletMultinomial(alpha), {
-            "uncertainty": "dirichlet-multinomial",
-            "concentration": alpha,
-        }
-    if args.dataset != "kyrgyzstan_2020_regions":
+def _layers(args: argparse.Namespace) -> list[str]:
+    """The ``--uncertainty`` layers in the order applied; parameter flags checked against them."""
+    given = args.uncertainty or ["counting"]
+    if "none" in given and len(given) > 1:
+        raise CLIError("--uncertainty none cannot be combined with other layers")
+    twice = sorted({x for x in given if given.count(x) > 1})
+    if twice:
+        raise CLIError(f"--uncertainty: {', '.join(twice)} given twice")
+    flags = {
+        "counting_rate": ("--counting-rate", "counting"),
+        "invalid_rate_range": ("--invalid-rate-range", "invalid-rate"),
+        "missing_stations": ("--missing-stations", "missing-stations"),
+        "swing_national": ("--swing-national", "swing"),
+        "swing_regional": ("--swing-regional", "swing"),
+        "swing_station": ("--swing-station", "swing"),
+        "concentration": ("--concentration", "dirichlet"),
+    }
+    for dest, (flag, layer) in flags.items():
+        if getattr(args, dest, None) is not None and layer not in given:
+            raise CLIError(f"{flag} applies to --uncertainty {layer} only")
+    if "invalid-rate" in given and args.invalid_rate is not None:
         raise CLIError(
-            "--concentration estimate needs the bundled polling stations, so --dataset "
-            "kyrgyzstan_2020_regions --invalid-rate RATE; otherwise give --concentration ALPHA "
-            "(e.g. 500)"
+            "--invalid-rate fixes the share of invalid ballots, --uncertainty invalid-rate draws "
+            "it (from --invalid-rate-range LO HI): give one of them"
+        )
+    return [x for x in UNCERTAINTY_LAYERS if x in given and x != "none"]
+
+
+def _load_simulate_election(args: argparse.Namespace, layers: Sequence[str]) -> Election:
+    """The data; with the invalid-rate layer the precinct data need no ``--invalid-rate``."""
+    if "invalid-rate" in layers and args.dataset == "kyrgyzstan_2020_regions" and args.csv is None:
+        e = datasets.kyrgyzstan_2020_regions(0)
+        return e.replace(name=f"{e.name.split(', invalid_rate')[0]}, invalid ballots drawn")
+    return _load_election(args)
+
+
+def _stations(args: argparse.Namespace, election: Election, what: str) -> Any:
+    """The bundled 2020 stations, for layers that need them (``kyrgyzstan_2020_regions``)."""
+    if args.csv is not None or args.dataset != "kyrgyzstan_2020_regions":
+        raise CLIError(
+            f"{what} needs the bundled polling stations, so --dataset kyrgyzstan_2020_regions "
+            "(the CEC's figures of --dataset kyrgyzstan_2020 already include the stations the "
+            "precinct file lacks)"
         )
     precincts = datasets.kyrgyzstan_2020_precincts()
     if [r.name for r in precincts.regions] != [r.name for r in election.regions]:
-        raise CLIError("--concentration estimate: the stations' regions differ from the data's")
-    est = np.asarray(estimate_concentration(precincts, level="region"), dtype=np.float64)
-    return DirichletMultinomial(est), {
-        "uncertainty": "dirichlet-multinomial",
-        "concentration": dict(zip((r.name for r in election.regions), est.tolist(), strict=True)),
-        "concentration_source": "estimated from the 2,413 bundled polling stations "
-        "(electsim.simulate.estimate_concentration(precincts, level='region'))",
+        raise CLIError(f"{what}: the stations' regions differ from the data's")
+    return precincts
+
+
+def _pct(x: Fraction | float) -> str:
+    return f"{float(x) * 100:.4g}%"
+
+
+def _uncertainty(
+    args: argparse.Namespace, election: Election, layers: Sequence[str]
+) -> tuple[Any, dict[str, Any]]:
+    """The uncertainty model and its description for the provenance (every default that is an
+    assumption is labelled ASSUMPTION)."""
+    from scipy import stats  # type: ignore[import-untyped]
+
+    from . import uncertainty as un
+    from .simulate import estimate_concentration
+
+    built: list[Any] = []
+    described: list[dict[str, Any]] = []
+    text: list[str] = []
+    extra: dict[str, Any] = {}
+
+    def assumed(given: Any) -> str:
+        return "" if given is not None else " (ASSUMPTION)"
+
+    for name in layers:
+        if name == "missing-stations":
+            precincts = _stations(args, election, "--uncertainty missing-stations")
+            n = args.missing_stations
+            if n is None:
+                n = datasets.kyrgyzstan_2020_reconciliation().stations_missing
+            built.append(un.MissingStations(precincts, n))
+            described.append({"layer": name, "n_stations": n, "imputed_from": "2,368 domestic "
+                              "stations of the bundled precinct file (hot deck)"})  # fmt: skip
+            text.append(f"missing stations {n} (resampled from the file's domestic stations)")
+        elif name == "swing":
+            nat = 0.03 if args.swing_national is None else args.swing_national
+            reg = 0.05 if args.swing_regional is None else args.swing_regional
+            sta = 0.0 if args.swing_station is None else args.swing_station
+            pr = _stations(args, election, "--swing-station") if sta > 0 else None
+            built.append(un.Swing(nat, reg, sta, precincts=pr))
+            described.append({
+                "layer": name,
+                "national": f"{nat:g}{assumed(args.swing_national)}",
+                "regional": f"{reg:g}{assumed(args.swing_regional)}",
+                "station": f"{sta:g}{assumed(args.swing_station)}",
+            })  # fmt: skip
+            label = " (ASSUMPTIONS)" if None in (args.swing_national, args.swing_regional) else ""
+            text.append(f"swing sd national {nat:g}, regional {reg:g}, station {sta:g}{label}")
+        elif name == "dirichlet":
+            alpha = "estimate" if args.concentration is None else args.concentration
+            if alpha != "estimate":
+                built.append(un.DirichletMultinomial(alpha))
+                extra["concentration"] = alpha
+                text.append(f"dirichlet-multinomial, concentration {alpha:g}")
+            else:
+                try:
+                    precincts = _stations(args, election, "--concentration estimate")
+                except CLIError as exc:
+                    raise CLIError(
+                        f"{exc}; otherwise give --concentration ALPHA (e.g. 500)"
+                    ) from None
+                est = np.asarray(estimate_concentration(precincts, level="region"), np.float64)
+                built.append(un.DirichletMultinomial(est))
+                extra["concentration"] = dict(
+                    zip((r.name for r in election.regions), est.tolist(), strict=True)
+                )
+                extra["concentration_source"] = (
+                    "estimated from the 2,413 bundled polling stations "
+                    "(electsim.simulate.estimate_concentration(precincts, level='region'))"
+                )
+                text.append(
+                    f"dirichlet-multinomial, concentration per region {est.min():,.0f} to "
+                    f"{est.max():,.0f} (estimated from the stations)"
+                )
+            described.append({"layer": name, "concentration": extra["concentration"]})
+        elif name == "multinomial":
+            built.append(un.Multinomial())
+            described.append({"layer": name})
+            text.append("multinomial (survey noise)")
+        elif name == "counting":
+            rate = Fraction(1, 1000) if args.counting_rate is None else args.counting_rate
+            built.append(un.CountingError(float(rate)))
+            described.append({"layer": name, "rate": f"{_pct(rate)}{assumed(args.counting_rate)}"})
+            text.append(f"counting error {_pct(rate)} of ballots{assumed(args.counting_rate)}")
+        elif name == "invalid-rate":
+            lo, hi = (
+                (Fraction(0), Fraction(32, 1000))
+                if args.invalid_rate_range is None
+                else args.invalid_rate_range
+            )
+            if lo > hi:
+                raise CLIError(f"--invalid-rate-range {_pct(lo)} {_pct(hi)}: LO is above HI")
+            if hi >= 1:
+                raise CLIError("--invalid-rate-range: HI must be below 100%")
+            dist = float(lo) if lo == hi else stats.uniform(float(lo), float(hi - lo))
+            built.append(un.InvalidRate(dist))
+            where = f"uniform on {_pct(lo)}-{_pct(hi)}"
+            described.append({"layer": name, "distribution": where +
+                              assumed(args.invalid_rate_range)})  # fmt: skip
+            text.append(f"invalid rate {where}{assumed(args.invalid_rate_range)}")
+    if not built:
+        return None, {"uncertainty": "none (the reported counts in every draw)"}
+    names = " + ".join("dirichlet-multinomial" if x == "dirichlet" else x for x in layers)
+    return un.UncertaintyModel(built), {
+        "uncertainty": names,
+        "layers": described,
+        **extra,
+        "centre": "reported counts",
+        "text": " + ".join(text) + "; centred on the reported counts",
     }
 
 
@@ -1581,13 +1793,14 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
     if "--turnout" in _given(args):
         print(f"{PROG}: warning: --turnout is deprecated; use --assumed-turnout", file=sys.stderr)
     _check_plot(args.plot)
-    e = _load_election(args)
+    layers = _layers(args)
+    e = _load_simulate_election(args, layers)
     system = _single_system(args)
     _check_regional(e, system)
     if args.ties is None:
         system = system.replace(tie_break="lot")
     _check_memory(args, e)
-    uncertainty, model = _uncertainty(args, e)
+    uncertainty, model = _uncertainty(args, e, layers)
     perturbation = _vote_buying(args, e)
     seed = _seed(args, needed=True, why="simulate")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
@@ -1613,7 +1826,7 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
     prov = _provenance(args, e, _rules(system), model)
 
     def table() -> str:
-        lines = [_header(e, prov["rules"]), f"Count model: {_model_text(model)}"]
+        lines = [_header(e, prov["rules"]), f"Uncertainty: {_model_text(model)}"]
         if perturbation is not None:
             budget = "unlimited" if args.budget is None else f"{args.budget:,.0f} som"
             turnout = (
@@ -1624,7 +1837,8 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
             lines.append(
                 f"Vote buying: {args.buyer}, strategy {args.strategy}, budget {budget}{turnout}"
             )
-        lines.append(str(res))
+        # the model is printed once, above, with its assumptions (not the result's short line)
+        lines += [x for x in str(res).splitlines() if not x.startswith("Uncertainty:")]
         return "\n".join(lines)
 
     return _emit(
@@ -1643,14 +1857,7 @@ def _cmd_simulate(args: argparse.Namespace) -> str:
 
 
 def _model_text(model: Mapping[str, Any]) -> str:
-    text = str(model["uncertainty"])
-    alpha = model.get("concentration")
-    if isinstance(alpha, dict):
-        lo, hi = min(alpha.values()), max(alpha.values())
-        text += f", concentration per region {lo:,.0f} to {hi:,.0f} (estimated from the stations)"
-    elif alpha is not None:
-        text += f", concentration {alpha:g}"
-    return text
+    return str(model.get("text", model["uncertainty"]))
 
 
 # Subcommands that live next to their subject: each module defines

@@ -280,9 +280,13 @@ class _LayerBase:
     def apply(self, batch: Election, rng: np.random.Generator) -> tuple[Election, Recorded]:
         raise NotImplementedError  # pragma: no cover
 
+    def check(self, centre: Election) -> None:
+        """Refuse a centre the layer cannot be applied to (before any draw); default: accept."""
+
     def draw(self, election: Election, size: int, rng: np.random.Generator) -> Election:
         """``size`` draws of this layer alone around ``election`` (batch shape ``(size,)``)."""
         _check_single(election)
+        self.check(election)
         return self.apply(_batch(election, size), rng)[0]
 
 
@@ -352,7 +356,11 @@ class DirichletMultinomial(_LayerBase):
     Parameters
     ----------
     concentration : float or array_like ``(R,)``
-        :math:`\alpha_r > 0`, one for all regions or one per region.
+        :math:`\alpha_r > 0`, one for all regions or one per region.  There is no
+        ``"estimate"`` shortcut: the layer does not know the stations, so estimate them
+        explicitly, ``DirichletMultinomial(estimate_concentration(precincts, level="region"))``
+        (what ``electsim simulate --concentration estimate`` does with the bundled 2020
+        stations); a string is refused with that advice.
 
     References
     ----------
@@ -373,7 +381,17 @@ class DirichletMultinomial(_LayerBase):
     _params = ("concentration",)
 
     def __post_init__(self) -> None:
-        a = np.asarray(self.concentration, dtype=np.float64)
+        if isinstance(self.concentration, str):
+            raise ElectsimError(
+                f"concentration={self.concentration!r}: DirichletMultinomial takes numbers; to "
+                "estimate them from polling stations, pass "
+                "electsim.estimate_concentration(precincts, level='region') (e.g. precincts = "
+                "electsim.datasets.kyrgyzstan_2020_precincts() for kyrgyzstan_2020_regions)"
+            )
+        try:
+            a = np.asarray(self.concentration, dtype=np.float64)
+        except (TypeError, ValueError):
+            a = np.array(np.nan)
         if a.ndim > 1 or not (np.all(a > 0) and np.all(~np.isnan(a))):
             raise ElectsimError(
                 f"concentration={self.concentration!r} must be a positive number or a 1-D array "
@@ -538,6 +556,13 @@ class MissingStations(_DropsPrecincts, _LayerBase):
     domestic_only : bool, default True
         Draw only from stations of regions with ``in_regional_threshold`` (not abroad).
 
+    Raises
+    ------
+    ElectsimError
+        Before any draw, if a unit of the election has more valid ballots than all the file's
+        stations of that unit (:meth:`check`): its totals already include the absent stations
+        (e.g. ``kyrgyzstan_2020()``, the CEC's count), which would be counted twice.
+
     Examples
     --------
     >>> import numpy as np, electsim as es
@@ -573,6 +598,30 @@ class MissingStations(_DropsPrecincts, _LayerBase):
     def describe(self) -> dict[str, Any]:
         """Name, parameters and the station file imputed from."""
         return {**super().describe(), "precincts": self.__dict__["_stations"].name}
+
+    def check(self, centre: Election) -> None:
+        """Refuse an election whose totals already exceed the stations' aggregate.
+
+        Imputing absent stations only makes sense on the aggregate of the station file: if a
+        unit of ``centre`` already has more valid ballots than all the file's stations of that
+        unit, its totals include stations absent from the file (e.g. the CEC's count of
+        ``kyrgyzstan_2020()``), and adding them again would count them twice.
+        """
+        _check_single(centre)
+        st: _Stations = self.__dict__["_stations"]
+        unit = st.units(centre)
+        have = np.bincount(unit, weights=st.counts.sum(axis=1), minlength=centre.n_regions)
+        valid = np.asarray(centre.valid, dtype=np.int64).reshape(-1)
+        over = np.flatnonzero(valid > np.rint(have).astype(np.int64))
+        if over.size:
+            r = int(over[0])
+            raise ElectsimError(
+                f"MissingStations: unit {centre.regions[r].name!r} of the election has "
+                f"{int(valid[r]):,} valid ballots, more than the {int(have[r]):,} of all "
+                f"{st.name}'s stations there: its totals already include stations absent from "
+                "the file (e.g. the CEC's count), so imputing them would count them twice. Use "
+                "the stations' own aggregate (e.g. kyrgyzstan_2020_regions) as the election"
+            )
 
     def apply(self, batch: Election, rng: np.random.Generator) -> tuple[Election, Recorded]:
         """Add ``n_stations`` resampled stations to every draw."""
@@ -889,6 +938,10 @@ class UncertaintyModel:
         self, centre: Election, size: int, rng: np.random.Generator
     ) -> tuple[Election, Recorded]:
         """``size`` draws around an already centred election, with the recorded parameters."""
+        for layer in self.layers:
+            check = getattr(layer, "check", None)
+            if callable(check):
+                check(centre)
         batch = _batch(centre, size)
         recorded: Recorded = {}
         seen: dict[str, int] = {}
