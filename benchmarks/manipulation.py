@@ -15,10 +15,10 @@ What it measures
 
    * :class:`~electsim.manipulation.coercion.Coercion` for Birimdik, employees = 10 % of the
      registered voters (an illustrative public-sector share, **assumption**), other parameters
-     at their documented defaults (models.md §5, §8);
+     at their documented defaults (docs/models.md);
    * :class:`~electsim.manipulation.stuffing.BallotStuffing` for Birimdik, ``f_i = 0.05``,
      ``f_e = 0.01``, ``theta = 0.1``, ``alpha = 1`` (illustrative, within the ranges of
-     models.md §8), in expectation over the stations of each region (binomial draws at the
+     docs/models.md), in expectation over the stations of each region (binomial draws at the
      station-averaged rates);
 3. ``perturb + allocate``: the above and
    ``es.allocate(batch, es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index"))``.

@@ -17,7 +17,7 @@ values 3 % (October 2020 bill), 5 % (2010/2011 and 2021 laws), 7 % (2015 and 202
     the nine regions + abroad (``electsim.datasets.kyrgyzstan_2020_regions``).  It has no invalid
     ballots, so a rate must be assumed (``--invalid-rate``, default 1.5 %: the assumption of
     Kloop's own calculator, ``damagedBulletin: 1.5`` in ``src/electionsConfig.js`` of
-    ``KloopMedia/ParliamentCalculatorV2``; ``reference/kyrgyzstan.md`` §1.4);
+    ``KloopMedia/ParliamentCalculatorV2``; docs/data.md §1.4);
   - ``cec_national``: the CEC's preliminary national figures of 5 Oct 2020
     (``electsim.datasets.kyrgyzstan_2020``).  They have no regional breakdown, so only the rows
     without the regional threshold exist.
@@ -25,7 +25,7 @@ values 3 % (October 2020 bill), 5 % (2010/2011 and 2021 laws), 7 % (2015 and 202
 Equal remainders for the last seat are resolved by ``tie_break="lowest_index"`` (the 2020 law
 has no tie rule); every tie met is printed.  At 7 % the rows reproduce the published/derived
 parliaments: 46/44/16/14 (precincts, 1.5 % invalid, base ballots), 41/40/15/12/12 (precincts,
-base valid) and 46/45/16/13 (CEC, base ballots) -- ``reference/kyrgyzstan.md`` §1.1 and §1.4;
+base valid) and 46/45/16/13 (CEC, base ballots) -- docs/data.md §1.1 and §1.4;
 ``tests/test_benchmarks_smoke.py`` checks them.
 
 Output
@@ -63,7 +63,7 @@ DEFAULT_OUT = RESULTS_DIR / "threshold_scenarios.csv"
 
 #: Kloop's calculator assumes 1.5 % invalid ballots (``damagedBulletin: 1.5``).
 DEFAULT_INVALID_RATE = "1.5%"
-#: National thresholds that have been law in Kyrgyzstan (kyrgyzstan.md §3 and §5).
+#: National thresholds that have been law in Kyrgyzstan (election law Art. 64; 2021 law).
 LEGAL_THRESHOLDS: tuple[Fraction, ...] = tuple(Fraction(p, 100) for p in (3, 5, 7, 9))
 REGIONAL_RATE = Fraction(7, 1000)
 Base = Literal["ballots", "valid"]

@@ -5,7 +5,7 @@ Run: ``python examples/reform_2021_list_tier.py [--plot FILE]``
 The Constitution of April 2021 cut the house to 90 seats, and the election law of 26/27 August
 2021 elects 54 of them by open-list PR in one nationwide district and 36 in
 single-member districts; the July 2021 draft set the list thresholds at 5 % nationally and
-0.5 % per region, and "one party can take 54 seats" (no cap) (``kyrgyzstan.md`` §5;
+0.5 % per region, and "one party can take 54 seats" (no cap) (2021 law;
 https://interfax.com/newsroom/top-stories/72607/ ,
 https://24.kg/english/202399_Parties_registered_six_months_before_elections_to_be_able_to_run/ ).
 :func:`electsim.presets.kyrgyzstan_2021_list_tier` assumes Hare largest remainder and the

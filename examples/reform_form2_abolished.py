@@ -6,7 +6,7 @@ In 2020 a voter could re-register at another polling station with Form No. 2; el
 said this left the system open to vote buying, and the bill of October 2020 scrapped it.  After
 the abolition Bishkek's list lost about 80,000 voters and Osh city's about 30,000 (CEC chair,
 https://24.kg/english/176788_Presidential_elections_2473_polling_stations_to_operate_on_election_day/
-; ``kyrgyzstan.md`` §5, §7).  264,270 Form No. 2 applications were filed by 14 Sep 2020
+; 2021 law, §7).  264,270 Form No. 2 applications were filed by 14 Sep 2020
 (https://24.kg/english/165075__Number_of_voters_grows_by_704118_for_five_years_in_Kyrgyzstan/ ).
 
 "Off" is the reported result.  "On" moves voters with
@@ -14,8 +14,8 @@ https://24.kg/english/176788_Presidential_elections_2473_polling_stations_to_ope
 from the seven oblasts, in proportion to their electorate, into Bishkek and Osh city (80 : 30):
 110,000 (the abolition figures) and 264,270 (the applications).  A moved voter would have
 abstained at home with probability 0.6, votes at the destination with probability 0.95
-(Transport's defaults, models.md §4.3) and, with compliance 0.65 (= m + (1 - m) rho with
-m = 0.3, rho = 0.5, models.md §8), votes for Birimdik; compliance 0 is pure transport.
+(Transport's defaults, docs/models.md) and, with compliance 0.65 (= m + (1 - m) rho with
+m = 0.3, rho = 0.5, docs/models.md), votes for Birimdik; compliance 0 is pure transport.
 
 Data and assumptions: transport needs regions, so only Kloop's precinct count aggregated to
 regions is used (the CEC's national figures have no regional breakdown), with 1.5 % invalid

@@ -4,7 +4,7 @@ Run: ``python examples/reform_method.py [--plot FILE]``
 
 The 2020 law divides the qualifying lists' votes by the "first electoral quotient" (their sum /
 120) and gives the remaining seats to the largest fractional parts: Hare largest remainder
-(Art. 64(3); ``kyrgyzstan.md`` §3).  Here the same votes and thresholds are apportioned with the
+(Art. 64(3); election law Art. 64).  Here the same votes and thresholds are apportioned with the
 divisor methods most often proposed instead: D'Hondt (divisors 1, 2, 3, ...; favours large
 parties), Sainte-Laguë (1, 3, 5, ...) and modified Sainte-Laguë (1.4, 3, 5, ...), at 7 % (the
 2020 law) and at 3 % (the October 2020 bill), where the method matters more.

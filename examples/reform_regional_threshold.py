@@ -3,10 +3,10 @@
 Run: ``python examples/reform_regional_threshold.py [--plot FILE]``
 
 Besides 7 % nationally, the 2020 law required 0.7 % of the voters who took part in *each* of
-the seven oblasts and the cities of Bishkek and Osh (Art. 64(2); ``kyrgyzstan.md`` §3; the
+the seven oblasts and the cities of Bishkek and Osh (Art. 64(2); election law Art. 64; the
 regional base is taken by analogy with the national one, see
 :func:`electsim.presets.kyrgyzstan_2020`).  The 2011 law had 0.5 %, the bill of October 2020
-0.3 % (as the July 2021 draft implies, ``kyrgyzstan.md`` §5) and the 2021 list tier 0.5 %.
+0.3 % (as the July 2021 draft implies, 2021 law) and the 2021 list tier 0.5 %.
 This example varies the regional rate -- 0 (no regional test), 0.3, 0.5, 0.7, 1 and 2 % --
 with the national threshold held at 7 % and at 3 %.
 

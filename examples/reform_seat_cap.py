@@ -3,7 +3,7 @@
 Run: ``python examples/reform_seat_cap.py [--plot FILE]``
 
 No party could win more than 65 of the 120 seats in 2020 (RFE/RL's 2020 party guide;
-``kyrgyzstan.md`` §3); the 2021 list tier has no cap ("one party can take 54 seats", §5),
+election law Art. 64); the 2021 list tier has no cap ("one party can take 54 seats", §5),
 and a cap of half the house (60) would deny any single party a majority.  How seats above the
 cap are redistributed is not in the law text found: electsim re-allocates them among the other
 qualifying parties by the same method (:class:`electsim.SeatCap`, policy ``"reallocate"``).

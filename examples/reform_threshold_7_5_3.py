@@ -4,7 +4,7 @@ Run: ``python examples/reform_threshold_7_5_3.py [--plot FILE]``
 
 The 2020 law required 7 % of the voters who took part nationally and 0.7 % in each of the nine
 regions.  The bill passed on 22 October 2020 lowered the national threshold to 3 %; the July
-2021 draft raised it back to 5 % and the regional one from 0.3 % to 0.5 % (``kyrgyzstan.md`` §5;
+2021 draft raised it back to 5 % and the regional one from 0.3 % to 0.5 % (2021 law;
 https://www.urdupoint.com/en/world/kyrgyz-parliament-lowers-electoral-threshold-1064448.html ,
 https://24.kg/english/202399_Parties_registered_six_months_before_elections_to_be_able_to_run/ ).
 Everything else is the 2020 law: 120 seats, Hare largest remainder, 65-seat cap, base ballots.

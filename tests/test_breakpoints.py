@@ -242,7 +242,7 @@ def test_2020_regional_data(law: ElectoralSystem) -> None:
     e = es.datasets.kyrgyzstan_2020_regions("1.5%")
     f = threshold_steps(e, law)
     check_step_function(f, e, law, "national", "ballots", True, grid=100)
-    # 46/44/16/14 at 7 % of ballots with 1.5 % invalid assumed (kyrgyzstan.md §1.4)
+    # 46/44/16/14 at 7 % of ballots with 1.5 % invalid assumed (Kloop file, by hand)
     assert f.at("7%").seats[:4] == (46, 44, 16, 14)
     g = threshold_steps(e, law.replace(national=None), which="regional", hi="3%")
     check_step_function(g, e, law.replace(national=None), "regional", "ballots", True, grid=100)
@@ -408,7 +408,7 @@ def test_example_runs() -> None:
     out = proc.stdout
     # the published 46/45/16/13 on (136,276/1,990,753, 141,940/1,990,753] = (6.8454%, 7.1300%]
     assert "(6.8454%, 7.1300%]    46  45  16  13" in out
-    # on the precinct data with 1.5 % invalid: 46/44/16/14 at 7 % (kyrgyzstan.md §1.4)
+    # on the precinct data with 1.5 % invalid: 46/44/16/14 at 7 % (Kloop file, by hand)
     assert " 46  44  16  14" in out
 
 

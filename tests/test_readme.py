@@ -40,7 +40,7 @@ def test_readme_manipulation_snippet_balances(readme: dict[str, object]) -> None
 
     out, regional, system = namespace["out"], namespace["regional"], namespace["system"]
     seats = es.allocate(out.election, system).seats  # type: ignore[attr-defined]
-    # a zero budget buys nothing: the unmanipulated 46/44/16/14 (kyrgyzstan.md §1.4, 1.5 % invalid)
+    # a zero budget buys nothing: the unmanipulated 46/44/16/14 (Kloop file, by hand, 1.5 % invalid)
     assert seats[0, :4].tolist() == [46, 44, 16, 14]
     # money spent never exceeds the budgets 0, 100 M and 400 M som
     assert (out.ledger.cost_som <= np.array([0, 100e6, 400e6])).all()  # type: ignore[attr-defined]

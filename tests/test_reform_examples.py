@@ -32,8 +32,8 @@ EXPECTED = EXAMPLES / "expected"
 SCRIPTS = sorted(p.stem for p in EXAMPLES.glob("reform_*.py"))
 REGEN = os.environ.get("ELECTSIM_REGEN") == "1"
 
-# CEC preliminary results of 5 Oct 2020 (akipress via for.kg, https://for.kg/news-669682-ru.html;
-# kyrgyzstan.md §1.1): votes of the 16 lists, in the published order, and the voters who took part.
+# CEC, 5 Oct 2020 (akipress via for.kg, https://for.kg/news-669682-ru.html;
+# CEC, 5 Oct 2020): votes of the 16 lists, in the published order, and the voters who took part.
 CEC_VOTES = {
     "BRM": 487_685, "MKK": 475_372, "KYR": 174_317, "BUT": 141_940, "MCH": 136_276,
     "RES": 115_288, "ATM": 80_279, "YNR": 66_747, "BBL": 60_305, "CHK": 46_568,

@@ -382,7 +382,7 @@ def test_describe() -> None:
 
 
 def test_preset_kyrgyzstan_2020() -> None:
-    # kyrgyzstan.md section 3 (Art. 64(2)-(3) of the election law as amended June 2020):
+    # election law Art. 64 (Art. 64(2)-(3) of the election law as amended June 2020):
     # 120 seats in one nationwide district, 7 % of the voters who took part and 0.7 % in each
     # oblast and Bishkek/Osh ("not less than"), Hare quota with largest remainders, 65-seat cap;
     # no published tie rule, so electsim refuses to guess ("raise").
@@ -399,7 +399,7 @@ def test_preset_kyrgyzstan_2020() -> None:
 
 
 def test_preset_kyrgyzstan_2021_list_tier() -> None:
-    # kyrgyzstan.md section 5: 54 PR seats, threshold 5 %, regional 0.5 %, "one party can take
+    # 2021 law: 54 PR seats, threshold 5 %, regional 0.5 %, "one party can take
     # 54 seats" (no cap).
     s = es.presets.kyrgyzstan_2021_list_tier()
     assert s.seats == 54

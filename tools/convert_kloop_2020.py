@@ -6,7 +6,7 @@ Writes into ``src/electsim/datasets/data/``:
     Converted from Kloop Media's precinct file (GitHub ``KloopMedia/ParliamentCalculatorV2``,
     ``src/data/PARTIES_RESULTS_REACT_LEVEL_ONE_NEW.csv``, commit
     9ef5a011e62490bf2c22f9b9a3f09b0f9d2dc3c4 of 2020-10-29), as copied to
-    ``/work/shared/data/kyrgyzstan_2020/precincts_2020-10-29.csv``.  Vote counts (stored there as
+    ``precincts_2020-10-29.csv``.  Vote counts (stored there as
     floats such as ``84.99999999999999``) are rounded to integers after checking that each is
     within 1e-9 of an integer and that the rounded party + against-all columns add up to the
     source's ``total`` on every row; Kyrgyz party headers become English short codes, Russian region
@@ -15,7 +15,7 @@ Writes into ``src/electsim/datasets/data/``:
     the data row in the source (the source has no station ids).  ``total`` is checked, not copied.
 
 ``kyrgyzstan_2020_national.csv``
-    The CEC preliminary national figures of 5 October 2020, 11:00 (kyrgyzstan.md table 1.1), in
+    The CEC preliminary national figures of 5 October 2020, 11:00 (CEC, 5 Oct 2020), in
     electsim's wide CSV format (readable with ``Election.from_csv``).  ``invalid`` is derived:
     voters who took part (1,990,753) minus the sum of the 16 party lines and against all.
 
@@ -46,7 +46,7 @@ TOLERANCE = 1e-9
 
 # CEC preliminary results, 5 Oct 2020 11:00 (ABB data, 98 % of ballot boxes), as published by
 # akipress.kg, reproduced at https://for.kg/news-669682-ru.html and https://ea-news.kz/?p=3840
-# (kyrgyzstan.md table 1.1).  In the order of PARTY_ROWS.
+# (CEC, 5 Oct 2020).  In the order of PARTY_ROWS.
 CEC_VOTES = {
     "BRM": 487_685,
     "MKK": 475_372,
@@ -116,7 +116,7 @@ def national_csv() -> str:
         raise ValueError("CEC_VOTES is not in the order of PARTY_ROWS")
     valid = sum(CEC_VOTES.values()) + CEC_AGAINST_ALL
     invalid = CEC_TOOK_PART - valid
-    if (valid, invalid) != (1_958_930, 31_823):  # kyrgyzstan.md table 1.1 (derived rows)
+    if (valid, invalid) != (1_958_930, 31_823):  # CEC, 5 Oct 2020 (derived rows)
         raise ValueError(f"unexpected derived totals valid={valid}, invalid={invalid}")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -39,7 +39,7 @@ def kyrgyzstan_2020() -> ElectoralSystem:
     https://www.te.gob.mx/vota_elections/thesaurus/article/22977/16189/149 ; threshold base:
     https://rus.azattyk.org/a/28520801.html and https://for.kg/news-665615-ru.html ; seat cap:
     RFE/RL's 2020 party guide https://www.rferl.org/a/kyrgyzstan-a-guide-to-the-parties-competing-in-the-parliamentary-elections/30871908.html
-    (details and other sources in the shared reference ``kyrgyzstan.md`` §3).
+    (Art. 64 of the election law).
 
     Examples
     --------

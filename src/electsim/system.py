@@ -143,7 +143,7 @@ class SeatCap:
         capped party keeps the cap and the remaining seats are allocated among the other
         eligible parties by the same method, repeated until no party exceeds the cap.  If every
         eligible party is capped, the seats left are reported as unfilled.  Kyrgyz law does not
-        spell out the redistribution (``kyrgyzstan.md`` §3); this is the reading that keeps the
+        spell out the redistribution (election law Art. 64); this is the reading that keeps the
         method's own logic.
     """
 

@@ -85,7 +85,7 @@ def test_second_digit_histogram_hand_case() -> None:
 
 
 def test_benford_second_digit_law() -> None:
-    # models.md / Mebane: P(d2 = 0) = 0.1197, mean 4.187
+    # Mebane (2006): P(d2 = 0) = 0.1197, mean 4.187
     assert BENFORD_2BL.sum() == pytest.approx(1.0)
     assert BENFORD_2BL[0] == pytest.approx(0.1197, abs=1e-4)
     assert BENFORD_2BL @ np.arange(10) == pytest.approx(4.187, abs=1e-3)
