@@ -90,3 +90,15 @@ def test_readme_abroad_stations_margin(readme: dict[str, object]) -> None:
     but = w.party_index("Butun Kyrgyzstan")  # type: ignore[attr-defined]
     margin = int(w.national_votes[but]) - Fraction(7, 100) * int(w.national_ballots)  # type: ignore[attr-defined]
     assert margin == Fraction(607_081, 100)
+
+
+def test_readme_published_audit_example(readme: dict[str, object]) -> None:
+    # Stark & Teague (2014), "Verifiable European Elections: Risk-limiting Audits for D'Hondt and
+    # its relatives", JETS 3(1), companion notebook pbstark/DKDHondt14: coalition seats
+    # [5, 3, 0, 1, 4] and 1,903 ballots (Kaplan-Wald, gamma 0.95, risk limit 0.001)
+    import electsim as es
+
+    dk, dhondt = readme["dk"], readme["dhondt"]
+    assert es.audit.assertions(dk, dhondt).allocation.seats.tolist() == [5, 3, 0, 1, 4]  # type: ignore[arg-type]
+    plan = es.audit.plan(dk, dhondt, 0.001, test="kaplan_wald", gamma=0.95, error_rate=0)  # type: ignore[arg-type]
+    assert plan.initial == 1_903
