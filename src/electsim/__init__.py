@@ -21,18 +21,37 @@ get_method, available_methods
 
 Subpackages and modules
 -----------------------
-apportion      quota and divisor methods: batch kernels and exact references
-datasets       the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations)
-presets        rule sets (Kyrgyzstan 2020, the 2021 list tier)
-metrics        disproportionality, effective number of parties, blocs, majorities, power
-manipulation   vote buying, Form No. 2 transport, carousels, coercion, ballot stuffing,
-               each with an exact ledger
-sensitivity    exact step functions of thresholds and manipulation, tipping points,
-               Sobol indices, labelled sweeps
-report         summaries and scenario tables
-plotting       hemicycles, step plots, heatmaps, seat distributions (matplotlib)
-errors         ElectsimError and its subclasses (every bad input), warnings
-cli            the ``electsim`` command (``electsim --help``)
+apportion
+    quota and divisor methods: batch kernels and exact references
+datasets
+    the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations) and its
+    reconciliation
+presets
+    rule sets (Kyrgyzstan 2020, the 2021 list tier)
+metrics
+    disproportionality, effective number of parties, blocs, majorities, power
+manipulation
+    vote buying, Form No. 2 transport, carousels, coercion, ballot stuffing, each with an
+    exact ledger
+uncertainty
+    the layered uncertainty model of ``simulate`` (counting error, invalid rate, missing
+    stations, swing)
+sensitivity
+    exact step functions of thresholds and manipulation, tipping points, Sobol indices,
+    sweeps
+forensics
+    detectors on station data, the clean-election null model, power and detectability
+audit
+    risk-limiting audits: assertions, sequential tests, plans, running and simulating audits
+report
+    summaries and scenario tables
+plotting
+    hemicycles, step plots, heatmaps, seat distributions, forensic and audit figures
+    (matplotlib)
+errors
+    ElectsimError and its subclasses (every bad input), warnings
+cli
+    the ``electsim`` command (``electsim --help``)
 
 Results print as readable tables (``print(allocation)``), render as the same table in a
 notebook, and convert with ``to_records()`` / ``to_json()``.  Importing electsim changes no
