@@ -82,7 +82,11 @@ def test_cli_audit_table_csv_json(tmp_path: Path) -> None:
     assert code == 0
     assert "Driven by: Mekenim Kyrgyzstan wins its seat 45 before Kyrgyzstan wins seat 17" in out
     code, out = run("audit", "--no-regional", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    lines = out.splitlines(True)
+    # provenance comes first, as '# key: value' lines
+    assert any(line.startswith("# command: electsim audit") for line in lines)
+    body = "".join(line for line in lines if not line.startswith("#"))
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 32 and {"description", "initial", "expected"} <= set(rows[0])
     for r in rows:
         for cell in r.values():
@@ -91,6 +95,7 @@ def test_cli_audit_table_csv_json(tmp_path: Path) -> None:
         "audit", "--no-regional", "--format", "json", "--kind", "polling", "--test", "kaplan_wald"
     )
     d = json.loads(out)
+    assert d["provenance"]["model"]["test"] == "kaplan_wald"
     assert d["kind"] == "polling" and d["test"] == "kaplan_wald" and d["initial"] > 100_000
     png = tmp_path / "a.png"
     code, _ = run("audit", "--no-regional", "--plot", str(png))

@@ -12,8 +12,7 @@ every subcommand, ``--kind comparison|polling|batch`` (batch: polling stations o
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,30 +23,13 @@ from ._sequential import TESTS
 
 __all__ = ["add_commands"]
 
-#: Characters that make a spreadsheet read a cell as a formula.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _cell(v: Any) -> str:
-    text = ";".join(map(str, v)) if isinstance(v, list | tuple) else ("" if v is None else str(v))
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
-def csv_text(rows: list[dict[str, Any]]) -> str:
-    """CSV with a header; cells that would start with = + - @ TAB or CR get a leading quote.
-
-    >>> print(csv_text([{"a": "=1+1", "b": -0.5, "c": "ok"}]))
-    a,b,c
-    '=1+1,'-0.5,ok
-    """
-    if not rows:
-        return ""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([_cell(k) for k in rows[0]])
-    for r in rows:
-        w.writerow([_cell(v) for v in r.values()])
-    return buf.getvalue().rstrip("\n")
+def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records with list cells joined by ``;`` (one CSV cell each)."""
+    return [
+        {k: ";".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in r.items()}
+        for r in rows
+    ]
 
 
 def _cmd_audit(args: argparse.Namespace) -> str:
@@ -88,11 +70,22 @@ def _cmd_audit(args: argparse.Namespace) -> str:
     p = out[levels.index(risk)]
     if args.plot:
         cli._save_plot(args.plot, lambda pl: pl.audit_sample_sizes(list(out)))
-    if args.format == "json":
-        return p.to_json(indent=2)
-    if args.format == "csv":
-        return csv_text(p.to_records())
-    return str(p)
+    model = {
+        "kind": args.kind,
+        "test": args.test,
+        "risk_limit": str(args.risk_limit),
+        "error_rate": f"{args.error_rate} (ASSUMPTION: maximal overstatements per ballot)",
+        "sampling": args.sampling,
+        "max_draws": args.max_draws,
+    }
+    prov = cli._provenance(args, e, cli._rules(system), model)
+    return cli._emit(
+        args,
+        prov,
+        table=lambda: str(p),
+        records=lambda: _flat(p.to_records()),
+        obj=lambda: json.loads(p.to_json()),
+    )
 
 
 def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], str]]:
