@@ -993,6 +993,35 @@ def _named(mapping: Mapping[Any, Any], what: str) -> dict[str, Any]:
     return out
 
 
+def invalid_from_rate(valid: ArrayLike, invalid_rate: Any) -> NDArray[np.int64]:
+    """Invalid ballots implied by an assumed share of invalid ballots among all ballots.
+
+    With rate ``r`` of the ballots invalid, ``invalid = valid * r / (1 - r)``, rounded half up
+    exactly (integer arithmetic on the rate's ``Fraction``).
+
+    Parameters
+    ----------
+    valid : array_like of int
+        Valid ballots (party votes + against all), any shape.
+    invalid_rate : rate
+        ``"1.5%"``, ``Fraction``, ``Decimal`` or float in ``[0, 1)``.
+
+    Returns
+    -------
+    ndarray of int64, the shape of ``valid``
+
+    >>> invalid_from_rate([985, 100], "1.5%").tolist()  # 985 * 15 / 985 = 15; 100 * 15 / 985
+    [15, 2]
+    """
+    r = parse_rate(invalid_rate, "invalid_rate")
+    if r >= 1:
+        raise ElectsimError(f"invalid_rate={invalid_rate!r} must be below 100 %")
+    ratio = r / (1 - r)
+    a, b = ratio.numerator, ratio.denominator
+    v = np.asarray(valid).astype(object)
+    return np.asarray((2 * v * a + b) // (2 * b)).astype(np.int64)  # round half up, exact
+
+
 @dataclass(frozen=True, eq=False)
 class PrecinctResults:
     """Results per polling station (optionally batched), aggregated exactly by :meth:`to_election`.
@@ -1229,13 +1258,7 @@ class PrecinctResults:
                     "these station results do not include invalid ballots; state an assumption "
                     "with to_election(invalid_rate=...), e.g. invalid_rate=0 or '1.5%'"
                 )
-            r = parse_rate(invalid_rate, "invalid_rate")
-            if r >= 1:
-                raise ElectsimError(f"invalid_rate={invalid_rate!r} must be below 100 %")
-            ratio = r / (1 - r)
-            a, b = ratio.numerator, ratio.denominator
-            valid = (votes.sum(axis=-1) + aa).astype(object)
-            inv = ((2 * valid * a + b) // (2 * b)).astype(np.int64)  # round half up, exact
+            inv = invalid_from_rate(votes.sum(axis=-1) + aa, invalid_rate)
         reg = None if self.registered is None else self._by_region(self.registered, 0)
         return Election(votes, aa, inv, reg, self.parties, self.regions, self.name, self.source)
 

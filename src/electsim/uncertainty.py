@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+import abc
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,7 +261,7 @@ class Layer(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
 
-class _LayerBase:
+class _LayerBase(abc.ABC):
     """Shared ``describe``/``recorded_names``/``draw`` of the built-in layers."""
 
     name: str = "layer"
@@ -277,11 +278,13 @@ class _LayerBase:
             out[p] = _describe_value(getattr(self, p))
         return out
 
+    @abc.abstractmethod
     def apply(self, batch: Election, rng: np.random.Generator) -> tuple[Election, Recorded]:
-        raise NotImplementedError  # pragma: no cover
+        """The layer applied to a batch of elections; returns it and the recorded draws."""
 
     def check(self, centre: Election) -> None:
         """Refuse a centre the layer cannot be applied to (before any draw); default: accept."""
+        return None
 
     def draw(self, election: Election, size: int, rng: np.random.Generator) -> Election:
         """``size`` draws of this layer alone around ``election`` (batch shape ``(size,)``)."""

@@ -63,8 +63,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import parse_rate
-from ..election import Election, PrecinctResults
+from ..election import Election, PrecinctResults, invalid_from_rate
 from ..errors import ElectsimError, MissingDataError, UnknownMethodError, UnknownNameError
 from ..system import ElectoralSystem
 from ._assertions import AssertionSet, assertions
@@ -103,13 +102,7 @@ def station_categories(
                 "these station results do not include invalid ballots; state an assumption "
                 "with invalid_rate=..., e.g. invalid_rate='1.5%'"
             )
-        r = parse_rate(invalid_rate, "invalid_rate")
-        if r >= 1:
-            raise ElectsimError(f"invalid_rate={invalid_rate!r} must be below 100 %")
-        ratio = r / (1 - r)
-        a, b = ratio.numerator, ratio.denominator
-        valid = precincts.valid.astype(object)
-        inv = ((2 * valid * a + b) // (2 * b)).astype(np.int64)
+        inv = invalid_from_rate(precincts.valid, invalid_rate)
         precincts = precincts.replace(invalid=inv)
     elif invalid_rate is not None:
         raise ElectsimError("invalid_rate was given but these results have invalid-ballot counts")
