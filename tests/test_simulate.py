@@ -6,7 +6,6 @@ import math
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,9 @@ from electsim.simulate import (
     simulate,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+from _support import REPO_ROOT
+
+ROOT = REPO_ROOT
 Z999 = 3.2905  # two-sided 99.9 % normal quantile
 
 

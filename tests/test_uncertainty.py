@@ -32,6 +32,8 @@ from electsim.uncertainty import (
     UncertaintyModel,
 )
 
+from _support import REPO_ROOT
+
 Z999 = 3.2905  # two-sided 99.9 % normal quantile
 MCH, BUT = 4, 3  # Mekenchil, Butun Kyrgyzstan in the CEC's party order
 LAW = es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
@@ -428,9 +430,8 @@ def test_dirichlet_multinomial_widens_mekenchil_about_seven_fold() -> None:
 
 def test_docs_uncertainty_python_blocks_run() -> None:
     import re
-    from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    text = (REPO_ROOT / "docs" / "uncertainty.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert len(blocks) == 2
     ns: dict[str, Any] = {}
@@ -478,9 +479,8 @@ def test_missing_stations_refuses_totals_that_already_include_the_stations() -> 
 
 def _example_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
     import runpy
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "examples" / "uncertainty.py"
+    path = REPO_ROOT / "examples" / "uncertainty.py"
     monkeypatch.setattr("sys.argv", [str(path)])
     capsys.readouterr()
     runpy.run_path(str(path), run_name="__main__")
@@ -524,9 +524,8 @@ def test_uncertainty_example_numbers_and_docs(
     p_high = float(low.split("P(MCH passes | rate > 0.52 %) = ")[1].split()[0])
     assert binomial_ok(n_low, 4000, p) and p_low > 0.5 > p_high
     # docs/uncertainty.md shows this run: every table row and the conditional line
-    from pathlib import Path
 
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text()
+    docs = (REPO_ROOT / "docs" / "uncertainty.md").read_text()
     block = docs.split("python examples/uncertainty.py")[1].split("```")[1]
     for line in out.splitlines()[1:15]:
         assert line.rstrip() in block, f"docs/uncertainty.md is stale: {line!r}"

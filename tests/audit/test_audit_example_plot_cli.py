@@ -11,6 +11,8 @@ from pathlib import Path
 
 import matplotlib
 
+from _support import REPO_ROOT
+
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
@@ -20,7 +22,7 @@ from electsim import Election, ElectoralSystem, Threshold, audit, plotting
 from electsim.cli import main
 from electsim.errors import ElectsimError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 E = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
 S = ElectoralSystem(10, "hare", national=Threshold("7%"))
 

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from _support import REPO_ROOT
+
+BENCHMARKS = REPO_ROOT / "benchmarks"
 
 
 def test_forensics_benchmark_writes_results(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import matplotlib
 
+from _support import REPO_ROOT
+
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
@@ -23,7 +25,7 @@ from electsim import forensics as fz
 from electsim.cli import main
 from electsim.sensitivity import any_change
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -37,7 +37,9 @@ from electsim.manipulation.stuffing import (
     halfnormal_moment,
 )
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "manipulation.py"
+from _support import REPO_ROOT
+
+BENCHMARK = REPO_ROOT / "benchmarks" / "manipulation.py"
 
 
 def stations(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +39,9 @@ from electsim.errors import (
 from electsim.manipulation import compose
 from electsim.manipulation.transport import Carousel, Transport
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 LAW = es.presets.kyrgyzstan_2020()
 HYP = settings(
     max_examples=60,
@@ -729,7 +730,7 @@ def test_form2_example_prints_justifiable_numbers() -> None:
         assert abs(int(d_ballots.replace(",", "")) - 0.55 * m) <= 10
         if m == 0:
             # no transport: the unmanipulated 2020 result on this data, 46/44/16/14
-            # (tests/test_examples.py)
+            # (tests/scripts/test_examples.py)
             assert seats == [46, 44, 16, 14, 0]
             assert ballots == "1,916,086"
         assert sum(seats) <= 120

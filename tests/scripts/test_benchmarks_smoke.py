@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from _support import REPO_ROOT
+
+BENCHMARKS = REPO_ROOT / "benchmarks"
 #: The party short codes of electsim.datasets.kyrgyzstan_2020_parties(), in column order.
 PARTIES: tuple[str, ...] = (
     *("BRM", "MKK", "KYR", "BUT", "MCH", "RES", "ATM", "YNR"),

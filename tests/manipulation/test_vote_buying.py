@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,7 +28,9 @@ from electsim.manipulation.vote_buying import (
     VoteBuying,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def one_unit(registered: int | None = 2000) -> es.Election:
@@ -855,7 +856,7 @@ def test_example_vote_buying_prints_the_budget_table() -> None:
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     turnout = [r for r in rows if len(r) == 10][:7]
     # budget 0: the unmanipulated allocation on the precinct count with 1.5 % invalid ballots,
-    # 46/44/16/14 (tests/test_examples.py); pro-government 46+44+16 = 106
+    # 46/44/16/14 (tests/scripts/test_examples.py); pro-government 46+44+16 = 106
     assert turnout[0][:9] == ["0", "0", "0", "0.00", "46", "44", "16", "14", "106"]
     # 10 M som at the mean price 1,995: 10,000,000 // 1,995 = 5,012 paid (9,998,940 som);
     # turnout compliance 0.9: round(0.9 x 5,012 = 4,510.8) = 4,511 votes (the pool of

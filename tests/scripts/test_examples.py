@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def run(name: str) -> str:

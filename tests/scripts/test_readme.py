@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from _support import REPO_ROOT
+
+README = REPO_ROOT / "README.md"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import math
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +33,8 @@ from electsim.sensitivity.tipping import (
     qualifies,
     tipping_point,
 )
+
+from _support import REPO_ROOT
 
 BRM, MKK, KYR, BUT, MCH = (
     "Birimdik",
@@ -417,7 +418,7 @@ def test_to_records_and_str(cec: Election, national_law: ElectoralSystem) -> Non
 
 # ----------------------------------------------------------------- the example
 def test_example_how_close_was_2020() -> None:
-    script = Path(__file__).resolve().parents[1] / "examples" / "how_close_was_2020.py"
+    script = REPO_ROOT / "examples" / "how_close_was_2020.py"
     proc = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=300
     )

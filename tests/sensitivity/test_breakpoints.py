@@ -34,9 +34,11 @@ from electsim.sensitivity.breakpoints import (
     threshold_steps,
 )
 
+from _support import REPO_ROOT
+
 EPS = Fraction(1, 10**12)
 BALLOTS_2020 = 1_990_753
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "threshold_reform.py"
+EXAMPLE = REPO_ROOT / "examples" / "threshold_reform.py"
 
 
 # ----------------------------------------------------------------------------- references
@@ -426,7 +428,7 @@ def test_2020_regional_switch_path(law: ElectoralSystem) -> None:
 
 def test_benchmark_smoke(tmp_path: Path) -> None:
     out = tmp_path / "breakpoints.json"
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "breakpoints.py"
+    script = REPO_ROOT / "benchmarks" / "breakpoints.py"
     proc = subprocess.run(
         [
             sys.executable,
