@@ -301,9 +301,10 @@ def test_plot(tmp_path: Path, args: tuple[str, ...], cli: Any) -> None:
     import matplotlib.pyplot as plt
 
     path = tmp_path / "fig.png"
+    before = plt.get_fignums()  # figures other tests left open are not this command's
     cli(*args, "--plot", str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert plt.get_fignums() == []  # the command closed its figure
+    assert plt.get_fignums() == before  # the command closed its figure
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -50,11 +50,6 @@ def _close_figures() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def cec() -> es.Election:
-    return es.datasets.kyrgyzstan_2020()
-
-
-@pytest.fixture(scope="module")
 def law() -> es.ElectoralSystem:
     return es.presets.kyrgyzstan_2020().replace(regional=None)
 

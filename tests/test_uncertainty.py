@@ -32,16 +32,10 @@ from electsim.uncertainty import (
     UncertaintyModel,
 )
 
-from _support import REPO_ROOT
+from _support import REPO_ROOT, Z999, binomial_ok
 
-Z999 = 3.2905  # two-sided 99.9 % normal quantile
 MCH, BUT = 4, 3  # Mekenchil, Butun Kyrgyzstan in the CEC's party order
 LAW = es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
-
-
-def binomial_ok(successes: int, n: int, p: float) -> bool:
-    """|p_hat - p| within the 99.9 % normal interval of a Binomial(n, p) proportion."""
-    return abs(successes / n - p) <= Z999 * math.sqrt(p * (1 - p) / n)
 
 
 # ------------------------------------------------------------------ (a) counting error

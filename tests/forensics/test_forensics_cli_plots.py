@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib
 
-from _support import REPO_ROOT
+from _support import REPO_ROOT, run_script
 
 matplotlib.use("Agg")
 
@@ -184,10 +182,7 @@ class _Stuff:
 
 
 def run_example(*args: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", *args], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(*args, timeout=300)
     return proc.stdout
 
 

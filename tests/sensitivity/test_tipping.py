@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from electsim import Election, ElectoralSystem, Party, Threshold, allocate
-from electsim.datasets import kyrgyzstan_2020, kyrgyzstan_2020_regions
+from electsim.datasets import kyrgyzstan_2020_regions
 from electsim.errors import ElectsimError, MissingDataError, UnknownNameError
 from electsim.presets import kyrgyzstan_2020 as law_2020
 from electsim.sensitivity.tipping import (
@@ -43,11 +43,6 @@ BRM, MKK, KYR, BUT, MCH = (
     "Butun Kyrgyzstan",
     ("Mekenchil"),
 )
-
-
-@pytest.fixture(scope="module")
-def cec() -> Election:
-    return kyrgyzstan_2020()
 
 
 @pytest.fixture(scope="module")
