@@ -26,7 +26,7 @@ Equal remainders for the last seat are resolved by ``tie_break="lowest_index"`` 
 has no tie rule); every tie met is printed.  At 7 % the rows reproduce the published/derived
 parliaments: 46/44/16/14 (precincts, 1.5 % invalid, base ballots), 41/40/15/12/12 (precincts,
 base valid) and 46/45/16/13 (CEC, base ballots) -- docs/data.md §1.1 and §1.4;
-``tests/test_benchmarks_smoke.py`` checks them.
+``tests/scripts/test_benchmarks_smoke.py`` checks them.
 
 Output
 ------

@@ -33,6 +33,8 @@ from typing import Any
 import matplotlib
 import pytest
 
+from _support import REPO_ROOT
+
 matplotlib.use("Agg")
 
 from electsim.cli import main
@@ -299,9 +301,10 @@ def test_plot(tmp_path: Path, args: tuple[str, ...], cli: Any) -> None:
     import matplotlib.pyplot as plt
 
     path = tmp_path / "fig.png"
+    before = plt.get_fignums()  # figures other tests left open are not this command's
     cli(*args, "--plot", str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert plt.get_fignums() == []  # the command closed its figure
+    assert plt.get_fignums() == before  # the command closed its figure
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -412,7 +415,7 @@ def test_csv_rules_come_only_from_the_command_line(
     ],
 )
 def test_the_example_csv_file(base: str, expected: list[int], cli: Any) -> None:
-    path = Path(__file__).resolve().parents[1] / "examples" / "small_election.csv"
+    path = REPO_ROOT / "examples" / "small_election.csv"
     out = cli(
         "allocate", "--csv", str(path), "--seats", "100", "--method", "dhondt", "--threshold",
         "5%", "--base", base, "--format", "json",
@@ -887,7 +890,7 @@ def test_docs_uncertainty_command_line_block_is_a_fresh_run(cli: Any) -> None:
     # docs/uncertainty.md shows a shell run of the layered model: its lines must match a run
     import shlex
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    text = (REPO_ROOT / "docs" / "uncertainty.md").read_text("utf-8")
     block = text.split("$ electsim simulate")[1].split("```")[0]
     command, shown = block.split("\n", 1)[0], block.split("\n", 1)[1]
     command += " " + shown.split("\n", 1)[0]  # the continued line

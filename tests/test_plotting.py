@@ -50,11 +50,6 @@ def _close_figures() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def cec() -> es.Election:
-    return es.datasets.kyrgyzstan_2020()
-
-
-@pytest.fixture(scope="module")
 def law() -> es.ElectoralSystem:
     return es.presets.kyrgyzstan_2020().replace(regional=None)
 
@@ -352,7 +347,7 @@ def test_sobol_plot(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- tipping
 def test_tipping_plot(cec: es.Election, law: es.ElectoralSystem, tmp_path: Path) -> None:
-    # tests/test_tipping.py, by hand: Mekenchil passes with 3,077 switched votes; Butun
+    # tests/sensitivity/test_tipping.py, by hand: Mekenchil passes with 3,077 switched votes; Butun
     # Kyrgyzstan fails with 2,588 invalidated ballots.
     a = tipping_point(
         cec, law, passes("Mekenchil"), [Switch("Mekenchil", sources="Birimdik", cost_som=2000)]

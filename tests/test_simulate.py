@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,8 +20,9 @@ from electsim.simulate import (
     simulate,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-Z999 = 3.2905  # two-sided 99.9 % normal quantile
+from _support import REPO_ROOT, Z999, binomial_ok, run_script
+
+ROOT = REPO_ROOT
 
 
 def small_election() -> es.Election:
@@ -122,11 +120,6 @@ def test_party_far_from_every_threshold_passes_with_probability_one() -> None:
     r = simulate(e, s, 5_000, uncertainty=Multinomial(), rng=0)
     assert r.prob_pass.tolist() == [1.0, 1.0, 1.0, 0.0]
     assert r.seat_distribution("D")[0] == 1.0
-
-
-def binomial_ok(successes: int, n: int, p: float) -> bool:
-    """|p_hat - p| within the 99.9 % normal interval of a Binomial(n, p) proportion."""
-    return abs(successes / n - p) <= Z999 * math.sqrt(p * (1 - p) / n)
 
 
 @pytest.mark.parametrize("method", ["hare", "dhondt"])
@@ -352,13 +345,9 @@ def test_bad_concentration() -> None:
 
 # ------------------------------------------------------------------ the example
 def test_uncertainty_example_runs() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "uncertainty.py"), "--n", "1000"],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_script(
+        ROOT / "examples" / "uncertainty.py", "--n", "1000", timeout=300, warnings_as_errors=False
     )
-    assert proc.returncode == 0, proc.stderr
     rows = {}
     for line in proc.stdout.splitlines():
         parts = line.rsplit(maxsplit=8)

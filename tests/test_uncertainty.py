@@ -32,14 +32,10 @@ from electsim.uncertainty import (
     UncertaintyModel,
 )
 
-Z999 = 3.2905  # two-sided 99.9 % normal quantile
+from _support import REPO_ROOT, Z999, binomial_ok
+
 MCH, BUT = 4, 3  # Mekenchil, Butun Kyrgyzstan in the CEC's party order
 LAW = es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
-
-
-def binomial_ok(successes: int, n: int, p: float) -> bool:
-    """|p_hat - p| within the 99.9 % normal interval of a Binomial(n, p) proportion."""
-    return abs(successes / n - p) <= Z999 * math.sqrt(p * (1 - p) / n)
 
 
 # ------------------------------------------------------------------ (a) counting error
@@ -428,9 +424,8 @@ def test_dirichlet_multinomial_widens_mekenchil_about_seven_fold() -> None:
 
 def test_docs_uncertainty_python_blocks_run() -> None:
     import re
-    from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    text = (REPO_ROOT / "docs" / "uncertainty.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert len(blocks) == 2
     ns: dict[str, Any] = {}
@@ -478,9 +473,8 @@ def test_missing_stations_refuses_totals_that_already_include_the_stations() -> 
 
 def _example_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
     import runpy
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "examples" / "uncertainty.py"
+    path = REPO_ROOT / "examples" / "uncertainty.py"
     monkeypatch.setattr("sys.argv", [str(path)])
     capsys.readouterr()
     runpy.run_path(str(path), run_name="__main__")
@@ -524,9 +518,8 @@ def test_uncertainty_example_numbers_and_docs(
     p_high = float(low.split("P(MCH passes | rate > 0.52 %) = ")[1].split()[0])
     assert binomial_ok(n_low, 4000, p) and p_low > 0.5 > p_high
     # docs/uncertainty.md shows this run: every table row and the conditional line
-    from pathlib import Path
 
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text()
+    docs = (REPO_ROOT / "docs" / "uncertainty.md").read_text()
     block = docs.split("python examples/uncertainty.py")[1].split("```")[1]
     for line in out.splitlines()[1:15]:
         assert line.rstrip() in block, f"docs/uncertainty.md is stale: {line!r}"

@@ -43,14 +43,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Source file (relative to src/electsim) -> the tests run against its mutants.
 TARGETS: dict[str, tuple[str, ...]] = {
-    "apportion/_base.py": ("tests/test_apportion.py", "tests/test_allocate.py"),
-    "apportion/_select.py": ("tests/test_apportion.py",),
-    "apportion/divisor.py": ("tests/test_apportion.py",),
-    "apportion/quota.py": ("tests/test_apportion.py",),
+    "apportion/_base.py": ("tests/apportion/test_apportion.py", "tests/test_allocate.py"),
+    "apportion/_select.py": ("tests/apportion/test_apportion.py",),
+    "apportion/divisor.py": ("tests/apportion/test_apportion.py",),
+    "apportion/quota.py": ("tests/apportion/test_apportion.py",),
     "allocate.py": ("tests/test_allocate.py", "tests/test_system.py"),
     "_exact.py": ("tests/test_exact.py", "tests/test_bad_input.py"),
     "election.py": ("tests/test_election.py", "tests/test_bad_input.py", "tests/test_csv_input.py"),
-    "sensitivity/breakpoints.py": ("tests/test_breakpoints.py",),
+    "sensitivity/breakpoints.py": ("tests/sensitivity/test_breakpoints.py",),
 }
 #: Run first for every target (fast, and aimed at the edges of every module above).
 FIRST = ("tests/test_adversarial_input.py",)

@@ -4,35 +4,27 @@ reports is consistent with the risk limit.  No time is ever asserted (DESIGN.md 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from _support import REPO_ROOT, run_script
+
+BENCHMARKS = REPO_ROOT / "benchmarks"
 
 
 def test_audit_benchmark_runs_and_reports(tmp_path: Path) -> None:
     out = tmp_path / "audit.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-W",
-            "error",
-            str(BENCHMARKS / "audit.py"),
-            "--audits",
-            "60",
-            "--workers",
-            "1",
-            "--batch-audits",
-            "8",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    run_script(
+        BENCHMARKS / "audit.py",
+        "--audits",
+        "60",
+        "--workers",
+        "1",
+        "--batch-audits",
+        "8",
+        "--out",
+        str(out),
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     d = json.loads(out.read_text(encoding="utf-8"))
     assert {"machine", "parameters", "results", "summary"} <= set(d)
     assert d["parameters"]["ballots"] == 1_990_753 and d["parameters"]["assertions"] == 32

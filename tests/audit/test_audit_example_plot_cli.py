@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import matplotlib
+
+from _support import REPO_ROOT, run_script
 
 matplotlib.use("Agg")
 
@@ -20,27 +21,14 @@ from electsim import Election, ElectoralSystem, Threshold, audit, plotting
 from electsim.cli import main
 from electsim.errors import ElectsimError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 E = Election([6_000, 3_000, 600], against_all=[200], invalid=[200], parties="ABC")
 S = ElectoralSystem(10, "hare", national=Threshold("7%"))
 
 
 def test_audit_2020_example_runs_and_prints_the_sizes(tmp_path: Path) -> None:
     out_png = tmp_path / "audit.png"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-W",
-            "error",
-            str(ROOT / "examples" / "audit_2020.py"),
-            "--plot",
-            str(out_png),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(ROOT / "examples" / "audit_2020.py", "--plot", str(out_png), timeout=300)
     out = proc.stdout
     # the CEC figures' 46/45/16/13 and the closest assertions named in the task
     assert "2020 law (7 %, Hare): BRM 46 MKK 45 KYR 16 BUT 13" in out

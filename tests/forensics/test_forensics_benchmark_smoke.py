@@ -4,26 +4,29 @@ No time is ever asserted."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from _support import REPO_ROOT, run_script
+
+BENCHMARKS = REPO_ROOT / "benchmarks"
 
 
 def test_forensics_benchmark_writes_results(tmp_path: Path) -> None:
     out = tmp_path / "forensics.json"
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-W", "error", str(BENCHMARKS / "forensics.py")),
-            *("--datasets", "20", "--levels", "2", "--workers", "1", "--chunk", "4"),
-            *("--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_script(
+        BENCHMARKS / "forensics.py",
+        "--datasets",
+        "20",
+        "--levels",
+        "2",
+        "--workers",
+        "1",
+        "--chunk",
+        "4",
+        "--out",
+        str(out),
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["parameters"]["stations"] == 2413
     assert report["parameters"]["levels"] == [0.002, 0.1]

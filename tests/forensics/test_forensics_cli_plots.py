@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib
+
+from _support import REPO_ROOT, run_script
 
 matplotlib.use("Agg")
 
@@ -23,7 +23,7 @@ from electsim import forensics as fz
 from electsim.cli import main
 from electsim.sensitivity import any_change
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -182,10 +182,7 @@ class _Stuff:
 
 
 def run_example(*args: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", *args], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(*args, timeout=300)
     return proc.stdout
 
 

@@ -7,7 +7,7 @@ On a mismatch the actual output is written next to the expected file as ``<name>
 
 The expected outputs change only deliberately.  After checking the diff, regenerate them with::
 
-    ELECTSIM_REGEN=1 pytest tests/test_reform_examples.py
+    ELECTSIM_REGEN=1 pytest tests/scripts/test_reform_examples.py
 
 The golden files alone would only prove that nothing changed, so the last tests check numbers
 derived independently of electsim: the published 2020 result, and Hare largest remainder (and
@@ -27,7 +27,9 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 EXPECTED = EXAMPLES / "expected"
 SCRIPTS = sorted(p.stem for p in EXAMPLES.glob("reform_*.py"))
 REGEN = os.environ.get("ELECTSIM_REGEN") == "1"

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from _support import REPO_ROOT
+
+ROOT = REPO_ROOT
 DOCS = (ROOT / "README.md", ROOT / "examples" / "README.md")
 MAX_DRAWS = 200
 PARALLEL = 4

@@ -36,10 +36,12 @@ from electsim.datasets import (
 from electsim.election import NATIONAL, Election, Party
 from electsim.errors import ElectsimError, MissingDataError
 
+from _support import REPO_ROOT
+
 SHARED_SOURCE = (
-    Path(__file__).parents[2] / "shared" / "data" / "kyrgyzstan_2020" / "precincts_2020-10-29.csv"
+    REPO_ROOT.parent / "shared" / "data" / "kyrgyzstan_2020" / "precincts_2020-10-29.csv"
 )
-CONVERTER = Path(__file__).parents[1] / "tools" / "convert_kloop_2020.py"
+CONVERTER = REPO_ROOT / "tools" / "convert_kloop_2020.py"
 
 # [CEC] the CEC's table: party votes in the CEC's order.
 CEC_VOTES = {
@@ -502,7 +504,7 @@ def test_how_close_example_shows_margins_with_and_without_abroad(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # only the example's margins table (its tipping rows are tested with the tipping module)
-    script = Path(__file__).resolve().parents[1] / "examples" / "how_close_was_2020.py"
+    script = REPO_ROOT / "examples" / "how_close_was_2020.py"
     spec = importlib.util.spec_from_file_location("how_close_was_2020", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import sys
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from _support import REPO_ROOT
+
+README = REPO_ROOT / "README.md"
 
 
 @pytest.fixture(scope="module")
-def readme() -> dict[str, object]:
-    """Run every ```python block of the README in order, in one namespace."""
+def readme() -> Iterator[dict[str, object]]:
+    """Run every ```python block of the README in order, in one namespace; close the figures
+    the snippets open once this module is done (later tests count open figures)."""
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert len(blocks) >= 3
     namespace: dict[str, object] = {"print": lambda *a, **k: None}
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)
-    return namespace
+    yield namespace
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 def test_readme_python_blocks_run_and_show_the_published_parliament(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,7 +26,9 @@ from electsim.manipulation.vote_buying import (
     VoteBuying,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT, run_script, small_elections
+
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def one_unit(registered: int | None = 2000) -> es.Election:
@@ -615,20 +614,8 @@ class TestSampling:
 
 
 # ============================================================================ invariants
-@st.composite
-def elections(draw: st.DrawFn, registered: bool = True) -> es.Election:
-    R = draw(st.integers(1, 3))
-    P = draw(st.integers(2, 7))
-    votes = draw(
-        st.lists(st.lists(st.integers(0, 300), min_size=P, max_size=P), min_size=R, max_size=R)
-    )
-    aa = draw(st.lists(st.integers(0, 20), min_size=R, max_size=R))
-    inv = draw(st.lists(st.integers(0, 20), min_size=R, max_size=R))
-    extra = draw(st.lists(st.integers(0, 400), min_size=R, max_size=R))
-    reg = None
-    if registered:
-        reg = [sum(v) + a + i + x for v, a, i, x in zip(votes, aa, inv, extra, strict=True)]
-    return es.Election(votes, aa, inv, reg, parties=[f"P{k}" for k in range(P)])
+def elections(registered: bool = True) -> st.SearchStrategy[es.Election]:
+    return small_elections(registered=registered)
 
 
 rates = st.floats(0, 1, allow_nan=False)
@@ -844,18 +831,12 @@ def hare_with_threshold(votes: dict[str, int], ballots: int, seats: int = 120) -
 
 
 def test_example_vote_buying_prints_the_budget_table() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / "vote_buying.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(EXAMPLES / "vote_buying.py", timeout=300, warnings_as_errors=False)
     out = proc.stdout
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     turnout = [r for r in rows if len(r) == 10][:7]
     # budget 0: the unmanipulated allocation on the precinct count with 1.5 % invalid ballots,
-    # 46/44/16/14 (tests/test_examples.py); pro-government 46+44+16 = 106
+    # 46/44/16/14 (tests/scripts/test_examples.py); pro-government 46+44+16 = 106
     assert turnout[0][:9] == ["0", "0", "0", "0.00", "46", "44", "16", "14", "106"]
     # 10 M som at the mean price 1,995: 10,000,000 // 1,995 = 5,012 paid (9,998,940 som);
     # turnout compliance 0.9: round(0.9 x 5,012 = 4,510.8) = 4,511 votes (the pool of

@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,9 @@ from electsim.sensitivity.sobol import (
     sobol,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 D = 10**6  # quantisation of rates in allocate_national_rates
 
 

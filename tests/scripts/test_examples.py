@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from _support import REPO_ROOT, run_script
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = REPO_ROOT / "examples"
 
 
 def run(name: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(EXAMPLES / name, timeout=300, warnings_as_errors=False)
     return proc.stdout
 
 

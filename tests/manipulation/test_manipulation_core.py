@@ -27,6 +27,8 @@ from electsim.manipulation import (
 )
 from electsim.manipulation._base import abstainers_of, round_half_up, sample_multinomial
 
+from _support import small_elections
+
 
 # ============================================================================ split_exact
 def largest_remainder(total: int, weights: list[int] | list[float]) -> list[int]:
@@ -315,26 +317,10 @@ def test_deprecated_names_warn_and_mean_the_same() -> None:
 
 
 # ============================================================================ electorate bounds
-@st.composite
-def results(draw: st.DrawFn) -> es.Election:
-    R = draw(st.integers(1, 3))
-    P = draw(st.integers(2, 4))
-    votes = draw(
-        st.lists(st.lists(st.integers(0, 200), min_size=P, max_size=P), min_size=R, max_size=R)
-    )
-    aa = draw(st.lists(st.integers(0, 20), min_size=R, max_size=R))
-    inv = draw(st.lists(st.integers(0, 20), min_size=R, max_size=R))
-    reg = None
-    if draw(st.booleans()):
-        extra = draw(st.lists(st.integers(0, 300), min_size=R, max_size=R))
-        reg = [sum(v) + a + i + x for v, a, i, x in zip(votes, aa, inv, extra, strict=True)]
-    return es.Election(
-        votes,
-        aa,
-        inv,
-        reg,
-        parties=[f"P{k}" for k in range(P)],
-        regions=[f"R{r}" for r in range(R)],
+def results() -> st.SearchStrategy[es.Election]:
+    """Registered voters known or not (drawn); parties and regions named."""
+    return small_elections(
+        parties=(2, 4), max_votes=200, max_absent=300, registered=None, names="both"
     )
 
 

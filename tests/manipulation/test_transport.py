@@ -18,9 +18,6 @@ Sources:
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +37,9 @@ from electsim.errors import (
 from electsim.manipulation import compose
 from electsim.manipulation.transport import Carousel, Transport
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from _support import REPO_ROOT, run_script, small_elections
+
+EXAMPLES = REPO_ROOT / "examples"
 LAW = es.presets.kyrgyzstan_2020()
 HYP = settings(
     max_examples=60,
@@ -316,18 +315,10 @@ def test_transport_lifts_ordo_over_talas_threshold_with_600_scale_volume() -> No
 
 
 # ========================================================================= Hypothesis
-@st.composite
-def elections(draw: Any) -> Election:
-    U = draw(st.integers(1, 4))
-    P = draw(st.integers(1, 4))
-    votes = draw(
-        st.lists(st.lists(st.integers(0, 400), min_size=P, max_size=P), min_size=U, max_size=U)
+def elections() -> st.SearchStrategy[Election]:
+    return small_elections(
+        regions=(1, 4), parties=(1, 4), max_votes=400, max_other=30, max_absent=500, names="none"
     )
-    aa = draw(st.lists(st.integers(0, 30), min_size=U, max_size=U))
-    inv = draw(st.lists(st.integers(0, 30), min_size=U, max_size=U))
-    extra = draw(st.lists(st.integers(0, 500), min_size=U, max_size=U))
-    reg = [sum(v) + a + i + x for v, a, i, x in zip(votes, aa, inv, extra, strict=True)]
-    return Election(votes, aa, inv, reg)
 
 
 rates = st.floats(0, 1, allow_nan=False)
@@ -706,13 +697,9 @@ def test_name_property() -> None:
 
 # ========================================================================= example
 def test_form2_example_prints_justifiable_numbers() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / "form2_transport.py"), "--draws", "20"],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_script(
+        EXAMPLES / "form2_transport.py", "--draws", "20", timeout=300, warnings_as_errors=False
     )
-    assert proc.returncode == 0, proc.stderr
     rows = [ln.split() for ln in proc.stdout.splitlines()]
     table = [r for r in rows if len(r) == 14 and r[0] in ("0.00", "0.65")]
     assert len(table) == 12
@@ -729,7 +716,7 @@ def test_form2_example_prints_justifiable_numbers() -> None:
         assert abs(int(d_ballots.replace(",", "")) - 0.55 * m) <= 10
         if m == 0:
             # no transport: the unmanipulated 2020 result on this data, 46/44/16/14
-            # (tests/test_examples.py)
+            # (tests/scripts/test_examples.py)
             assert seats == [46, 44, 16, 14, 0]
             assert ballots == "1,916,086"
         assert sum(seats) <= 120

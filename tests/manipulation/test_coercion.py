@@ -27,6 +27,8 @@ from electsim.errors import (
 )
 from electsim.manipulation.coercion import Coercion
 
+from _support import ci_check
+
 
 def one_unit() -> es.Election:
     # 1,000 registered; ballots A 300, B 200, C 100, against all 60, invalid 40 -> T = 700,
@@ -34,11 +36,6 @@ def one_unit() -> es.Election:
     return es.Election(
         [300, 200, 100], against_all=[60], invalid=[40], registered=[1000], parties=["A", "B", "C"]
     )
-
-
-def ci_check(samples: np.ndarray, expected: float, se: float, z: float = 5.0) -> bool:
-    """Does the mean of ``samples`` lie within ``z`` standard errors of ``expected``?"""
-    return bool(abs(float(np.mean(samples)) - expected) <= z * se)
 
 
 # ============================================================================ hand-computed

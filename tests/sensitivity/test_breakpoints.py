@@ -12,8 +12,6 @@ CEC figures (1,990,753 voters took part; https://for.kg/news-669682-ru.html):
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -34,9 +32,11 @@ from electsim.sensitivity.breakpoints import (
     threshold_steps,
 )
 
+from _support import REPO_ROOT, run_script
+
 EPS = Fraction(1, 10**12)
 BALLOTS_2020 = 1_990_753
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "threshold_reform.py"
+EXAMPLE = REPO_ROOT / "examples" / "threshold_reform.py"
 
 
 # ----------------------------------------------------------------------------- references
@@ -203,11 +203,6 @@ def test_bad_input() -> None:
 
 
 # ----------------------------------------------------------------------------- 2020 data
-@pytest.fixture(scope="module")
-def cec() -> Election:
-    return es.datasets.kyrgyzstan_2020()
-
-
 @pytest.fixture(scope="module")
 def law() -> ElectoralSystem:
     return es.presets.kyrgyzstan_2020().replace(tie_break="lowest_index")
@@ -401,10 +396,7 @@ def test_path_ties_reported_and_raised(cec: Election) -> None:
 
 # ----------------------------------------------------------------------------- example
 def test_example_runs() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLE)], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_script(EXAMPLE, timeout=300, warnings_as_errors=False)
     out = proc.stdout
     # the published 46/45/16/13 on (136,276/1,990,753, 141,940/1,990,753] = (6.8454%, 7.1300%]
     assert "(6.8454%, 7.1300%]    46  45  16  13" in out
@@ -426,25 +418,8 @@ def test_2020_regional_switch_path(law: ElectoralSystem) -> None:
 
 def test_benchmark_smoke(tmp_path: Path) -> None:
     out = tmp_path / "breakpoints.json"
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "breakpoints.py"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-W",
-            "error",
-            str(script),
-            "--repeat",
-            "1",
-            "--path-t-max",
-            "4000",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    script = REPO_ROOT / "benchmarks" / "breakpoints.py"
+    run_script(script, "--repeat", "1", "--path-t-max", "4000", "--out", str(out))
     import json
 
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -8,13 +8,12 @@ import math
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from electsim import Election, ElectoralSystem, Party, Threshold, allocate
-from electsim.datasets import kyrgyzstan_2020, kyrgyzstan_2020_regions
+from electsim.datasets import kyrgyzstan_2020_regions
 from electsim.errors import ElectsimError, MissingDataError, UnknownNameError
 from electsim.presets import kyrgyzstan_2020 as law_2020
 from electsim.sensitivity.tipping import (
@@ -35,6 +34,8 @@ from electsim.sensitivity.tipping import (
     tipping_point,
 )
 
+from _support import REPO_ROOT
+
 BRM, MKK, KYR, BUT, MCH = (
     "Birimdik",
     "Mekenim Kyrgyzstan",
@@ -42,11 +43,6 @@ BRM, MKK, KYR, BUT, MCH = (
     "Butun Kyrgyzstan",
     ("Mekenchil"),
 )
-
-
-@pytest.fixture(scope="module")
-def cec() -> Election:
-    return kyrgyzstan_2020()
 
 
 @pytest.fixture(scope="module")
@@ -417,7 +413,7 @@ def test_to_records_and_str(cec: Election, national_law: ElectoralSystem) -> Non
 
 # ----------------------------------------------------------------- the example
 def test_example_how_close_was_2020() -> None:
-    script = Path(__file__).resolve().parents[1] / "examples" / "how_close_was_2020.py"
+    script = REPO_ROOT / "examples" / "how_close_was_2020.py"
     proc = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=300
     )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,9 @@ from electsim.manipulation.stuffing import (
     halfnormal_moment,
 )
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "manipulation.py"
+from _support import REPO_ROOT, ci_check, run_script
+
+BENCHMARK = REPO_ROOT / "benchmarks" / "manipulation.py"
 
 
 def stations(
@@ -60,11 +60,6 @@ def stations(
         registered=registered,
         station_ids=[f"s{i}" for i in range(K)],
     )
-
-
-def ci_check(samples: np.ndarray, expected: float, se: float, z: float = 5.0) -> bool:
-    """Does the mean of ``samples`` lie within ``z`` standard errors of ``expected``?"""
-    return bool(abs(float(np.mean(samples)) - expected) <= z * se)
 
 
 # ============================================================================ hand-computed
@@ -521,24 +516,19 @@ def test_invariants(
 # ================================================================== benchmark smoke test
 def test_manipulation_benchmark_smoke(tmp_path: Path) -> None:
     out = tmp_path / "manipulation.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARK),
-            "--n",
-            "2000",
-            "--chunk",
-            "1000",
-            "--repeats",
-            "1",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_script(
+        BENCHMARK,
+        "--n",
+        "2000",
+        "--chunk",
+        "1000",
+        "--repeats",
+        "1",
+        "--out",
+        str(out),
         timeout=300,
+        warnings_as_errors=False,
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {"machine", "parameters", "results", "memory", "summary"} <= set(data)
     for key in ("platform", "cpu_model", "cpu_count", "numpy", "git_commit"):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from _support import REPO_ROOT, run_script
+
+BENCHMARKS = REPO_ROOT / "benchmarks"
 #: The party short codes of electsim.datasets.kyrgyzstan_2020_parties(), in column order.
 PARTIES: tuple[str, ...] = (
     *("BRM", "MKK", "KYR", "BUT", "MCH", "RES", "ATM", "YNR"),
@@ -21,21 +21,10 @@ PARTIES: tuple[str, ...] = (
 )
 
 
-def run_script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", str(BENCHMARKS / name), *args],  # as pytest: -W error
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
 @pytest.fixture(scope="module")
 def scenarios(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, str]], str]:
     out = tmp_path_factory.mktemp("scenarios") / "threshold_scenarios.csv"
-    proc = run_script("threshold_scenarios.py", "--out", str(out))
+    proc = run_script(BENCHMARKS / "threshold_scenarios.py", "--out", str(out))
     with out.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh)), proc.stdout
 
@@ -119,7 +108,15 @@ def test_allocation_benchmark_writes_results_and_cross_checks(tmp_path: Path) ->
     out = tmp_path / "allocation.json"
     # --n-reference keeps the slow Fraction references (D'Hondt: ~20 ms per election) short
     run_script(
-        "allocation.py", "--n", "2000", "--repeats", "1", "--n-reference", "200", "--out", str(out)
+        BENCHMARKS / "allocation.py",
+        "--n",
+        "2000",
+        "--repeats",
+        "1",
+        "--n-reference",
+        "200",
+        "--out",
+        str(out),
     )
     report = json.loads(out.read_text(encoding="utf-8"))
     machine = report["machine"]
