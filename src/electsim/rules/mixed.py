@@ -1077,7 +1077,12 @@ def _ties(records: list[TieRecord], election: Election, batch: tuple[int, ...]) 
 
 
 def _weakest_winners(res: DistrictResult, c: DistrictContests, remove: IntArray) -> BoolArray:
-    """Mark, per party, the ``remove`` district winners with the lowest vote share."""
+    """Mark, per party, the ``remove`` district winners with the lowest vote share.
+
+    The share is the winner's votes over the district's candidate votes + against all, compared
+    exactly (Python ints and Fractions); ties go to the later-listed district.  Runs only for
+    the (rare) parties and elections with overhang.
+    """
     batch = c.batch_shape
     N = int(np.prod(batch)) if batch else 1
     D = c.n_districts
@@ -1086,13 +1091,16 @@ def _weakest_winners(res: DistrictResult, c: DistrictContests, remove: IntArray)
     win = res.winner.reshape(N, D)
     wp = res.winner_party.reshape(N, D)
     votes = c.votes.reshape(N, -1)
-    totals = np.zeros((N, D), dtype=np.int64)
-    np.add.at(totals.T, c.district, votes.T)
-    totals += c.against_all.reshape(N, D)
+    against = c.against_all.reshape(N, D)
+    members = [c._index[k][c._index[k] < c.n_candidates].tolist() for k in range(D)]
+
+    def share(n: int, k: int) -> Fraction:
+        total = sum(int(votes[n, j]) for j in members[k]) + int(against[n, k])
+        return Fraction(int(votes[n, win[n, k]]), total)
 
     for n, p in zip(*np.nonzero(rem > 0), strict=True):
         ds = [k for k in range(D) if wp[n, k] == p]
-        ds.sort(key=lambda k: (Fraction(int(votes[n, win[n, k]]), int(totals[n, k])), -k))
+        ds.sort(key=lambda k: (share(int(n), k), -k))
         for k in ds[: int(rem[n, p])]:
             out[n, k] = True
     return out.reshape((*batch, D))
