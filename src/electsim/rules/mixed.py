@@ -23,7 +23,7 @@ rule books take the contests as a keyword: ``system.allocate(election, districts
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -140,7 +140,6 @@ class DistrictContests(HTMLReprMixin):
     party: IntArray
     votes: IntArray
     against_all: IntArray
-    _index: IntArray = field(repr=False)  # (D, K) candidate index per district, C = padding
 
     def __init__(
         self,
@@ -212,12 +211,6 @@ class DistrictContests(HTMLReprMixin):
             cnames = tuple(str(c) for c in candidates)
             if len(cnames) != C:
                 raise ShapeMismatchError(f"candidates has {len(cnames)} names, expected {C}")
-        K = max([dist.count(d) for d in range(D)] + [1])
-        index = np.full((D, K), C, dtype=np.int64)
-        fill = [0] * D
-        for k, d in enumerate(dist):
-            index[d, fill[d]] = k
-            fill[d] += 1
         object.__setattr__(self, "districts", names)
         object.__setattr__(self, "candidates", cnames)
         object.__setattr__(self, "district", _frozen(dist))
@@ -226,8 +219,6 @@ class DistrictContests(HTMLReprMixin):
         v.setflags(write=False)
         object.__setattr__(self, "votes", v)
         object.__setattr__(self, "against_all", a)
-        index.setflags(write=False)
-        object.__setattr__(self, "_index", index)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         freeze_arrays(state)
@@ -340,8 +331,12 @@ class DistrictResult:
     def seats_by_party(self, n_parties: int) -> IntArray:
         """District seats per party ``(*batch, n_parties)`` (independents not counted)."""
         wp = self.winner_party
-        onehot = wp[..., None] == np.arange(n_parties)
-        return np.asarray(onehot.sum(axis=-2), dtype=np.int64)
+        batch = wp.shape[:-1]
+        N = int(np.prod(batch)) if batch else 1
+        width = n_parties + 2  # columns: unfilled (-2), independent (-1), parties
+        key = wp.reshape(N, -1) + 2 + width * np.arange(N)[:, None]
+        counts = np.bincount(key.ravel(), minlength=N * width).reshape(N, width)
+        return np.ascontiguousarray(counts[:, 2:]).reshape((*batch, n_parties))
 
     @property
     def independents(self) -> IntArray:
@@ -394,20 +389,33 @@ def district_winners(
     N = int(np.prod(batch)) if batch else 1
     C, D = contests.n_candidates, contests.n_districts
     votes = contests.votes.reshape(N, C)
-    ext = np.concatenate([votes, np.full((N, 1), -1, dtype=np.int64)], axis=1)
-    g = ext[:, contests._index]  # (N, D, K); padding = -1
-    top = g.max(axis=-1)
-    first = g.argmax(axis=-1)
-    n_top = (g == top[..., None]).sum(axis=-1)
+    # candidates sorted by district (stable: within a district in listing order), then
+    # segment reductions over each district's candidates: no padding, no (N, D, K) copy
+    order = np.argsort(contests.district, kind="stable")
+    counts = np.bincount(contests.district, minlength=D)
+    busy = counts > 0
+    starts = (np.cumsum(counts) - counts)[busy]
+    top = np.full((N, D), -1, dtype=np.int64)
+    first = np.zeros((N, D), dtype=np.int64)
+    n_top = np.zeros((N, D), dtype=np.int64)
+    if C:
+        in_order = bool((order == np.arange(C)).all())
+        vs = votes if in_order else np.take(votes, order, axis=1)
+        top_b = np.maximum.reduceat(vs, starts, axis=1)
+        eq = vs == np.repeat(top_b, counts[busy], axis=1)
+        pos = np.where(eq, np.arange(C), C)
+        top[:, busy] = top_b
+        first[:, busy] = order[np.minimum.reduceat(pos, starts, axis=1)]
+        n_top[:, busy] = np.add.reduceat(eq, starts, axis=1, dtype=np.int64)
     against = contests.against_all.reshape(N, D)
     aa_won = (against > top) & (against > 0)
     unfilled = (top <= 0) | (against > top)
-    winner = np.where(unfilled, UNFILLED, contests._index[np.arange(D), first])
+    winner = np.where(unfilled, UNFILLED, first)
     ties: list[DistrictTie] = []
     for n, d in zip(*np.nonzero((n_top > 1) & ~unfilled), strict=True):
         n, d = int(n), int(d)
-        row = contests._index[d]
-        cont = tuple(int(c) for c in row[g[n, d] == top[n, d]])
+        row = order[contests.district[order] == d]
+        cont = tuple(sorted(int(c) for c in row[votes[n, row] == top[n, d]]))
         won, how = resolve_tie(cont, 1, votes[n], tie_break, gen)
         if tie_break == "most_votes":
             how = "most_votes, then lowest_index"
@@ -1092,7 +1100,7 @@ def _weakest_winners(res: DistrictResult, c: DistrictContests, remove: IntArray)
     wp = res.winner_party.reshape(N, D)
     votes = c.votes.reshape(N, -1)
     against = c.against_all.reshape(N, D)
-    members = [c._index[k][c._index[k] < c.n_candidates].tolist() for k in range(D)]
+    members = [np.nonzero(c.district == k)[0].tolist() for k in range(D)]
 
     def share(n: int, k: int) -> Fraction:
         total = sum(int(votes[n, j]) for j in members[k]) + int(against[n, k])
