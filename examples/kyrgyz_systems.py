@@ -63,7 +63,7 @@ def main() -> None:
     layer = es.datasets.synthetic_districts(n_draws=args.draws, rng=args.seed)
     parallel = es.presets.kyrgyzstan_2021()
     tier = parallel.list_tier.replace(regional=None)
-    parallel = type(parallel)(tier, 36, tie_break="lowest_index", name=parallel.name)
+    parallel = parallel.replace(list_tier=tier, tie_break="lowest_index")
     mmp = MMPSystem(
         tier.replace(seats=90),
         36,

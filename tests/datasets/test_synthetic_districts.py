@@ -71,7 +71,7 @@ def test_assumptions_move_the_result() -> None:
 def test_with_the_2021_preset() -> None:
     s = kyrgyzstan_2021()
     tier = s.list_tier.replace(regional=None)
-    r = type(s)(tier, 36, tie_break="lowest_index").allocate(
+    r = s.replace(list_tier=tier, tie_break="lowest_index").allocate(
         kyrgyzstan_2020(), districts=synthetic_districts(rng=3, n_draws=4)
     )
     assert r.batch_shape == (4,)

@@ -336,6 +336,12 @@ def test_mixed_validation() -> None:
         ParallelSystem(tier, 1, tie_break="coin")
     with pytest.raises(ElectsimError, match="rng"):
         ParallelSystem(tier, 1).allocate(e, districts=c, rng=-1)
+    s = ParallelSystem(tier, 1, name="x")
+    assert s.replace(tie_break="lot").tie_break == "lot" and s.replace(n_districts=3).seats == 7
+    with pytest.raises(ElectsimError, match="unknown rule"):
+        s.replace(seats=3)
+    with pytest.raises(UnknownMethodError, match="overhang"):
+        MMPSystem(tier, 1).replace(overhang="grow")
     with pytest.raises(ElectsimError, match="ParallelSystem or MMPSystem"):
         allocate_mixed(e, c, tier)  # type: ignore[arg-type]
 

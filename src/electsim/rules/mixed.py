@@ -22,6 +22,7 @@ rule books take the contests as a keyword: ``system.allocate(election, districts
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -799,6 +800,16 @@ class ParallelSystem:
     def __str__(self) -> str:
         return f"{self.name}: {self.describe()}" if self.name else self.describe()
 
+    def replace(self, **changes: Any) -> ParallelSystem:
+        """A variant with some rules changed, re-validated: ``s.replace(tie_break="lot")``."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
+            )
+        return dataclasses.replace(self, **changes)
+
     def allocate(
         self,
         election: Election,
@@ -953,6 +964,16 @@ class MMPSystem:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    def replace(self, **changes: Any) -> MMPSystem:
+        """A variant with some rules changed, re-validated: ``s.replace(tie_break="lot")``."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
+            )
+        return dataclasses.replace(self, **changes)
 
     def allocate(
         self,
