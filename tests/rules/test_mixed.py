@@ -26,6 +26,7 @@ from electsim.errors import (
 )
 from electsim.rules import (
     DistrictContests,
+    MixedElection,
     MMPSystem,
     ParallelSystem,
     allocate_mixed,
@@ -277,6 +278,11 @@ def test_parallel_hand_computed() -> None:
         "seats": 4,
     }
     assert allocate_mixed(e, c, s).seats.tolist() == r.seats.tolist()
+    assert s.allocate(MixedElection(e, c)).seats.tolist() == r.seats.tolist()
+    with pytest.raises(ElectsimError, match="given twice"):
+        s.allocate(MixedElection(e, c), districts=c)
+    with pytest.raises(ElectsimError, match="DistrictContests"):
+        MixedElection(e, "c")  # type: ignore[arg-type]
 
 
 @settings(max_examples=60, deadline=None)

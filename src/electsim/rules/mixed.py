@@ -16,8 +16,10 @@ election is needed, as in two Bishkek districts in November 2021).
 Because a mixed election has two kinds of data (list votes and district contests), the mixed
 rule books take the contests as a keyword: ``system.allocate(election, districts=contests)``
 (or :func:`allocate_mixed`).  :func:`electsim.allocate` dispatches a rule book to
-``system.allocate(election, rng=rng)``; without ``districts`` that call raises a
-:class:`~electsim.errors.MissingDataError` saying how to pass them.
+``system.allocate(election, rng=rng)``: give it a :class:`MixedElection` bundling both
+(``electsim.allocate(MixedElection(election, contests), system)``); a bare ``Election``
+without ``districts`` raises a :class:`~electsim.errors.MissingDataError` saying how to pass
+them.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ __all__ = [
     "DistrictTie",
     "MMPSystem",
     "MixedAllocation",
+    "MixedElection",
     "ParallelSystem",
     "allocate_mixed",
     "district_winners",
@@ -441,6 +444,34 @@ def district_winners(
     )
 
 
+@dataclass(frozen=True)
+class MixedElection:
+    """List votes and district contests of one mixed election (or batch), bundled.
+
+    ``electsim.allocate(MixedElection(election, contests), system)`` then works through the
+    generic rule-book dispatch, which passes only the first argument on; it is the same as
+    ``system.allocate(election, districts=contests)``.
+
+    Parameters
+    ----------
+    election : Election
+        The list votes.
+    districts : DistrictContests
+        The single-member district contests (party indices into ``election.parties``).
+    """
+
+    election: Election
+    districts: DistrictContests
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.election, Election):
+            raise ElectsimError(f"election must be an Election, got {type(self.election).__name__}")
+        if not isinstance(self.districts, DistrictContests):
+            raise ElectsimError(
+                f"districts must be DistrictContests, got {type(self.districts).__name__}"
+            )
+
+
 # ----------------------------------------------------------------------------- results
 @dataclass(frozen=True, eq=False)
 class MixedAllocation(HTMLReprMixin):
@@ -687,14 +718,18 @@ def _prepare(
     election: Any, districts: Any, system: ParallelSystem | MMPSystem
 ) -> tuple[Election, DistrictContests]:
     """Validate and broadcast the list votes and the contests to one batch shape."""
+    if isinstance(election, MixedElection):
+        if districts is not None:
+            raise ElectsimError("districts given twice: in the MixedElection and as districts=")
+        election, districts = election.election, election.districts
     if not isinstance(election, Election):
         raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
     if districts is None:
         raise MissingDataError(
             f"{type(system).__name__} needs the district contests: call "
-            "system.allocate(election, districts=contests) or "
-            "allocate_mixed(election, contests, system) (electsim.allocate(election, system) "
-            "has no way to pass them)"
+            "system.allocate(election, districts=contests), "
+            "allocate_mixed(election, contests, system) or "
+            "electsim.allocate(MixedElection(election, contests), system)"
         )
     if not isinstance(districts, DistrictContests):
         raise ElectsimError(f"districts must be DistrictContests, got {type(districts).__name__}")
@@ -812,7 +847,7 @@ class ParallelSystem:
 
     def allocate(
         self,
-        election: Election,
+        election: Election | MixedElection,
         *,
         districts: DistrictContests | None = None,
         rng: int | np.random.Generator | None = None,
@@ -977,7 +1012,7 @@ class MMPSystem:
 
     def allocate(
         self,
-        election: Election,
+        election: Election | MixedElection,
         *,
         districts: DistrictContests | None = None,
         rng: int | np.random.Generator | None = None,
