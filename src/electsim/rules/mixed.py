@@ -46,6 +46,7 @@ from ..errors import (
     UnknownMethodError,
     UnknownNameError,
 )
+from ..stages import apportion, eligibility
 from ..system import MAX_SEATS, ElectoralSystem
 
 __all__ = [
@@ -1024,8 +1025,7 @@ class MMPSystem:
         N = int(np.prod(batch)) if batch else 1
         P = election.n_parties
         tier = self.list_tier
-        # thresholds only: a zero-seat run of the list tier gives eligibility, no ties
-        passes = allocate(election, tier.replace(seats=0)).eligible.reshape(N, P)
+        passes = eligibility(election, tier).eligible.reshape(N, P)
         dres = district_winners(districts, tie_break=self.tie_break, rng=gen)
         d = dres.seats_by_party(P).reshape(N, P)
         qualified = passes.copy()
@@ -1036,7 +1036,7 @@ class MMPSystem:
         deducted = indep + vacant + np.where(qualified, 0, d).sum(axis=1)
         base_seats = np.maximum(tier.seats - deducted, 0)
         votes = election.national_votes.reshape(N, P)
-        ent, records = tier.method(votes, base_seats, qualified, tier.tie_break, gen)
+        ent, records = self._apportion(votes, base_seats, qualified, gen)
         levelling = np.zeros(N, dtype=np.int64)
         if self.overhang == "level":
             ent, records, levelling = self._level(
@@ -1080,6 +1080,21 @@ class MMPSystem:
             capped_districts=shaped(capped, districts.n_districts),
         )
 
+    def _apportion(
+        self,
+        votes: IntArray,
+        seats: IntArray,
+        qualified: BoolArray,
+        rng: np.random.Generator | None,
+    ) -> tuple[IntArray, list[TieRecord]]:
+        """The list tier's method via :func:`electsim.stages.apportion`.  Under ``"raise"`` the
+        ties are collected (lowest index) and raised by the caller only if they are final: a
+        house size superseded by levelling decides no seat."""
+        tier = self.list_tier
+        policy = "lowest_index" if tier.tie_break == "raise" else tier.tie_break
+        a = apportion(votes, seats, qualified, tier.method, tie_break=policy, rng=rng)
+        return np.array(a.seats, dtype=np.int64), list(a.ties)
+
     def _level(
         self,
         votes: IntArray,
@@ -1091,7 +1106,6 @@ class MMPSystem:
         rng: np.random.Generator | None,
     ) -> tuple[IntArray, list[TieRecord], IntArray]:
         """Raise the house one seat at a time, per row, until the district seats are covered."""
-        tier = self.list_tier
         target = qualified & (votes > 0)
         ent = ent.copy()
         house = base_seats.copy()
@@ -1108,17 +1122,13 @@ class MMPSystem:
                     f"overhang='level' needs a house above max_house={self.max_house}; "
                     "raise max_house or choose overhang='keep'/'cap'"
                 )
-            a, recs = tier.method(
-                votes[pending], house[pending], qualified[pending], tier.tie_break, rng
-            )
+            a, recs = self._apportion(votes[pending], house[pending], qualified[pending], rng)
             ent[pending] = a
             ok: BoolArray = np.asarray(~((a < d[pending]) & target[pending]).any(axis=1))
             for r in recs:
                 if ok[r.row]:
                     row = int(pending[r.row])
-                    kept.setdefault(row, []).append(
-                        TieRecord(row, r.contenders, r.n_seats, r.winners, r.resolution, r.stage)
-                    )
+                    kept.setdefault(row, []).append(dataclasses.replace(r, row=row))
             pending = pending[~ok]
         levelling = house - base_seats
         out = [r for row in sorted(kept) for r in kept[row]]
