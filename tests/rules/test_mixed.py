@@ -279,6 +279,10 @@ def test_parallel_hand_computed() -> None:
     }
     assert allocate_mixed(e, c, s).seats.tolist() == r.seats.tolist()
     assert s.allocate(MixedElection(e, c)).seats.tolist() == r.seats.tolist()
+    # the generic dispatch of electsim.allocate reaches the mixed rule book
+    assert allocate(MixedElection(e, c), s).seats.tolist() == r.seats.tolist()
+    with pytest.raises(MissingDataError, match="MixedElection"):
+        allocate(e, s)
     with pytest.raises(ElectsimError, match="given twice"):
         s.allocate(MixedElection(e, c), districts=c)
     with pytest.raises(ElectsimError, match="DistrictContests"):

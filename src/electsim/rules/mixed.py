@@ -889,7 +889,8 @@ class MMPSystem:
 
     1. District winners by plurality (:func:`district_winners`).
     2. Qualification: a party qualifies if it passes the list tier's thresholds
-       (``list_tier.national`` / ``list_tier.regional``) **or** wins at least
+       (``list_tier.national`` / ``list_tier.regional``, by
+       :func:`electsim.stages.eligibility`) **or** wins at least
        ``alternative_district_seats`` districts (New Zealand: 1 electorate, s. 191(4);
        Germany: 3 direct mandates, BWahlG s. 6(3)).
     3. Seats won by independents and by parties that do not qualify are deducted from
@@ -897,7 +898,7 @@ class MMPSystem:
        (against all won; ASSUMPTION: the seat is held back for the repeat election, which
        fills it as a district seat): ``S' = S - deducted``.
     4. ``S'`` seats are apportioned among qualified parties by ``list_tier.method`` on the
-       national list votes: the *entitlement* ``E_p``.
+       national list votes (:func:`electsim.stages.apportion`): the *entitlement* ``E_p``.
     5. Overhang -- a qualified party with more district seats ``d_p`` than ``E_p``:
 
        * ``"keep"`` (New Zealand): the party keeps ``d_p``, others keep ``E_p``; the house
