@@ -449,3 +449,25 @@ def test_mmp_ties_in_list_tier_raise_by_default() -> None:
         Election([10, 10]), districts=c
     )
     assert r.seats.tolist() == [2, 1] and len(r.ties) == 1
+
+
+def test_district_edge_cases() -> None:
+    # no candidate at all: every district unfilled, nothing to decide
+    empty = DistrictContests(
+        ["a", "b"],
+        [],
+        [],
+        votes=np.zeros((3, 0), dtype=int),
+        against_all=np.zeros((3, 2), dtype=int),
+    )
+    r = district_winners(empty)
+    assert r.unfilled.all() and r.winner.shape == (3, 2)
+    # a batched tie is reported at its batch index; most_votes cannot separate equal votes
+    c = DistrictContests(["a"], [0, 0], [0, 1], votes=[[3, 1], [2, 2]])
+    t = district_winners(c, tie_break="most_votes")
+    assert [x.index for x in t.ties] == [(1,)]
+    assert t.ties[0].resolution == "most_votes, then lowest_index"
+    assert t.winner.tolist() == [[0], [0]]
+    # candidates listed out of district order are handled (segment sort is stable)
+    c2 = DistrictContests(["a", "b"], [1, 0, 1, 0], [0, 0, 1, 1], votes=[5, 2, 6, 9])
+    assert district_winners(c2).winner.tolist() == [3, 2]
