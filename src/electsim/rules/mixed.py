@@ -912,7 +912,8 @@ class MMPSystem:
        * ``"cap"`` (Germany, 2023 law, "Zweitstimmendeckung"): a party never has more than
          ``E_p``; its ``d_p - E_p`` district winners with the lowest share of their district's
          votes (candidate votes + against all; exact fractions, ties to the later-listed
-         district) get no seat, and those districts stay unfilled.
+         district) get no seat, and those districts stay unfilled.  (The German law applies
+         this per Land list; this option applies it to national totals.)
 
     Parameters
     ----------
