@@ -10,7 +10,9 @@ Kyrgyzstan, parliamentary election of 4 October 2020 (annulled on 6 October 2020
 * :func:`kyrgyzstan_2020_regions` -- the precinct file aggregated to regions, under a stated
   assumption about the (unpublished) invalid ballots;
 * :func:`kyrgyzstan_2020_reconciliation` -- the precinct file against the CEC's count, by party;
-* :func:`kyrgyzstan_2020_parties` -- the 16 party lists (names, short codes, colours, blocs).
+* :func:`kyrgyzstan_2020_parties` -- the 16 party lists (names, short codes, colours, blocs);
+* :func:`synthetic_districts` -- a seeded, documented SYNTHETIC layer of single-member
+  districts built from the precinct file (for mixed systems; not real district results).
 
 The precinct file is an *incomplete* count: its 2,368 domestic stations are 61 fewer than the
 2,429 of the CEC's count, with 80,749 (4.1 %) fewer domestic valid votes, and the shortfall
@@ -40,6 +42,7 @@ from electsim.datasets._kyrgyzstan_2020 import (
     REGISTERED_ABROAD,
 )
 from electsim.datasets._reconciliation import Reconciliation, ReconciliationRow
+from electsim.datasets._synthetic_districts import synthetic_districts
 from electsim.election import Election, Party, PrecinctResults, Region
 from electsim.errors import ElectsimError, MissingDataError
 
@@ -51,6 +54,7 @@ __all__ = [
     "kyrgyzstan_2020_precincts",
     "kyrgyzstan_2020_reconciliation",
     "kyrgyzstan_2020_regions",
+    "synthetic_districts",
 ]
 
 _NATIONAL_FILE = "kyrgyzstan_2020_national.csv"
