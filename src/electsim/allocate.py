@@ -24,6 +24,8 @@ from .errors import (
     TieError,
     UnseededLotWarning,
 )
+from .rules.qualification import ByKind, alternative_qualification, threshold_need
+from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
 from .system import ElectoralSystem
 
 __all__ = ["Allocation", "Tie", "allocate"]
@@ -101,6 +103,11 @@ class Allocation(HTMLReprMixin):
         Every tie met, however it was resolved.
     regional_skipped : bool
         ``True`` when a regional threshold was set but skipped (``missing_regions="skip"``).
+    rules : SingleTierReport or None
+        What the single-tier rules did (:mod:`electsim.rules`): lists qualified by an
+        alternative rule, lists held at their number of candidates, seats per alliance, the
+        majority-clause transfer.  ``table()`` prints it; ``to_records()``/``explain()`` add
+        per-party keys when a system or its lists use these rules.
     lot_seed : int or None
         The seed drawn when ``tie_break="lot"`` had to draw lots and no ``rng`` was given
         (``allocate(..., rng=lot_seed)`` repeats the result); ``None`` otherwise.
@@ -123,6 +130,7 @@ class Allocation(HTMLReprMixin):
     _final_active: BoolArray
     _final_seats: IntArray
     lot_seed: int | None = None
+    rules: SingleTierReport | None = None
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickled arrays are read-only again, like the original's."""
@@ -206,9 +214,20 @@ class Allocation(HTMLReprMixin):
                     "eligible": bool(self.eligible[i][p]),
                     "capped": bool(self.capped[i][p]),
                     "seats": int(self.seats[i][p]),
+                    **(self.rules.record(i, p) if self._rules_used and self.rules else {}),
                 }
             )
         return out
+
+    @property
+    def _rules_used(self) -> bool:
+        s = self.system
+        return bool(
+            s.alternatives
+            or s.alliances
+            or s.majority_clause
+            or any(p.candidates is not None for p in self.election.parties)
+        )
 
     def to_dict(self, index: Any = None) -> dict[str, Any]:
         """One election's result as plain Python: rules, parties, ties, unfilled seats."""
@@ -260,6 +279,8 @@ class Allocation(HTMLReprMixin):
         rows: list[dict[str, Any]] = []
         for p in range(e.n_parties):
             row: dict[str, Any] = {"party": e.parties[p].name, "seats": int(self.seats[i][p])}
+            if self._rules_used and self.rules is not None:
+                row.update(self.rules.record(i, p))
             if active[p] and V > 0 and S > 0:
                 v = votes[p]
                 if m.name in QUOTAS:
@@ -304,6 +325,10 @@ class Allocation(HTMLReprMixin):
             pct = f"{100 * r['votes'] / base:.2f}" if base else "-"
             if r["eligible"]:
                 status = "yes" + (" (capped)" if r["capped"] else "")
+                if r.get("by_alternative"):
+                    status = "yes (alternative)"
+                if r.get("limited"):
+                    status = "yes (list full)"
             else:
                 why = []
                 if not r["passes_national"]:
@@ -321,7 +346,9 @@ class Allocation(HTMLReprMixin):
         lines.append(
             f"{'Total':<{width}}  {int(self.votes[i].sum()):>11,}  {'':>10}  {'':<24}  {total:>5}"
         )
-        if sysm.national is not None:
+        if isinstance(sysm.national, ByKind):
+            lines.append(f"National threshold {sysm.national}: base {base:,} ({base_kind})")
+        elif sysm.national is not None:
             lines.append(
                 f"National threshold {sysm.national}: base {base:,} "
                 f"({base_kind}), i.e. {float(sysm.national.rate * base):,.1f} votes"
@@ -334,6 +361,8 @@ class Allocation(HTMLReprMixin):
                     f"Regional threshold {sysm.regional} in each of "
                     f"{sum(r.in_regional_threshold for r in e.regions)} regions"
                 )
+        if self._rules_used and self.rules is not None:
+            lines += self.rules.lines(i, e.party_names)
         if int(self.unfilled[i]):
             lines.append(f"Unfilled seats: {int(self.unfilled[i])}")
         for t in self.ties:
@@ -482,8 +511,11 @@ def allocate(
     if system.national is not None:
         t = system.national
         national_base = election.base(t.base, party_total=party_r).reshape(N)
-        need = votes_needed(national_base, t.rate, t.inclusive)
-        pass_nat = vnat >= need[:, None]
+        if isinstance(t, ByKind):  # rules: one rate per kind of list
+            pass_nat = vnat >= threshold_need(t, national_base, election.parties)
+        else:
+            need = votes_needed(national_base, t.rate, t.inclusive)
+            pass_nat = vnat >= need[:, None]
     else:
         pass_nat = np.ones((N, P), dtype=bool)
 
@@ -508,16 +540,39 @@ def allocate(
         else:
             t = system.regional
             base_r = election.base(t.base, national=False, party_total=party_r)
-            need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
-            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
-            failed = votes < need_r[:, :, None]
+            if isinstance(t, ByKind):  # rules: one rate per kind of list
+                need_rp = threshold_need(t, base_r.reshape(N, R), election.parties)
+                need_rp[:, ~flagged] = 0
+                failed = votes < need_rp
+            else:
+                need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
+                need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
+                failed = votes < need_r[:, :, None]
     if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
         pass_reg: BoolArray = np.einsum("nrp->np", failed.view(np.uint8)) == 0
     else:
         pass_reg = np.asarray(~failed.any(axis=1), dtype=bool)
     eligible = pass_nat & pass_reg
+    by_alt = np.zeros((N, P), dtype=bool)
+    if system.alternatives:  # rules: alternative qualification
+        alt = alternative_qualification(election, system.alternatives, party_total=party_r)
+        by_alt = alt.reshape(N, P) & ~eligible
+        eligible = eligible | by_alt
 
-    alloc, capped, active, seats_left, records = _apportion_with_cap(vnat, eligible, system, gen)
+    single = None
+    if uses_single_rules(election.parties, system):  # rules: alliances, limits, majority
+        single = apportion_single_tier(vnat, eligible, system, election.parties, gen)
+        alloc, capped, active, seats_left = (
+            single.seats,
+            single.capped,
+            single.active,
+            single.round_seats,
+        )
+        records = single.ties
+    else:
+        alloc, capped, active, seats_left, records = _apportion_with_cap(
+            vnat, eligible, system, gen
+        )
     unfilled = system.seats - alloc.sum(axis=1)
 
     def shape(a: NDArray[Any], *tail: int) -> NDArray[Any]:
@@ -567,6 +622,7 @@ def allocate(
         _final_active=shape(active, P),
         _final_seats=shape(seats_left),
         lot_seed=lot_seed,
+        rules=SingleTierReport.build(system, batch, by_alt, single),
     )
 
 

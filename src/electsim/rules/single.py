@@ -164,3 +164,99 @@ def apportion_single_tier(
         labels,
         majority,
     )
+
+
+@dataclass(frozen=True)
+class SingleTierReport:
+    """What the single-tier rules did in an :class:`~electsim.Allocation` (batch shape in front).
+
+    Attributes
+    ----------
+    by_alternative : bool ``(*batch, P)``
+        Lists eligible only through an alternative qualification (they failed a threshold).
+    limited : bool ``(*batch, P)``
+        Lists held at their candidate limit.
+    alliance_labels : tuple of str
+        Groups of the alliance step, alliances first (``"A+B"``); empty without alliances.
+    alliance_seats : int64 ``(*batch, G)`` or None
+        Seats won by each group.
+    alliance_votes : int64 ``(*batch, G)`` or None
+        Votes each group took part with (its eligible members' votes).
+    n_alliances : int
+        How many of the groups are alliances.
+    majority_gainer, majority_loser : int64 ``(*batch,)`` or None
+        The list that received the majority-clause seat and the list that gave it up (-1: no
+        transfer); None without a majority clause.
+    """
+
+    by_alternative: BoolArray
+    limited: BoolArray
+    alliance_labels: tuple[str, ...]
+    alliance_seats: IntArray | None
+    alliance_votes: IntArray | None
+    n_alliances: int
+    majority_gainer: IntArray | None
+    majority_loser: IntArray | None
+
+    @classmethod
+    def build(
+        cls,
+        system: ElectoralSystem,
+        batch: tuple[int, ...],
+        by_alternative: BoolArray,
+        outcome: SingleTierOutcome | None,
+    ) -> SingleTierReport:
+        """Reshape the flat outcome to the batch shape, read-only."""
+
+        def shape(a: NDArray[Any]) -> NDArray[Any]:
+            out = a.reshape((*batch, *a.shape[1:]))
+            out.setflags(write=False)
+            return out
+
+        P = by_alternative.shape[-1]
+        limited = outcome.limited if outcome is not None else np.zeros_like(by_alternative)
+        al = outcome.alliance if outcome is not None else None
+        maj = outcome.majority if outcome is not None else None
+        return cls(
+            by_alternative=shape(by_alternative.reshape(-1, P)),
+            limited=shape(limited),
+            alliance_labels=outcome.alliance_labels if outcome is not None else (),
+            alliance_seats=None if al is None else shape(al.group_seats),
+            alliance_votes=None if al is None else shape(al.group_votes),
+            n_alliances=len(system.alliances),
+            majority_gainer=None if maj is None else shape(maj.gainer),
+            majority_loser=None if maj is None else shape(maj.loser),
+        )
+
+    def lines(self, index: tuple[int, ...], names: Sequence[str]) -> list[str]:
+        """Readable lines for one election (used by ``Allocation.table``)."""
+        out: list[str] = []
+        alt = [n for n, f in zip(names, self.by_alternative[index], strict=True) if f]
+        if alt:
+            out.append(f"Qualified by an alternative rule: {', '.join(alt)}")
+        if self.alliance_seats is not None:
+            seats = self.alliance_seats[index]
+            parts = [f"{self.alliance_labels[g]} {int(seats[g])}" for g in range(self.n_alliances)]
+            out.append(f"Alliance seats (then divided within): {'; '.join(parts)}")
+        lim = [n for n, f in zip(names, self.limited[index], strict=True) if f]
+        if lim:
+            out.append(f"Held at their number of candidates: {', '.join(lim)}")
+        if self.majority_gainer is not None and self.majority_loser is not None:
+            g, lo = int(self.majority_gainer[index]), int(self.majority_loser[index])
+            if g >= 0:
+                out.append(
+                    f"Majority clause: {names[g]} (more than half of the votes) takes a seat "
+                    f"from {names[lo]} (last residual seat)"
+                )
+        return out
+
+    def record(self, index: tuple[int, ...], p: int) -> dict[str, Any]:
+        """Extra per-party keys for ``Allocation.to_records``/``explain``."""
+        rec: dict[str, Any] = {
+            "by_alternative": bool(self.by_alternative[index][p]),
+            "limited": bool(self.limited[index][p]),
+        }
+        if self.majority_gainer is not None and self.majority_loser is not None:
+            g, lo = int(self.majority_gainer[index]), int(self.majority_loser[index])
+            rec["majority_clause"] = 1 if p == g else (-1 if p == lo else 0)
+        return rec
