@@ -120,3 +120,27 @@ def test_kyrgyz_2020_unchanged() -> None:
         parties=[es.Party(p.name, p.short, p.color, p.bloc, candidates=65) for p in e.parties]
     )
     assert es.allocate(limited, s).seats.tolist() == got
+
+
+def test_simulate_and_pickle_keep_the_rules() -> None:
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    from electsim.simulate import _system_spec
+
+    s = es.ElectoralSystem(
+        5,
+        "dhondt",
+        national=ByKind({1: "5%", 2: "8%"}),
+        alternatives=[Exempt(["C"])],
+        alliances=[("B", "C")],
+        alliance_method="sainte_lague",
+    )
+    spec = _system_spec(s)
+    assert isinstance(spec, dict) and es.ElectoralSystem(**spec) == s
+    assert pickle.loads(pickle.dumps(s)) == s
+    e = es.Election.from_mapping({"A": 45, "B": 28, "C": 27})
+    with ThreadPoolExecutor(1) as ex:
+        sim = es.simulate(e, s, n=3, rng=1, executor=ex)
+    # no uncertainty: every draw is the reported election, allocated with the alliance
+    assert sim.seats.tolist() == [es.allocate(e, s).seats.tolist()] * 3 == [[2, 2, 1]] * 3
