@@ -144,3 +144,20 @@ def test_simulate_and_pickle_keep_the_rules() -> None:
         sim = es.simulate(e, s, n=3, rng=1, executor=ex)
     # no uncertainty: every draw is the reported election, allocated with the alliance
     assert sim.seats.tolist() == [es.allocate(e, s).seats.tolist()] * 3 == [[2, 2, 1]] * 3
+
+
+def test_one_rate_analyses_refuse_these_rules() -> None:
+    from electsim import audit
+    from electsim.sensitivity import threshold_steps
+
+    e = es.Election.from_mapping({"A": 45, "B": 28, "C": 27})
+    allied = es.ElectoralSystem(5, "dhondt", alliances=[("B", "C")])
+    with pytest.raises(es.ElectsimError, match="does not model alliances"):
+        audit.assertions(e, allied)
+    per_kind = es.ElectoralSystem(5, "dhondt", national=ByKind({1: "5%", 2: "8%"}))
+    with pytest.raises(es.ElectsimError, match="per-kind"):
+        threshold_steps(e, per_kind, lo="1%", hi="9%")
+    limited = e.replace(parties=[es.Party("A", candidates=2), es.Party("B"), es.Party("C")])
+    with pytest.raises(es.ElectsimError, match="candidate limits"):
+        audit.assertions(limited, es.ElectoralSystem(5, "dhondt"))
+    es.ElectoralSystem(5, "dhondt").require_plain("anything", e)  # plain: no error
