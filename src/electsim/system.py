@@ -366,8 +366,8 @@ class ElectoralSystem:
             used.append("alliances")
         if self.majority_clause is not None:
             used.append("majority_clause")
-        if election is not None and any(
-            getattr(p, "candidates", None) is not None for p in election.parties
+        if any(
+            getattr(p, "candidates", None) is not None for p in getattr(election, "parties", ())
         ):
             used.append("candidate limits (Party.candidates)")
         if used:

@@ -20,7 +20,7 @@ Laws modelled (details and sources in ``docs/rules_single.md``):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -197,13 +197,11 @@ def apportion_alliances(
     )
     first = np.array([int(np.flatnonzero(group == g)[0]) for g in range(G)], dtype=np.int64)
     ties = [
-        TieRecord(
-            t.row,
-            tuple(int(first[c]) for c in t.contenders),
-            t.n_seats,
-            tuple(int(first[c]) for c in t.winners),
-            t.resolution,
-            f"alliances: {t.stage} between " + ", ".join(labels[c] for c in t.contenders),
+        replace(
+            t,
+            contenders=tuple(int(first[c]) for c in t.contenders),
+            winners=tuple(int(first[c]) for c in t.winners),
+            stage=f"alliances: {t.stage} between " + ", ".join(labels[c] for c in t.contenders),
         )
         for t in gties
     ]
@@ -222,13 +220,11 @@ def apportion_alliances(
         out[:, idx] = a
         capped[:, idx] = c | (gcapped[:, [g]] & counted[:, idx])
         ties += [
-            TieRecord(
-                t.row,
-                tuple(int(idx[k]) for k in t.contenders),
-                t.n_seats,
-                tuple(int(idx[k]) for k in t.winners),
-                t.resolution,
-                f"within {labels[g]}: {t.stage}",
+            replace(
+                t,
+                contenders=tuple(int(idx[k]) for k in t.contenders),
+                winners=tuple(int(idx[k]) for k in t.winners),
+                stage=f"within {labels[g]}: {t.stage}",
             )
             for t in sub_ties
         ]

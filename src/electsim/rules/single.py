@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..apportion import TieRecord
+from .._rng import LotRng
+from ..apportion import Method, TieRecord
 from ..election import Party
+from ..stages import Apportionment, Eligibility
 from ..system import MAX_SEATS, ElectoralSystem
 from ._apportion import apportion_capped
 from .alliances import AllianceOutcome, apportion_alliances, resolve_alliances
@@ -71,6 +73,8 @@ class SingleTierOutcome:
     alliance_labels : tuple of str
         Group labels (alliances first), empty without alliances.
     majority : MajorityOutcome or None
+    unfilled : int64 ``(N,)``
+    method : Method
     """
 
     seats: IntArray
@@ -82,6 +86,32 @@ class SingleTierOutcome:
     alliance: AllianceOutcome | None
     alliance_labels: tuple[str, ...]
     majority: MajorityOutcome | None
+    unfilled: IntArray
+    method: Method
+
+    def apportionment(
+        self, batch: tuple[int, ...], parties: tuple[str, ...], rng: Any
+    ) -> Apportionment:
+        """The outcome as the apportionment stage's result (batch shape restored)."""
+        from ..stages import _frozen
+
+        P = self.seats.shape[1]
+        house = self.seats.sum(axis=1) + self.unfilled
+
+        def shape(x: NDArray[Any], *tail: int) -> NDArray[Any]:
+            return _frozen(np.ascontiguousarray(x).reshape((*batch, *tail)))
+
+        return Apportionment(
+            seats=shape(self.seats, P),
+            capped=shape(self.capped, P),
+            unfilled=shape(house - self.seats.sum(axis=1)),
+            ties=tuple(self.ties),
+            final_active=shape(self.active, P),
+            final_seats=shape(self.round_seats),
+            method=self.method,
+            parties=parties,
+            lot_seed=rng.seed if isinstance(rng, LotRng) else None,
+        )
 
 
 def apportion_single_tier(
@@ -163,6 +193,8 @@ def apportion_single_tier(
         alliance,
         labels,
         majority,
+        seats - alloc.sum(axis=1),
+        system.method,
     )
 
 
@@ -203,10 +235,13 @@ class SingleTierReport:
         cls,
         system: ElectoralSystem,
         batch: tuple[int, ...],
-        by_alternative: BoolArray,
+        eligibility: Eligibility,
         outcome: SingleTierOutcome | None,
     ) -> SingleTierReport:
         """Reshape the flat outcome to the batch shape, read-only."""
+        by_alternative = eligibility.eligible & ~(
+            eligibility.passes_national & eligibility.passes_regional
+        )
 
         def shape(a: NDArray[Any]) -> NDArray[Any]:
             out = a.reshape((*batch, *a.shape[1:]))
@@ -214,7 +249,11 @@ class SingleTierReport:
             return out
 
         P = by_alternative.shape[-1]
-        limited = outcome.limited if outcome is not None else np.zeros_like(by_alternative)
+        limited = (
+            outcome.limited
+            if outcome is not None
+            else np.zeros(by_alternative.reshape(-1, P).shape, dtype=bool)
+        )
         al = outcome.alliance if outcome is not None else None
         maj = outcome.majority if outcome is not None else None
         return cls(
