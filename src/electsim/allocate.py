@@ -105,10 +105,10 @@ class Allocation(HTMLReprMixin):
     regional_skipped : bool
         ``True`` when a regional threshold was set but skipped (``missing_regions="skip"``).
     rules : SingleTierReport or None
-        What the single-tier rules did (:mod:`electsim.rules`): lists qualified by an
-        alternative rule, lists held at their number of candidates, seats per alliance, the
-        majority-clause transfer.  ``table()`` prints it; ``to_records()``/``explain()`` add
-        per-party keys when a system or its lists use these rules.
+        What the single-tier rules did (:mod:`electsim.rules`; None when none is used): lists
+        qualified by an alternative rule, lists held at their number of candidates, seats per
+        alliance, the majority-clause transfer.  ``table()`` prints it; ``to_records()`` and
+        ``explain()`` add per-party keys when a system or its lists use these rules.
     lot_seed : int or None
         The seed drawn when ``tie_break="lot"`` had to draw lots and no ``rng`` was given
         (``allocate(..., rng=lot_seed)`` repeats the result); ``None`` otherwise.
@@ -584,5 +584,9 @@ def allocate(
         _final_active=ap.final_active,
         _final_seats=ap.final_seats,
         lot_seed=ap.lot_seed,
-        rules=SingleTierReport.build(system, batch, el, single),
+        rules=(
+            SingleTierReport.build(system, batch, el, single)
+            if single is not None or system.alternatives
+            else None
+        ),
     )
