@@ -17,6 +17,8 @@ from .apportion.divisor import DIVISORS
 from .apportion.quota import QUOTAS, quota_of
 from .election import Election, freeze_arrays
 from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
+from .rules.qualification import ByKind
+from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
 from .stages import RATE_DENOMINATOR, SupportsAllocate, _apportion, _eligibility
 from .system import ElectoralSystem
 
@@ -102,6 +104,11 @@ class Allocation(HTMLReprMixin):
         Every tie met, however it was resolved.
     regional_skipped : bool
         ``True`` when a regional threshold was set but skipped (``missing_regions="skip"``).
+    rules : SingleTierReport or None
+        What the single-tier rules did (:mod:`electsim.rules`; None when none is used): lists
+        qualified by an alternative rule, lists held at their number of candidates, seats per
+        alliance, the majority-clause transfer.  ``table()`` prints it; ``to_records()`` and
+        ``explain()`` add per-party keys when a system or its lists use these rules.
     lot_seed : int or None
         The seed drawn when ``tie_break="lot"`` had to draw lots and no ``rng`` was given
         (``allocate(..., rng=lot_seed)`` repeats the result); ``None`` otherwise.
@@ -124,6 +131,7 @@ class Allocation(HTMLReprMixin):
     _final_active: BoolArray
     _final_seats: IntArray
     lot_seed: int | None = None
+    rules: SingleTierReport | None = None
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickled arrays are read-only again, like the original's."""
@@ -207,9 +215,20 @@ class Allocation(HTMLReprMixin):
                     "eligible": bool(self.eligible[i][p]),
                     "capped": bool(self.capped[i][p]),
                     "seats": int(self.seats[i][p]),
+                    **(self.rules.record(i, p) if self._rules_used and self.rules else {}),
                 }
             )
         return out
+
+    @property
+    def _rules_used(self) -> bool:
+        s = self.system
+        return bool(
+            s.alternatives
+            or s.alliances
+            or s.majority_clause
+            or any(p.candidates is not None for p in self.election.parties)
+        )
 
     def to_dict(self, index: Any = None) -> dict[str, Any]:
         """One election's result as plain Python: rules, parties, ties, unfilled seats."""
@@ -262,6 +281,8 @@ class Allocation(HTMLReprMixin):
         rows: list[dict[str, Any]] = []
         for p in range(e.n_parties):
             row: dict[str, Any] = {"party": e.parties[p].name, "seats": int(self.seats[i][p])}
+            if self._rules_used and self.rules is not None:
+                row.update(self.rules.record(i, p))
             if active[p] and V > 0 and S > 0:
                 v = votes[p]
                 if m.name in QUOTAS:
@@ -306,6 +327,10 @@ class Allocation(HTMLReprMixin):
             pct = f"{100 * r['votes'] / base:.2f}" if base else "-"
             if r["eligible"]:
                 status = "yes" + (" (capped)" if r["capped"] else "")
+                if r.get("by_alternative"):
+                    status = "yes (alternative)"
+                if r.get("limited"):
+                    status = "yes (list full)"
             else:
                 why = []
                 if not r["passes_national"]:
@@ -323,7 +348,9 @@ class Allocation(HTMLReprMixin):
         lines.append(
             f"{'Total':<{width}}  {int(self.votes[i].sum()):>11,}  {'':>10}  {'':<24}  {total:>5}"
         )
-        if sysm.national is not None:
+        if isinstance(sysm.national, ByKind):
+            lines.append(f"National threshold {sysm.national}: base {base:,} ({base_kind})")
+        elif sysm.national is not None:
             lines.append(
                 f"National threshold {sysm.national}: base {base:,} "
                 f"({base_kind}), i.e. {float(sysm.national.rate * base):,.1f} votes"
@@ -336,6 +363,8 @@ class Allocation(HTMLReprMixin):
                     f"Regional threshold {sysm.regional} in each of "
                     f"{sum(r.in_regional_threshold for r in e.regions)} regions"
                 )
+        if self._rules_used and self.rules is not None:
+            lines += self.rules.lines(i, e.party_names)
         if int(self.unfilled[i]):
             lines.append(f"Unfilled seats: {int(self.unfilled[i])}")
         for t in self.ties:
@@ -495,17 +524,24 @@ def allocate(
     batch = election.batch_shape
     N = int(np.prod(batch)) if batch else 1
     P = election.n_parties
-    ap = _apportion(
-        np.ascontiguousarray(el.votes.reshape(N, P)),
-        np.full(N, system.seats, dtype=np.int64),
-        np.ascontiguousarray(el.eligible.reshape(N, P)),
-        system.method,
-        system.cap.max_seats if system.cap is not None else None,
-        system.tie_break,
-        gen,
-        batch,
-        election.party_names,
-    )
+    single = None
+    if uses_single_rules(election.parties, system):  # rules: alliances, list limits, majority
+        single = apportion_single_tier(
+            el.votes.reshape(N, P), el.eligible.reshape(N, P), system, election.parties, gen
+        )
+        ap = single.apportionment(batch, election.party_names, gen)
+    else:
+        ap = _apportion(
+            np.ascontiguousarray(el.votes.reshape(N, P)),
+            np.full(N, system.seats, dtype=np.int64),
+            np.ascontiguousarray(el.eligible.reshape(N, P)),
+            system.method,
+            system.cap.max_seats if system.cap is not None else None,
+            system.tie_break,
+            gen,
+            batch,
+            election.party_names,
+        )
     ties = tuple(
         Tie(
             index=tuple(int(x) for x in np.unravel_index(r.row, batch)) if batch else (),
@@ -548,4 +584,9 @@ def allocate(
         _final_active=ap.final_active,
         _final_seats=ap.final_seats,
         lot_seed=ap.lot_seed,
+        rules=(
+            SingleTierReport.build(system, batch, el, single)
+            if single is not None or system.alternatives
+            else None
+        ),
     )

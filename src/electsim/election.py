@@ -33,6 +33,10 @@ IntArray = NDArray[np.int64]
 RESERVED_COLUMNS = ("region", "against_all", "invalid", "registered", "in_regional_threshold")
 
 
+#: The largest ``Party.members`` / ``Party.candidates`` accepted (far above any real list).
+_MAX_LIST_SIZE = 10**9
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
     """A party list.
@@ -47,18 +51,47 @@ class Party:
         A matplotlib colour for plots.
     bloc : str, optional
         Political bloc (e.g. ``"pro-government"``), used by :func:`electsim.metrics.bloc_seats`.
+    members : int
+        How many parties stand on this list: 1 (default) for a single party, 2 or more for a
+        coalition list.  Per-kind thresholds (:class:`electsim.rules.ByKind`) read it.
+    candidates : int, optional
+        The list's length.  A list never receives more seats than it has candidates; the seats
+        it cannot fill go on to the other lists.  ``None`` (default): no limit.
+
+    Examples
+    --------
+    >>> p = Party("PS-Spolu", members=2, candidates=150)
+    >>> p.members, p.candidates
+    (2, 150)
     """
 
     name: str
     short: str = ""
     color: str | None = None
     bloc: str | None = None
+    members: int = 1
+    candidates: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ElectsimError(f"Party name={self.name!r} must be a non-empty string")
         if not self.short:
             object.__setattr__(self, "short", self.name)
+        for attr, low in (("members", 1), ("candidates", 0)):
+            value = getattr(self, attr)
+            if value is None and attr == "candidates":
+                continue
+            if isinstance(value, np.integer):
+                value = int(value)
+                object.__setattr__(self, attr, value)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ElectsimError(
+                    f"Party {self.name!r}: {attr}={value!r} must be an integer >= {low}"
+                )
+            if value > _MAX_LIST_SIZE:
+                raise ElectsimError(
+                    f"Party {self.name!r}: {attr}={value} is above {_MAX_LIST_SIZE:,}"
+                )
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ of one machine; a Dask cluster is used the same way, without electsim depending 
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 import warnings
@@ -238,10 +239,16 @@ def _system_spec(system: ElectoralSystem) -> ElectoralSystem | dict[str, Any]:
         return system
     if by_name is not system.method and by_name != system.method:
         return system  # a user-wrapped method: must pickle by itself
-    fields = ("seats", "national", "regional", "cap", "tie_break", "missing_regions", "name")
-    spec: dict[str, Any] = {f: getattr(system, f) for f in fields}
+    inner = system.alliance_method
+    if inner is not None:
+        try:
+            if get_method(inner.name) != inner:
+                return system
+        except ElectsimError:
+            return system
+    spec: dict[str, Any] = {f.name: getattr(system, f.name) for f in dataclasses.fields(system)}
     spec["method"] = system.method.name
-    spec["source"] = system.source
+    spec["alliance_method"] = None if inner is None else inner.name
     return spec
 
 

@@ -70,6 +70,7 @@ from .errors import (
     UnknownMethodError,
     UnseededLotWarning,
 )
+from .rules.qualification import ByKind, alternative_qualification, threshold_need
 from .system import ElectoralSystem
 
 __all__ = [
@@ -149,13 +150,16 @@ class Eligibility(HTMLReprMixin):
     failed_regions : bool array ``(*batch, R, P)``
         ``True`` where a party failed the regional threshold in that region.
     eligible : bool array ``(*batch, P)``
-        ``passes_national & passes_regional`` (a party with zero votes can be eligible; it gets
+        ``passes_national & passes_regional``, or any of ``system.alternatives``
+        (:mod:`electsim.rules.qualification`) (a party with zero votes can be eligible; it gets
         no seat).
     national_base : int64 array ``(*batch,)`` or None
         The national threshold's base count (None without a national threshold).
     national_need : int64 array ``(*batch,)`` or None
         The fewest votes that pass the national threshold, exactly:
-        :math:`\\lceil t B \\rceil` (inclusive) or :math:`\\lfloor t B \\rfloor + 1` (strict).
+        :math:`\\lceil t B \\rceil` (inclusive) or :math:`\\lfloor t B \\rfloor + 1` (strict);
+        None for a :class:`~electsim.rules.ByKind` threshold (one need per kind of list:
+        :meth:`~electsim.rules.ByKind.needed`).
     regional_skipped : bool
         A regional threshold was set but skipped (``missing_regions="skip"`` on national data).
     """
@@ -363,6 +367,8 @@ def _eligibility(
                 "national_rate needs a system with a national threshold (its base and "
                 "inclusiveness are kept; its rate is replaced by each element's rate)"
             )
+        if isinstance(system.national, ByKind):
+            raise ElectsimError("national_rate replaces one rate; the system has a ByKind")
         rates = _rate_array(national_rate, rate_denominator)
         try:
             out_batch = tuple(np.broadcast_shapes(batch, rates[0].shape))
@@ -384,7 +390,9 @@ def _eligibility(
     if system.national is not None:
         t = system.national
         national_base = election.base(t.base, party_total=party_r).reshape(N)
-        if rates is None:
+        if isinstance(t, ByKind):  # rules: one rate per kind of list (no national_rate)
+            pass_nat = vnat >= threshold_need(t, national_base, election.parties)
+        elif rates is None:
             need = votes_needed(national_base, t.rate, t.inclusive)
             pass_nat = vnat >= need[:, None]
         else:
@@ -419,9 +427,14 @@ def _eligibility(
         else:
             t = system.regional
             base_r = election.base(t.base, national=False, party_total=party_r)
-            need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
-            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
-            failed = votes < need_r[:, :, None]
+            if isinstance(t, ByKind):  # rules: one rate per kind of list
+                need_rp = threshold_need(t, base_r.reshape(N, R), election.parties)
+                need_rp[:, ~flagged] = 0
+                failed = votes < need_rp
+            else:
+                need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
+                need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
+                failed = votes < need_r[:, :, None]
     if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
         pass_reg: BoolArray = np.einsum("nrp->np", failed.view(np.uint8)) == 0
     else:
@@ -433,12 +446,19 @@ def _eligibility(
             out = np.broadcast_to(out, (*out_batch, *tail))
         return _frozen(out)
 
+    if system.alternatives:  # rules: alternative qualification (DistrictShare, Exempt)
+        alt = alternative_qualification(election, system.alternatives, party_total=party_r)
+        alt_pass = alt.reshape(N, P)
     if rates is None:
         pass_nat_b = shape(pass_nat, P)
         eligible = shape(pass_nat & pass_reg, P)
+        if system.alternatives:
+            eligible = _frozen(eligible | shape(alt_pass, P))
     else:
         pass_nat_b = _frozen(np.ascontiguousarray(pass_nat))
         eligible = _frozen(pass_nat_b & shape(pass_reg, P))
+        if system.alternatives:
+            eligible = _frozen(eligible | shape(alt_pass, P))
     return Eligibility(
         parties=election.party_names,
         regions=election.region_names,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -17,7 +17,17 @@ from .apportion import TIE_POLICIES, Method, get_method
 from .apportion._base import MAX_KERNEL_SEATS
 from .errors import AmbiguousRateWarning, ElectsimError, UnknownMethodError
 
-__all__ = ["BASES", "MAX_SEATS", "ElectoralSystem", "SeatCap", "Threshold"]
+if TYPE_CHECKING:
+    from .rules.qualification import Alternative, ByKind
+
+__all__ = [
+    "BASES",
+    "MAJORITY_CLAUSES",
+    "MAX_SEATS",
+    "ElectoralSystem",
+    "SeatCap",
+    "Threshold",
+]
 
 #: The largest house (and seat cap) electsim allocates.  Seat counts must stay exact in the
 #: float-screened batch kernels (far below 2**53) and ``votes * seats`` products within the
@@ -108,6 +118,14 @@ class Threshold:
         return f"{op} {self.percent} of {self.base}"
 
 
+def plain_threshold(t: Any, what: str) -> Threshold | None:
+    """``t`` when it is a single-rate :class:`Threshold` (or None); a per-kind threshold is
+    refused with an :class:`~electsim.errors.ElectsimError` naming ``what``."""
+    if t is None or isinstance(t, Threshold):
+        return t
+    raise ElectsimError(f"{what} does not model the per-kind threshold {t!r}")
+
+
 def _fraction_percent(f: Fraction) -> str:
     """Exact percentage text when it terminates within 11 decimals, else ``'num/den%'``.
 
@@ -165,6 +183,17 @@ class SeatCap:
 
 MissingRegions = Literal["raise", "skip"]
 
+#: Majority clauses :class:`ElectoralSystem` knows (see :mod:`electsim.rules.majority`).
+MAJORITY_CLAUSES: dict[str, str] = {
+    "dutch": (
+        "a list with more than half of the votes cast for all lists but not more than half "
+        "of the seats gets one more seat, taken from the list that won the last residual "
+        "seat (Netherlands, Kieswet art. P 9)"
+    ),
+}
+
+AllianceSpec = tuple[tuple[str | int, ...], ...]
+
 
 @dataclass(frozen=True)
 class ElectoralSystem:
@@ -178,17 +207,34 @@ class ElectoralSystem:
         An apportionment method name (see :func:`electsim.apportion.available_methods`), a
         :class:`~electsim.apportion.Method`, or a callable (see
         :func:`electsim.apportion.get_method`).  Stored resolved.
-    national : Threshold, optional
-        National threshold on national votes.
-    regional : Threshold, optional
+    national : Threshold or ByKind, optional
+        National threshold on national votes; a :class:`~electsim.rules.ByKind` sets one rate
+        per kind of list (party, coalition of k parties; :attr:`electsim.Party.members`).
+    regional : Threshold or ByKind, optional
         A threshold every party must pass in *every* region flagged ``in_regional_threshold``
         (the base is computed per region).
     cap : int or SeatCap, optional
-        Per-party seat cap.
+        Per-party seat cap.  Independently of it, a list never gets more seats than
+        :attr:`electsim.Party.candidates` (when given); the seats it cannot fill go on to the
+        other lists as the cap's seats do.
     tie_break : {"raise", "lowest_index", "most_votes", "lot"}
         How exact ties for the last seat(s) are resolved.  ``"raise"`` (default) refuses to
         guess; ``"lot"`` uses the ``rng`` passed to :func:`electsim.allocate`.  Every tie is
         reported in the :class:`~electsim.Allocation` whatever the policy.
+    alternatives : sequence of DistrictShare, Exempt, ...
+        Alternative qualification (:mod:`electsim.rules.qualification`): a list that fails
+        ``national``/``regional`` still qualifies if it meets any of them.
+    alliances : sequence of sequences of party names (or indices)
+        Apparentment / surplus agreements (:mod:`electsim.rules.alliances`): each alliance
+        takes part in the allocation as one list with the votes of its *eligible* members, and
+        its seats are then divided among those members.  Names are resolved per election
+        (case-insensitively, also by short code); a party may be in one alliance only.
+    alliance_method : str, Method or callable, optional
+        The method dividing an alliance's seats among its members; default ``method``.
+    majority_clause : {"dutch"}, optional
+        A majority clause applied after the allocation (:mod:`electsim.rules.majority`); see
+        :data:`MAJORITY_CLAUSES`.  Needs a divisor or largest-remainder method and cannot be
+        combined with ``alliances``.
     missing_regions : {"raise", "skip"}
         What to do when ``regional`` is set but the election has no region in the regional
         test (national-only data): ``"raise"`` (default) a
@@ -206,26 +252,38 @@ class ElectoralSystem:
 
     seats: int
     method: Method
-    national: Threshold | None = None
-    regional: Threshold | None = None
+    national: Threshold | ByKind | None = None
+    regional: Threshold | ByKind | None = None
     cap: SeatCap | None = None
     tie_break: str = "raise"
     missing_regions: MissingRegions = "raise"
     name: str = ""
     source: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+    alliances: AllianceSpec = ()
+    alliance_method: Method | None = None
+    majority_clause: str | None = None
 
     def __init__(
         self,
         seats: int,
         method: str | Method | Callable[..., Any],
-        national: Threshold | None = None,
-        regional: Threshold | None = None,
+        national: Threshold | ByKind | None = None,
+        regional: Threshold | ByKind | None = None,
         cap: int | SeatCap | None = None,
         tie_break: str = "raise",
         missing_regions: MissingRegions = "raise",
         name: str = "",
         source: str = "",
+        alternatives: Any = (),
+        alliances: Any = (),
+        alliance_method: str | Method | Callable[..., Any] | None = None,
+        majority_clause: str | None = None,
     ) -> None:
+        from .rules.alliances import check_alliances
+        from .rules.majority import check_majority_clause
+        from .rules.qualification import ByKind, check_alternatives
+
         if isinstance(seats, np.integer):
             seats = int(seats)
         if isinstance(cap, np.integer):
@@ -238,9 +296,9 @@ class ElectoralSystem:
                 "allocates (seat counts must stay exact in the batch kernels)"
             )
         for pname, t in (("national", national), ("regional", regional)):
-            if t is not None and not isinstance(t, Threshold):
+            if t is not None and not isinstance(t, Threshold | ByKind):
                 raise ElectsimError(
-                    f"{pname}={t!r} must be a Threshold (e.g. Threshold('7%')) or None"
+                    f"{pname}={t!r} must be a Threshold (e.g. Threshold('7%')), a ByKind or None"
                 )
         if cap is not None and not isinstance(cap, SeatCap):
             cap = SeatCap(cap)
@@ -252,8 +310,15 @@ class ElectoralSystem:
             raise UnknownMethodError(
                 f"missing_regions={missing_regions!r} is unknown; use 'raise' or 'skip'"
             )
+        resolved = get_method(method)
+        alts = check_alternatives(alternatives)
+        blocs = check_alliances(alliances)
+        inner = None if alliance_method is None else get_method(alliance_method)
+        if inner is not None and not blocs:
+            raise ElectsimError("alliance_method is set but alliances is empty")
+        clause = check_majority_clause(majority_clause, resolved, blocs)
         object.__setattr__(self, "seats", seats)
-        object.__setattr__(self, "method", get_method(method))
+        object.__setattr__(self, "method", resolved)
         object.__setattr__(self, "national", national)
         object.__setattr__(self, "regional", regional)
         object.__setattr__(self, "cap", cap)
@@ -261,6 +326,10 @@ class ElectoralSystem:
         object.__setattr__(self, "missing_regions", missing_regions)
         object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "source", str(source))
+        object.__setattr__(self, "alternatives", alts)
+        object.__setattr__(self, "alliances", blocs)
+        object.__setattr__(self, "alliance_method", inner)
+        object.__setattr__(self, "majority_clause", clause)
 
     def replace(self, **changes: Any) -> ElectoralSystem:
         """A variant with some rules changed: ``system.replace(national=Threshold("5%"))``."""
@@ -274,6 +343,39 @@ class ElectoralSystem:
         current.update(changes)
         return ElectoralSystem(**current)
 
+    def require_plain(self, what: str, election: Any = None) -> None:
+        """Refuse the single-tier rules ``what`` does not model, with a clear error.
+
+        Analyses that reason about one threshold rate and one list tier (tipping points,
+        threshold breakpoints, audit assertions, per-element rates) call this first, so a
+        per-kind threshold, an alternative qualification, an alliance, a majority clause or
+        (with ``election``) a candidate limit is never silently ignored.
+
+        Raises
+        ------
+        ElectsimError
+            Naming the rule and ``what``.
+        """
+        used = []
+        for key in ("national", "regional"):
+            if getattr(self, key) is not None and not isinstance(getattr(self, key), Threshold):
+                used.append(f"{key}={getattr(self, key)!r} (a per-kind threshold)")
+        if self.alternatives:
+            used.append("alternatives")
+        if self.alliances:
+            used.append("alliances")
+        if self.majority_clause is not None:
+            used.append("majority_clause")
+        if any(
+            getattr(p, "candidates", None) is not None for p in getattr(election, "parties", ())
+        ):
+            used.append("candidate limits (Party.candidates)")
+        if used:
+            raise ElectsimError(
+                f"{what} does not model {', '.join(used)}; use allocate() (and simulate/sweep "
+                "over it) for these rules, or drop them with system.replace(...)"
+            )
+
     def describe(self) -> str:
         """One line summarising the rules."""
         parts = [f"{self.seats} seats", self.method.name]
@@ -283,6 +385,14 @@ class ElectoralSystem:
             parts.append(f"every region {self.regional}")
         if self.cap is not None:
             parts.append(f"cap {self.cap.max_seats}")
+        if self.alternatives:
+            parts.append("or " + " or ".join(str(a) for a in self.alternatives))
+        if self.alliances:
+            inner = f" ({self.alliance_method.name} within)" if self.alliance_method else ""
+            blocs = "; ".join("+".join(map(str, a)) for a in self.alliances)
+            parts.append(f"alliances {blocs}{inner}")
+        if self.majority_clause is not None:
+            parts.append(f"{self.majority_clause} majority clause")
         parts.append(f"ties: {self.tie_break}")
         return ", ".join(parts)
 
@@ -302,6 +412,14 @@ class ElectoralSystem:
             parts.append(f"tie_break={self.tie_break!r}")
         if self.missing_regions != "raise":
             parts.append(f"missing_regions={self.missing_regions!r}")
+        if self.alternatives:
+            parts.append(f"alternatives={self.alternatives!r}")
+        if self.alliances:
+            parts.append(f"alliances={[list(a) for a in self.alliances]!r}")
+        if self.alliance_method is not None:
+            parts.append(f"alliance_method={self.alliance_method.name!r}")
+        if self.majority_clause is not None:
+            parts.append(f"majority_clause={self.majority_clause!r}")
         if self.name:
             parts.append(f"name={self.name!r}")
         return f"ElectoralSystem({', '.join(parts)})"

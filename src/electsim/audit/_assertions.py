@@ -48,7 +48,7 @@ from ..apportion.quota import QUOTAS
 from ..election import Election
 from ..errors import ElectsimError
 from ..sensitivity.breakpoints import _check_unbatched
-from ..system import ElectoralSystem, Threshold
+from ..system import ElectoralSystem, Threshold, plain_threshold
 
 __all__ = ["Assertion", "AssertionSet", "assertions", "ballot_categories"]
 
@@ -385,8 +385,11 @@ def _threshold_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertio
     e = b.election
     out: list[Assertion] = []
     flagged = [r for r in range(b.R) if e.regions[r].in_regional_threshold]
+    national = plain_threshold(system.national, "audit assertions")
     regional = (
-        system.regional if (system.regional is not None and not alloc.regional_skipped) else None
+        plain_threshold(system.regional, "audit assertions")
+        if (system.regional is not None and not alloc.regional_skipped)
+        else None
     )
 
     def above(t: Threshold, p: int, region: int | None) -> Assertion:
@@ -403,14 +406,14 @@ def _threshold_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertio
 
     for p in range(b.P):
         if alloc.eligible[p]:
-            if system.national is not None:
-                out.append(above(system.national, p, None))
+            if national is not None:
+                out.append(above(national, p, None))
             if regional is not None:
                 out += [above(regional, p, r) for r in flagged]
         else:
             reasons: list[Assertion] = []
-            if system.national is not None and not alloc.passes_national[p]:
-                reasons.append(below(system.national, p, None))
+            if national is not None and not alloc.passes_national[p]:
+                reasons.append(below(national, p, None))
             if regional is not None:
                 reasons += [below(regional, p, r) for r in flagged if alloc.failed_regions[r, p]]
             # one reason suffices: keep the easiest to confirm

@@ -252,6 +252,7 @@ def _check_unbatched(election: Election, system: ElectoralSystem, fn: str) -> No
             f"{fn}() needs one election, got a batch of shape {election.batch_shape}; "
             "call it on election.select(i)"
         )
+    system.require_plain(f"{fn}()", election)
 
 
 def _passes(v: IntArray, b: IntArray, rate: Fraction, inclusive: bool) -> NDArray[np.bool_]:

@@ -676,6 +676,7 @@ def allocate_national_rates(
     """
     if not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
+    system.require_plain("allocate_national_rates", election)
     if system.national is None:
         raise ElectsimError(
             "system has no national threshold; give one (its base and inclusiveness are used, "

@@ -64,7 +64,7 @@ from ..allocate import Allocation, allocate
 from ..election import Election
 from ..errors import ElectsimError, MissingDataError, UnknownMethodError
 from ..manipulation import Ledger
-from ..system import ElectoralSystem, Threshold
+from ..system import ElectoralSystem, Threshold, plain_threshold
 
 __all__ = [
     "SOM_PER_VOTE",
@@ -642,6 +642,7 @@ class _Context:
     def __init__(
         self, election: Election, system: ElectoralSystem, target: Target, atoms: list[_Atom]
     ) -> None:
+        system.require_plain("tipping points", election)
         self.e = election
         self.system = system
         self.target = target
@@ -827,17 +828,18 @@ class _Context:
     def threshold_rows(
         self, k: int, kind: str, region: int | None
     ) -> list[tuple[list[int], int | None, int | None]]:
-        s = self.system
+        national = plain_threshold(self.system.national, "tipping points")
+        regional = plain_threshold(self.system.regional, "tipping points")
         if kind == "qualifies":
             rows = []
-            if s.national is not None:
-                rows.append(self._threshold_row(k, s.national, None, True))
-            if s.regional is not None:
+            if national is not None:
+                rows.append(self._threshold_row(k, national, None, True))
+            if regional is not None:
                 for r, reg in enumerate(self.e.regions):
                     if reg.in_regional_threshold:
-                        rows.append(self._threshold_row(k, s.regional, r, True))
+                        rows.append(self._threshold_row(k, regional, r, True))
             return rows
-        thr = s.national if region is None else s.regional
+        thr = national if region is None else regional
         assert thr is not None
         return [self._threshold_row(k, thr, region, kind == "passes")]
 
