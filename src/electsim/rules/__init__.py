@@ -8,19 +8,51 @@
   (``docs/rules_mixed.md``).
 """
 
-from .mixed import (
-    INDEPENDENT,
-    DistrictContests,
-    DistrictResult,
-    DistrictTie,
-    MixedAllocation,
-    MixedElection,
-    MMPSystem,
-    ParallelSystem,
-    allocate_mixed,
-    district_winners,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .qualification import ByKind, DistrictShare, Exempt
+
+if TYPE_CHECKING:  # the rule books import allocate, which imports this package: load them lazily
+    from .mixed import (
+        INDEPENDENT,
+        DistrictContests,
+        DistrictResult,
+        DistrictTie,
+        MixedAllocation,
+        MixedElection,
+        MMPSystem,
+        ParallelSystem,
+        allocate_mixed,
+        district_winners,
+    )
+
+_LAZY = {
+    name: "mixed"
+    for name in (
+        "INDEPENDENT",
+        "DistrictContests",
+        "DistrictResult",
+        "DistrictTie",
+        "MixedAllocation",
+        "MixedElection",
+        "MMPSystem",
+        "ParallelSystem",
+        "allocate_mixed",
+        "district_winners",
+    )
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the rule-book modules on first use (they depend on :mod:`electsim.allocate`)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'electsim.rules' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "INDEPENDENT",
