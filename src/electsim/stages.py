@@ -695,7 +695,7 @@ def apportion(
             raise ElectsimError(
                 f"eligible has dtype {e_arr.dtype}; give a boolean array (True = may win seats)"
             )
-        el = np.ascontiguousarray(_broadcast(e_arr, v.shape, "eligible").reshape(N, P))
+        el = np.array(_broadcast(e_arr, v.shape, "eligible").reshape(N, P), dtype=bool)
     m = get_method(method)
     names = _party_names(parties, P)
     cap_arr: IntArray | int | None = None
@@ -704,7 +704,7 @@ def apportion(
         cap_arr = (
             int(c)
             if c.ndim == 0
-            else np.ascontiguousarray(_broadcast(c, v.shape, "cap").reshape(N, P))
+            else _broadcast(c, v.shape, "cap").reshape(N, P)  # a view when it can be
         )
     if tie_break not in TIE_POLICIES:
         raise UnknownMethodError(
