@@ -46,7 +46,7 @@ others (Hare among A and C for the 8 seats left: 5.71 and 2.29).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -70,7 +70,7 @@ from .errors import (
     UnknownMethodError,
     UnseededLotWarning,
 )
-from .system import ElectoralSystem, Threshold
+from .system import ElectoralSystem
 
 __all__ = [
     "RATE_DENOMINATOR",
@@ -350,10 +350,16 @@ _BLOCK_BYTES = 1 << 23
 
 
 def _vote_pass(
-    election: Election, regional: Threshold | None, flagged: BoolArray
+    election: Election,
+    base_kind: str | None,
+    need_of: Callable[[IntArray], IntArray] | None,
 ) -> tuple[IntArray, IntArray, BoolArray, BoolArray]:
     """One pass over the votes ``(N, R, P)``, block by block: national votes ``(N, P)``, party
-    votes per region ``(N, R)``, failed regional tests ``(N, R, P)`` and passes ``(N, P)``."""
+    votes per region ``(N, R)``, failed regional tests ``(N, R, P)`` and passes ``(N, P)``.
+
+    ``need_of`` maps a block's regional bases ``(n, R)`` to the votes needed, broadcastable to
+    ``(n, R, P)`` (0 in regions outside the test); ``None`` = no regional test.
+    """
     batch = election.batch_shape
     N = int(np.prod(batch)) if batch else 1
     R, P = election.n_regions, election.n_parties
@@ -363,23 +369,21 @@ def _vote_pass(
     failed = np.zeros((N, R, P), dtype=bool)
     pass_reg = np.ones((N, P), dtype=bool)
     offset: IntArray | None = None
-    if regional is not None:
+    if need_of is not None and base_kind is not None:
         # base = party votes of the region + what the base adds (against all, invalid), or the
         # registered voters (independent of the votes)
         zeros = np.zeros((*batch, R), dtype=np.int64)
-        offset = election.base(regional.base, national=False, party_total=zeros).reshape(N, R)
+        offset = election.base(base_kind, national=False, party_total=zeros).reshape(N, R)
     rows = max(1, _BLOCK_BYTES // (8 * R * P))
     for lo in range(0, N, rows):
         hi = min(lo + rows, N)
         vb = votes[lo:hi]
         np.einsum("nrp->np", vb, out=vnat[lo:hi])  # einsum: faster than sum on a short axis
         pr = np.einsum("nrp->nr", vb, out=party_r[lo:hi])
-        if regional is None or offset is None:
+        if need_of is None or offset is None:
             continue
-        base_r = offset[lo:hi] if regional.base == "registered" else pr + offset[lo:hi]
-        need_r = votes_needed(base_r, regional.rate, regional.inclusive)
-        need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
-        fb = np.less(vb, need_r[:, :, None], out=failed[lo:hi])
+        base_r = offset[lo:hi] if base_kind == "registered" else pr + offset[lo:hi]
+        fb = np.less(vb, need_of(base_r), out=failed[lo:hi])
         if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
             pass_reg[lo:hi] = np.einsum("nrp->np", fb.view(np.uint8)) == 0
         else:
@@ -435,7 +439,17 @@ def _eligibility(
         )
         regional_skipped = True
         regional = None
-    vnat, party_r, failed, pass_reg = _vote_pass(election, regional, flagged)
+    need_of: Callable[[IntArray], IntArray] | None = None
+    if regional is not None:
+        t_reg = regional
+
+        def need_of(base_r: IntArray) -> IntArray:
+            need_r = votes_needed(base_r, t_reg.rate, t_reg.inclusive)
+            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
+            return need_r[:, :, None]
+
+    base_kind = None if regional is None else regional.base
+    vnat, party_r, failed, pass_reg = _vote_pass(election, base_kind, need_of)
     party_r = party_r.reshape((*batch, R))
 
     national_base: IntArray | None = None
