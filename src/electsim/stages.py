@@ -46,7 +46,7 @@ others (Hare among A and C for the 8 seats left: 5.71 and 2.29).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -347,6 +347,54 @@ def eligibility(
     return _eligibility(election, system, national_rate, rate_denominator, stacklevel=3)
 
 
+#: Bytes of votes per block of the single pass over the vote tensor in :func:`eligibility`
+#: (blocks stay in cache while the national sums, the regional sums and the regional test read
+#: them; memory tiling, not a loop over elections: the results do not depend on it).
+_BLOCK_BYTES = 1 << 23
+
+
+def _vote_pass(
+    election: Election,
+    base_kind: str | None,
+    need_of: Callable[[IntArray], IntArray] | None,
+) -> tuple[IntArray, IntArray, BoolArray, BoolArray]:
+    """One pass over the votes ``(N, R, P)``, block by block: national votes ``(N, P)``, party
+    votes per region ``(N, R)``, failed regional tests ``(N, R, P)`` and passes ``(N, P)``.
+
+    ``need_of`` maps a block's regional bases ``(n, R)`` to the votes needed, broadcastable to
+    ``(n, R, P)`` (0 in regions outside the test); ``None`` = no regional test.
+    """
+    batch = election.batch_shape
+    N = int(np.prod(batch)) if batch else 1
+    R, P = election.n_regions, election.n_parties
+    votes = election.votes.reshape(N, R, P)
+    vnat = np.empty((N, P), dtype=np.int64)
+    party_r = np.empty((N, R), dtype=np.int64)
+    failed = np.zeros((N, R, P), dtype=bool)
+    pass_reg = np.ones((N, P), dtype=bool)
+    offset: IntArray | None = None
+    if need_of is not None and base_kind is not None:
+        # base = party votes of the region + what the base adds (against all, invalid), or the
+        # registered voters (independent of the votes)
+        zeros = np.zeros((*batch, R), dtype=np.int64)
+        offset = election.base(base_kind, national=False, party_total=zeros).reshape(N, R)
+    rows = max(1, _BLOCK_BYTES // (8 * R * P))
+    for lo in range(0, N, rows):
+        hi = min(lo + rows, N)
+        vb = votes[lo:hi]
+        np.einsum("nrp->np", vb, out=vnat[lo:hi])  # einsum: faster than sum on a short axis
+        pr = np.einsum("nrp->nr", vb, out=party_r[lo:hi])
+        if need_of is None or offset is None:
+            continue
+        base_r = offset[lo:hi] if base_kind == "registered" else pr + offset[lo:hi]
+        fb = np.less(vb, need_of(base_r), out=failed[lo:hi])
+        if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
+            pass_reg[lo:hi] = np.einsum("nrp->np", fb.view(np.uint8)) == 0
+        else:
+            pass_reg[lo:hi] = ~fb.any(axis=1)
+    return vnat, party_r, failed, pass_reg
+
+
 def _eligibility(
     election: Election,
     system: ElectoralSystem,
@@ -379,11 +427,40 @@ def _eligibility(
             ) from exc
     N = int(np.prod(batch)) if batch else 1
     R, P = election.n_regions, election.n_parties
-    votes = election.votes.reshape(N, R, P)
-    vnat = np.einsum("nrp->np", votes)  # einsum: much faster than sum over a short axis
+    flagged = np.array([r.in_regional_threshold for r in election.regions], dtype=bool)
+    regional = system.regional
+    regional_skipped = False
+    if regional is not None and not flagged.any():
+        msg = (
+            "the system has a regional threshold but the election has no region in the "
+            "regional test (national-only data)"
+        )
+        if system.missing_regions == "raise":
+            raise MissingDataError(
+                msg + "; use regional data, drop the rule with system.replace(regional=None)"
+                ", or set missing_regions='skip' to skip it with a flag"
+            )
+        warnings.warn(
+            msg + "; the regional threshold was SKIPPED", ElectsimWarning, stacklevel=stacklevel
+        )
+        regional_skipped = True
+        regional = None
+    need_of: Callable[[IntArray], IntArray] | None = None
+    if regional is not None:
+        t_reg = regional
 
-    # per-region totals computed once; every base derives from them
-    party_r = np.einsum("nrp->nr", votes).reshape((*batch, R))
+        def need_of(base_r: IntArray) -> IntArray:
+            if isinstance(t_reg, ByKind):  # rules: one rate per kind of list
+                need_rp = threshold_need(t_reg, base_r, election.parties)
+                need_rp[:, ~flagged] = 0
+                return need_rp
+            need_r = votes_needed(base_r, t_reg.rate, t_reg.inclusive)
+            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
+            return need_r[:, :, None]
+
+    base_kind = None if regional is None else regional.base
+    vnat, party_r, failed, pass_reg = _vote_pass(election, base_kind, need_of)
+    party_r = party_r.reshape((*batch, R))
 
     national_base: IntArray | None = None
     need: IntArray | None = None
@@ -405,40 +482,6 @@ def _eligibility(
             )
     else:
         pass_nat = np.ones((N, P), dtype=bool)
-
-    failed = np.zeros((N, R, P), dtype=bool)
-    regional_skipped = False
-    if system.regional is not None:
-        flagged = np.array([r.in_regional_threshold for r in election.regions], dtype=bool)
-        if not flagged.any():
-            msg = (
-                "the system has a regional threshold but the election has no region in the "
-                "regional test (national-only data)"
-            )
-            if system.missing_regions == "raise":
-                raise MissingDataError(
-                    msg + "; use regional data, drop the rule with system.replace(regional=None)"
-                    ", or set missing_regions='skip' to skip it with a flag"
-                )
-            warnings.warn(
-                msg + "; the regional threshold was SKIPPED", ElectsimWarning, stacklevel=stacklevel
-            )
-            regional_skipped = True
-        else:
-            t = system.regional
-            base_r = election.base(t.base, national=False, party_total=party_r)
-            if isinstance(t, ByKind):  # rules: one rate per kind of list
-                need_rp = threshold_need(t, base_r.reshape(N, R), election.parties)
-                need_rp[:, ~flagged] = 0
-                failed = votes < need_rp
-            else:
-                need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
-                need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
-                failed = votes < need_r[:, :, None]
-    if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
-        pass_reg: BoolArray = np.einsum("nrp->np", failed.view(np.uint8)) == 0
-    else:
-        pass_reg = np.asarray(~failed.any(axis=1), dtype=bool)
 
     def shape(a: NDArray[Any], *tail: int) -> NDArray[Any]:
         out = a.reshape((*batch, *tail))
@@ -685,7 +728,7 @@ def apportion(
             raise ElectsimError(
                 f"eligible has dtype {e_arr.dtype}; give a boolean array (True = may win seats)"
             )
-        el = np.ascontiguousarray(_broadcast(e_arr, v.shape, "eligible").reshape(N, P))
+        el = np.array(_broadcast(e_arr, v.shape, "eligible").reshape(N, P), dtype=bool)
     m = get_method(method)
     names = _party_names(parties, P)
     cap_arr: IntArray | int | None = None
@@ -694,7 +737,7 @@ def apportion(
         cap_arr = (
             int(c)
             if c.ndim == 0
-            else np.ascontiguousarray(_broadcast(c, v.shape, "cap").reshape(N, P))
+            else _broadcast(c, v.shape, "cap").reshape(N, P)  # a view when it can be
         )
     if tie_break not in TIE_POLICIES:
         raise UnknownMethodError(
@@ -753,15 +796,16 @@ def _apportion(
     seats_left = seats
     records = ties
     if cap is not None and N and P:
-        if isinstance(cap, int):
-            over_row = a.max(axis=1) > cap
-        else:
-            over_row = np.einsum("np->n", (a > cap).view(np.uint8)) > 0
-        if over_row.any():
+        over = a > cap
+        if over.any():  # rare: only then find the rows (einsum: fast on the short party axis)
+            over_row: BoolArray = np.asarray(
+                np.einsum("np->n", over.view(np.uint8)) > 0 if P < 256 else over.any(axis=1),
+                dtype=bool,
+            )
             a, capped, active, seats_left, records = _reallocate_capped(
                 votes, seats, eligible, method, cap, tie_break, rng, a, ties, over_row
             )
-    unfilled = seats - a.sum(axis=1)
+    unfilled = seats - np.einsum("np->n", a)
     lot_seed = rng.seed if isinstance(rng, LotRng) else None
 
     def shape(x: NDArray[Any], *tail: int) -> NDArray[Any]:
@@ -819,7 +863,7 @@ def _reallocate_capped(
         if rnd == 0:
             done = np.zeros(rows.size, dtype=bool)  # every row here has a party over its cap
         else:
-            done = np.einsum("np->n", over.view(np.uint8)) == 0
+            done = np.asarray(~over.any(axis=1), dtype=bool)
         for t in pending:
             r = t.row
             if not done[r]:
