@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -431,6 +432,16 @@ def _build(text: str, key: str, given: dict[str, Any]) -> Method:
         raise UnknownMethodError(
             f"method={text!r}: unknown parameter(s) {', '.join(unknown)}; {key} takes "
             f"{', '.join(accepted)}"
+        )
+    missing = [
+        p.name
+        for p in inspect.signature(factory).parameters.values()
+        if p.default is inspect.Parameter.empty and p.name not in given and p.name not in fixed
+    ]
+    if missing:
+        raise UnknownMethodError(
+            f"method={text!r}: {key} needs the parameter(s) {', '.join(missing)}, e.g. "
+            f"get_method({key!r}, {missing[0]}=...)"
         )
     return factory(**fixed, **given)
 
