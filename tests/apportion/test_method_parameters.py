@@ -561,3 +561,20 @@ def test_parametrised_methods_in_systems_allocate_and_pickle() -> None:
     assert eval(repr(sweden), {"ElectoralSystem": es.ElectoralSystem}) == sweden
     czech = sweden.replace(method=largest_remainder("imperiali", "round_half_up"))
     assert pickle.loads(pickle.dumps(czech)).method == czech.method
+
+
+def test_methods_expose_their_exact_rule() -> None:
+    from electsim.apportion.divisor import DivisorSpec
+    from electsim.apportion.quota import QuotaRule, quota_of
+
+    assert get_method("hare").spec == QuotaRule(0, "exact")
+    assert get_method("droop").spec == QuotaRule(1, "plus_one")
+    czech = largest_remainder("imperiali", "round_half_up")
+    # V = 648, S = 5: 648 / 7 = 92.57 -> 93
+    assert quota_of(czech.spec, 648, 5) == 93 == czech.spec.quota(648, 5)
+    sweden = sainte_lague("1.2")
+    assert isinstance(sweden.spec, DivisorSpec)
+    # first seat of 2500 votes at divisor 0.6 (scale s + 1/2), second at 1.5
+    assert sweden.spec.key(2500, 0) == (0, Fraction(2500) / Fraction(3, 5))
+    assert sweden.spec.key(2500, 1) == (0, Fraction(2500) / Fraction(3, 2))
+    assert get_method(lambda v, s: v).spec is None

@@ -6,7 +6,7 @@ import inspect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Literal, Protocol
@@ -145,6 +145,11 @@ class Method:
         One line, with the quota or divisor formula.
     gives_every_party_a_seat : bool
         True for divisor methods with ``d(0) = 0`` (Adams, Dean, Huntington-Hill).
+    spec : DivisorSpec, QuotaRule or None
+        The exact rule behind a built-in method: a
+        :class:`~electsim.apportion.divisor.DivisorSpec` (divisors ``d(s)``, exact priority
+        ``key(v, s)``) or a :class:`~electsim.apportion.quota.QuotaRule` (``quota(V, S)``), for
+        code that explains or audits an allocation; ``None`` for custom methods.
 
     Calling a method runs its kernel; rows whose vote total reaches ``2**62`` are refused with
     an :class:`~electsim.errors.ElectsimError` (the kernels work in int64).
@@ -157,6 +162,7 @@ class Method:
     description: str = ""
     aliases: tuple[str, ...] = ()
     gives_every_party_a_seat: bool = False
+    spec: Any = field(default=None, compare=False)
 
     def __reduce__(self) -> str | tuple[Any, ...]:
         """Registered methods pickle by name (their kernels are closures)."""

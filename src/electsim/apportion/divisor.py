@@ -422,6 +422,7 @@ def _method(spec: DivisorSpec, params: tuple[tuple[str, Any], ...] | None = None
         description=spec.description,
         aliases=spec.aliases,
         gives_every_party_a_seat=spec.zero_first,
+        spec=spec,
         **extra,
     )
 

@@ -180,6 +180,17 @@ def _kernel_int(
     out = whole.copy()
     ties: list[TieRecord] = []
     idx = np.flatnonzero((k >= 0) & (k <= n_cand))
+    if idx.size and rem.dtype != object:
+        # sort-based selection; only rows with equal remainders at the cut go to select_top
+        key = np.where(has_votes[idx], rem[idx], -1)
+        srt = np.sort(key, axis=1)
+        kk = k[idx]
+        r = np.arange(idx.size)
+        kth = srt[r, np.clip(P - kk, 0, P - 1)]
+        nxt = np.where(kk < P, srt[r, np.clip(P - kk - 1, 0, P - 1)], -1)
+        clear = (kk == 0) | (kth > nxt)
+        out[idx[clear]] += (key[clear] >= kth[clear, None]) & (kk[clear] > 0)[:, None]
+        idx = idx[~clear]
     if idx.size:
         chosen, t = select_top(
             rem[idx], has_votes[idx], k[idx], v[idx], tie_break, rng, "remainder", rows[idx]
@@ -370,6 +381,7 @@ for _name, _desc in QUOTAS.items():
             reference=_make_reference(_RULES[_name]),
             description=_desc + ", largest remainders",
             aliases=_ALIASES[_name],
+            spec=_RULES[_name],
         )
     )
 
@@ -489,6 +501,7 @@ def largest_remainder(quota: str = "hare", rounding: str | None = None) -> Metho
         reference=_make_reference(rule),
         description=f"quota q = {rule.formula()}, largest remainders",
         params=(("quota", label), ("rounding", rule.rounding)),
+        spec=rule,
     )
 
 
