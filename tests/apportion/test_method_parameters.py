@@ -578,3 +578,43 @@ def test_methods_expose_their_exact_rule() -> None:
     assert sweden.spec.key(2500, 0) == (0, Fraction(2500) / Fraction(3, 5))
     assert sweden.spec.key(2500, 1) == (0, Fraction(2500) / Fraction(3, 2))
     assert get_method(lambda v, s: v).spec is None
+
+
+def test_parametrised_method_travels_to_worker_processes() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from electsim.uncertainty import Multinomial
+
+    election = es.Election(
+        [[4_000, 3_000, 700, 620], [2_000, 3_500, 400, 320]], parties=["A", "B", "C", "D"]
+    )
+    system = es.ElectoralSystem(21, sainte_lague("1.2"), tie_break="lowest_index")
+    kw: dict[str, Any] = dict(uncertainty=Multinomial(), rng=5)
+    serial = es.simulate(election, system, 40, chunk_size=16, **kw)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        parallel = es.simulate(election, system, 40, chunk_size=16, executor=pool, **kw)
+    assert serial.seats.tolist() == parallel.seats.tolist()
+    assert (serial.seats.sum(axis=-1) == 21).all()
+
+
+def test_docs_methods_page_examples_print_what_they_show() -> None:
+    """Each Python block of docs/methods.md ends with its output as ``# `` comment lines."""
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "methods.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) == 3
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        lines = block.rstrip("\n").split("\n")
+        n_out = 0
+        while n_out < len(lines) and lines[-1 - n_out].startswith("# "):
+            n_out += 1
+        shown = [line[2:] for line in lines[len(lines) - n_out :]]
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            exec(compile("\n".join(lines), str(page), "exec"), namespace)
+        assert buf.getvalue().splitlines() == shown

@@ -502,7 +502,7 @@ def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
 
     The party with the highest average ``v_i / d(s_i)`` (``s_i`` = seats it already holds)
     gets the next seat; ``d(0) = first`` if given, else ``delta``.  The classical *stationary*
-    methods (Pukelsheim 2017, sect. 3.11) are ``delta`` in ``[0, 1]``: Adams (0), Danish (1/3),
+    methods (Pukelsheim 2017) are ``delta`` in ``[0, 1]``: Adams (0), Danish (1/3),
     Sainte-Laguë/Webster (1/2), D'Hondt/Jefferson (1); Imperiali divisors are ``delta = 2``.
     Only the ratios of divisors matter, so ``first`` is on the same scale as ``s + delta``:
     Norway's divisors 1.4, 3, 5, ... are ``delta=1/2, first=0.7`` (the same method as
@@ -534,7 +534,8 @@ def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
 
     References
     ----------
-    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., ch. 3 and 4. Springer.
+    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed. Springer.
+    https://doi.org/10.1007/978-3-319-64707-4
     Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
 
     Examples
@@ -595,8 +596,8 @@ def sainte_lague(first_divisor: RateLike = 1) -> Method:
 
     References
     ----------
-    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., sect. 3.11 (modified
-    Sainte-Laguë). Springer. https://doi.org/10.1007/978-3-319-64707-4
+    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed. Springer.
+    https://doi.org/10.1007/978-3-319-64707-4
     Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
 
     Examples

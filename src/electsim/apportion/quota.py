@@ -457,8 +457,8 @@ def largest_remainder(quota: str = "hare", rounding: str | None = None) -> Metho
 
     References
     ----------
-    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., ch. 5 (quota methods,
-    rounded quotas). Springer. https://doi.org/10.1007/978-3-319-64707-4
+    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed., ch. 5. Springer.
+    https://doi.org/10.1007/978-3-319-64707-4
     Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
 
     Examples
