@@ -499,7 +499,9 @@ def test_get_method_with_parameters() -> None:
         (lambda: largest_remainder("sainte_lague"), "quota='sainte_lague' is unknown"),
         (lambda: largest_remainder("hare", "nearest"), "rounding='nearest' is unknown"),
         (lambda: largest_remainder("hare", 1), "rounding=1 is unknown"),  # type: ignore[arg-type]
-        (lambda: get_method("divisor_method"), "delta"),
+        (lambda: get_method("divisor_method"), "needs the parameter.*delta"),
+        (lambda: get_method("a" + " " * 10**6 + "b(x=1)"), "1,000,007 characters is refused"),
+        (lambda: get_method("sainte_lague(first_divisor=1.2"), "is unknown; valid names"),
     ],
 )
 def test_unknown_names_and_parameters(call: Any, match: str) -> None:

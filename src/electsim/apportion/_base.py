@@ -331,6 +331,9 @@ def register_factory(
     _FACTORIES[key] = (factory, dict(fixed or {}), tuple(params))
 
 
+#: Longest method name (with parameters) that :func:`get_method` reads.
+_MAX_SPEC_CHARS = 1000
+
 _SPEC = re.compile(r"^\s*([^()]*?)\s*\((.*)\)\s*$", re.DOTALL)
 
 
@@ -396,6 +399,11 @@ def get_method(method: str | Method | Callable[..., object], **params: Any) -> M
             )
         return method
     if isinstance(method, str):
+        if len(method) > _MAX_SPEC_CHARS:
+            raise UnknownMethodError(
+                f"method: a name of {len(method):,} characters is refused (at most "
+                f"{_MAX_SPEC_CHARS}); write e.g. 'sainte_lague(first_divisor=1.2)'"
+            )
         base, written = _parse_spec(method)
         clash = sorted(set(written) & {_normalise(k) for k in params})
         if clash:
