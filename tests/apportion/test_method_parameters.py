@@ -620,3 +620,19 @@ def test_docs_methods_page_examples_print_what_they_show() -> None:
         with contextlib.redirect_stdout(buf):
             exec(compile("\n".join(lines), str(page), "exec"), namespace)
         assert buf.getvalue().splitlines() == shown
+
+
+@pytest.mark.parametrize("method", [sainte_lague("1.2"), largest_remainder("hare", "floor")])
+def test_lot_is_reproducible_and_seed_dependent(method: Method) -> None:
+    # 40 copies of one election with a three-way tie for the last seat(s)
+    votes = np.tile(np.array([[600, 600, 600, 100]]), (40, 1))
+    seats = np.full(40, 4)
+    ok = np.ones(votes.shape, bool)
+    a, ta = method(votes, seats, ok, "lot", np.random.default_rng(3))
+    b, tb = method(votes, seats, ok, "lot", np.random.default_rng(3))
+    c, _ = method(votes, seats, ok, "lot", np.random.default_rng(4))
+    assert np.array_equal(a, b) and ta == tb and len(ta) == 40
+    assert not np.array_equal(a, c)
+    assert (a.sum(axis=1) == 4).all() and len({tuple(r) for r in a.tolist()}) > 1
+    with pytest.raises(ElectsimError, match="needs an rng"):
+        method(votes, seats, ok, "lot", None)

@@ -232,7 +232,7 @@ class ParametrizedMethod(Method):
 
 def format_number(x: Fraction) -> str:
     """Canonical text of an exact parameter: ``"2"``, ``"1.4"`` (terminating decimals of at
-    most 20 digits) or ``"1/3"``; :func:`electsim._exact.parse_rate` reads each back exactly.
+    most 20 digits) or ``"1/3"``; ``electsim._exact.parse_rate`` reads each back exactly.
 
     >>> format_number(Fraction(7, 5)), format_number(Fraction(1, 3)), format_number(Fraction(3))
     ('1.4', '1/3', '3')

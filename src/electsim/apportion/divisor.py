@@ -513,7 +513,7 @@ def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
     delta : Fraction, Decimal, int, str or float
         ``0 <= delta <= 100``.  Exact: strings such as ``"1/3"`` or ``"0.5"``; a float is read
         through its shortest repr (``0.4`` is exactly 2/5), as in
-        :func:`electsim._exact.parse_rate`.
+        ``electsim._exact.parse_rate``.
     first : same types, optional
         ``d(0)``, with ``0 < first < 1 + delta`` so that the divisors stay positive and
         strictly increasing (``first`` equal to ``delta`` is the plain method).
