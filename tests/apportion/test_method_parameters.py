@@ -470,6 +470,15 @@ def test_any_divisor_parameters_round_trip(params: tuple[Fraction, Fraction | No
     assert pickle.loads(pickle.dumps(m)) == m
 
 
+def test_most_precise_parameters_still_round_trip() -> None:
+    for m in (
+        sainte_lague(Fraction(10**24 - 1, 10**24 - 3)),
+        sainte_lague("1.23456789012345678901"),
+        divisor_method(Fraction(10**23 + 7, 10**23 - 1), Fraction(1, 10**24 - 1)),
+    ):
+        assert get_method(m.name) == m and pickle.loads(pickle.dumps(m)) == m
+
+
 def test_get_method_with_parameters() -> None:
     sweden = sainte_lague("1.2")
     assert get_method("sainte_lague", first_divisor="1.2") == sweden
@@ -522,6 +531,8 @@ def test_unknown_names_and_parameters(call: Any, match: str) -> None:
         ({"first_divisor": None}, "first_divisor=None is not a rate"),
         ({"first_divisor": [1.4]}, "first_divisor=.* has type list"),
         ({"first_divisor": "1" * 300}, "first_divisor: a rate string of 300 characters"),
+        ({"first_divisor": Fraction(10**30 + 1, 10**30)}, "first_divisor=.* is too precise"),
+        ({"first_divisor": "1." + "1" * 30}, "first_divisor='1.1111.* is too precise"),
     ],
 )
 def test_first_divisor_validation(kwargs: dict[str, Any], match: str) -> None:
@@ -537,6 +548,8 @@ def test_first_divisor_validation(kwargs: dict[str, Any], match: str) -> None:
         ({"delta": "1/2", "first": "1.5"}, r"first='1.5' must be in \(0, 1.5\)"),
         ({"delta": 1, "first": 0}, r"first=0 must be in \(0, 2\)"),
         ({"delta": 0, "first": 1}, r"first=1 must be in \(0, 1\)"),
+        ({"delta": Fraction(1, 3**60)}, "delta=.* is too precise"),
+        ({"delta": 1, "first": Fraction(1, 3**60)}, "first=.* is too precise"),
     ],
 )
 def test_divisor_method_validation(kwargs: dict[str, Any], match: str) -> None:

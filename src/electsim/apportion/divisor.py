@@ -482,6 +482,19 @@ def _family_spec(delta: Fraction, first: Fraction | None) -> DivisorSpec:
     )
 
 
+#: Numerators and denominators of divisor parameters stay below this bound, so that a
+#: method's canonical name (which is how it pickles) is short and reads back exactly.
+MAX_PARAMETER_PART = 10**24
+
+
+def _precise_enough(x: Fraction, name: str, given: Any) -> None:
+    if max(abs(x.numerator), x.denominator) >= MAX_PARAMETER_PART:
+        raise ElectsimError(
+            f"{name}={_short(given)} is too precise: numerator and denominator must be below "
+            "10**24 (e.g. '1.2', '7/5')"
+        )
+
+
 def _family(delta: Fraction, first: Fraction | None) -> Method:
     if first == delta:
         first = None
@@ -513,7 +526,8 @@ def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
     delta : Fraction, Decimal, int, str or float
         ``0 <= delta <= 100``.  Exact: strings such as ``"1/3"`` or ``"0.5"``; a float is read
         through its shortest repr (``0.4`` is exactly 2/5), as in
-        ``electsim._exact.parse_rate``.
+        ``electsim._exact.parse_rate``; numerator and denominator below ``10**24`` (so that
+        the method's name, which is how it pickles, reads back exactly).
     first : same types, optional
         ``d(0)``, with ``0 < first < 1 + delta`` so that the divisors stay positive and
         strictly increasing (``first`` equal to ``delta`` is the plain method).
@@ -549,12 +563,15 @@ def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
     'divisor_method(delta=0.4)'
     """
     d = parse_rate(delta, "delta", allow_above_one=True)
+    _precise_enough(d, "delta", delta)
     if d > MAX_DELTA:
         raise ElectsimError(
             f"delta={_short(delta)} must be in [0, {MAX_DELTA}] (Imperiali's 2 is the largest "
             "in use; larger values only approach winner-takes-all)"
         )
     a = None if first is None else parse_rate(first, "first", allow_above_one=True)
+    if a is not None:
+        _precise_enough(a, "first", first)
     if a is not None and not 0 < a < 1 + d:
         raise ElectsimError(
             f"first={_short(first)} must be in (0, {format_number(1 + d)}): the divisors "
@@ -580,7 +597,8 @@ def sainte_lague(first_divisor: RateLike = 1) -> Method:
         the second divisor).  ``f <= 2`` keeps the first signpost in ``[0, 1]``, as in
         Pukelsheim's definition of divisor methods; ``2 < f < 3`` is still a well-defined
         highest-averages method and is accepted.  Read exactly (``"1.4"``, ``Fraction(7, 5)``,
-        ``Decimal("1.4")``; a float through its shortest repr, so ``1.4`` is exactly 7/5).
+        ``Decimal("1.4")``; a float through its shortest repr, so ``1.4`` is exactly 7/5),
+        with numerator and denominator below ``10**24``.
 
     Returns
     -------
@@ -620,6 +638,7 @@ def sainte_lague(first_divisor: RateLike = 1) -> Method:
     (array([[2, 2, 1]]), array([[3, 2, 0]]))
     """
     f = parse_rate(first_divisor, "first_divisor", allow_above_one=True)
+    _precise_enough(f, "first_divisor", first_divisor)
     if not 0 < f < 3:
         raise ElectsimError(
             f"first_divisor={_short(first_divisor)} must be in (0, 3): the divisors "
