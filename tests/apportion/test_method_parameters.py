@@ -649,3 +649,19 @@ def test_lot_is_reproducible_and_seed_dependent(method: Method) -> None:
     assert (a.sum(axis=1) == 4).all() and len({tuple(r) for r in a.tolist()}) > 1
     with pytest.raises(ElectsimError, match="needs an rng"):
         method(votes, seats, ok, "lot", None)
+
+
+def test_stages_apportion_takes_parametrised_methods_and_caps() -> None:
+    from electsim.stages import apportion
+
+    # Sweden's 1.2 with A capped at 1 seat: A keeps 1, B and C share 4 seats by the same
+    # method: B 6300/1.2 = 5250, 2100, 1260; C 2500/1.2 = 2083.3 -> B 3, C 1.
+    r = apportion([10000, 6300, 2500], 5, method="sainte_lague(first_divisor=1.2)", cap=[1, 5, 5])
+    assert r.seats.tolist() == [1, 3, 1] and r.capped.tolist() == [True, False, False]
+    assert r.method == sainte_lague("1.2")
+    # rounded Imperiali quota: row 1 is the hand case above; row 0: V = 18800, q =
+    # round(18800 / 7) = 2686: 10000 -> 3 (rem 1942), 6300 -> 2 (rem 928), 2500 -> 0: 5 seats.
+    r = apportion(
+        [[10000, 6300, 2500], [91, 464, 93]], 5, method="imperiali_quota(rounding=round_half_up)"
+    )
+    assert r.seats.tolist() == [[3, 2, 0], [0, 4, 1]]
