@@ -491,6 +491,7 @@ def test_get_method_with_parameters() -> None:
     assert get_method("largest_remainder", quota="imperiali") is get_method("imperiali_quota")
     assert get_method("largest_remainder") is get_method("hare")  # the alias, unchanged
     assert get_method("sainte_lague()") is get_method("sainte_lague")
+    assert get_method("D'Hondt()") is get_method("dhondt")
 
 
 @pytest.mark.parametrize(
@@ -502,7 +503,8 @@ def test_get_method_with_parameters() -> None:
         (lambda: get_method("sainte_lague(first_divisor)"), "cannot read parameter"),
         (lambda: get_method("sainte_lague(first_divisor=1, first_divisor=2)"), "given twice"),
         (lambda: get_method("sainte_lague(first_divisor=1)", first_divisor=2), "given twice"),
-        (lambda: get_method("nonsense(x=1)"), "'nonsense' takes no parameters"),
+        (lambda: get_method("nonsense(x=1)"), "'nonsense.x=1.' is unknown; valid names"),
+        (lambda: get_method("nonsense"), "'nonsense' is unknown; valid names.*with parameters"),
         (lambda: get_method(sainte_lague("1.2"), first_divisor=1), "only be given with"),
         (lambda: get_method(lambda v, s: v, first_divisor=1), "only be given with"),
         (lambda: largest_remainder("sainte_lague"), "quota='sainte_lague' is unknown"),

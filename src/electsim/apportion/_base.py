@@ -413,18 +413,9 @@ def get_method(method: str | Method | Callable[..., object], **params: Any) -> M
             raise UnknownMethodError(f"method={method!r}: {clash} given twice")
         given = {**written, **{_normalise(k): v for k, v in params.items()}}
         key = _normalise(base)
-        if given or base != method:
-            return _build(method, key, given)
-        key = _ALIASES.get(key, key)
-        if key in _REGISTRY:
-            return _REGISTRY[key]
-        if key in _FACTORIES:
-            return _build(method, key, given)
-        raise UnknownMethodError(
-            f"method={method!r} is unknown; valid names: {', '.join(sorted(_REGISTRY))} "
-            f"(aliases: {', '.join(sorted(_ALIASES))}; with parameters: "
-            f"{', '.join(sorted(_FACTORIES))})"
-        )
+        if not given and _ALIASES.get(key, key) in _REGISTRY:
+            return _REGISTRY[_ALIASES.get(key, key)]  # also "dhondt()"
+        return _build(method, key, given)
     if callable(method):
         if params:
             raise UnknownMethodError(
@@ -438,10 +429,16 @@ def _build(text: str, key: str, given: dict[str, Any]) -> Method:
     """Call the factory registered under ``key`` (or under the name ``key`` is an alias of)."""
     if key not in _FACTORIES:
         key = _ALIASES.get(key, key)
-    if key not in _FACTORIES:
+    if key in _REGISTRY and key not in _FACTORIES:
         raise UnknownMethodError(
             f"method={text!r}: {key!r} takes no parameters; methods with parameters: "
             f"{', '.join(sorted(_FACTORIES))}"
+        )
+    if key not in _FACTORIES:
+        raise UnknownMethodError(
+            f"method={text!r} is unknown; valid names: {', '.join(sorted(_REGISTRY))} "
+            f"(aliases: {', '.join(sorted(_ALIASES))}; with parameters: "
+            f"{', '.join(sorted(_FACTORIES))})"
         )
     factory, fixed, accepted = _FACTORIES[key]
     unknown = sorted(set(given) - set(accepted))
