@@ -417,9 +417,11 @@ def largest_remainder(quota: str = "hare", rounding: str | None = None) -> Metho
     ``floor(V / (S + 1)) + 1`` is the default for ``quota="droop"``; it is, for example, the
     quota of the Irish single-transferable-vote elections.  The Czech Chamber of Deputies
     (Act No. 247/1995 Coll. as amended in 2021) divides each region's votes by its seats
-    plus 2 and rounds to a whole number: ``largest_remainder("imperiali", "round_half_up")``
-    models that first scrutiny (its leftover seats go to a national second scrutiny, a tier
-    rule outside this function).
+    plus 2 and rounds to a whole number: that quota is
+    ``largest_remainder("imperiali", "round_half_up").spec.quota(V, S)``.  The Czech first
+    scrutiny awards only the whole quotas and passes the remainders to a national second
+    scrutiny (a tier rule); this method is the single-tier version, which gives the seats
+    left by largest remainders within the region.
 
     Consistency with the other quota methods (whatever the rounding):
 
