@@ -43,7 +43,7 @@ from electsim.apportion import (
 from electsim.errors import ElectsimError, TieError, UnknownMethodError
 
 TIE = None  # the oracle's answer when an exact tie decides a seat
-PROPS = settings(max_examples=25, deadline=None, derandomize=True, database=None)
+PROPS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 
 
 # ---------------------------------------------------------------------------------------------
