@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -17,12 +21,14 @@ __all__ = [
     "Method",
     "MethodKernel",
     "MethodReference",
+    "ParametrizedMethod",
     "TieBreak",
     "TieRecord",
     "available_methods",
     "blocked",
     "get_method",
     "register",
+    "register_factory",
     "resolve_tie",
 ]
 
@@ -142,6 +148,11 @@ class Method:
         One line, with the quota or divisor formula.
     gives_every_party_a_seat : bool
         True for divisor methods with ``d(0) = 0`` (Adams, Dean, Huntington-Hill).
+    spec : DivisorSpec, QuotaRule or None
+        The exact rule behind a built-in method: a
+        :class:`~electsim.apportion.divisor.DivisorSpec` (divisors ``d(s)``, exact priority
+        ``key(v, s)``) or a :class:`~electsim.apportion.quota.QuotaRule` (``quota(V, S)``), for
+        code that explains or audits an allocation; ``None`` for custom methods.
 
     Calling a method runs its kernel; rows whose vote total reaches ``2**62`` are refused with
     an :class:`~electsim.errors.ElectsimError` (the kernels work in int64).
@@ -154,6 +165,7 @@ class Method:
     description: str = ""
     aliases: tuple[str, ...] = ()
     gives_every_party_a_seat: bool = False
+    spec: Any = field(default=None, compare=False)
 
     def __reduce__(self) -> str | tuple[Any, ...]:
         """Registered methods pickle by name (their kernels are closures)."""
@@ -187,6 +199,60 @@ class Method:
                     "votes: a row's total reaches 2**62; the kernels work in int64 and refuse it"
                 )
         return self.kernel(votes, seats, eligible, tie_break, rng)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ParametrizedMethod(Method):
+    """A method built from parameters by a factory (:func:`electsim.apportion.sainte_lague`,
+    :func:`~electsim.apportion.divisor_method`, :func:`~electsim.apportion.largest_remainder`).
+
+    Its ``name`` is a canonical spelling of the parameters, e.g.
+    ``"sainte_lague(first_divisor=1.2)"``, that :func:`get_method` reads back: two methods with
+    the same parameters are equal and hash alike however the parameters were written
+    (``"1.2"``, ``Fraction(6, 5)``, ``1.2``), and a method pickles as its name, so it travels
+    to worker processes (``electsim.simulate``) like a registered method.
+
+    Attributes
+    ----------
+    params : tuple of (str, object) pairs
+        The canonical parameters (exact ``Fraction`` numbers, rounding names).
+    """
+
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParametrizedMethod):
+            return self.name == other.name
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((ParametrizedMethod, self.name))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its canonical name (rebuilt by :func:`get_method`)."""
+        return (get_method, (self.name,))
+
+
+def format_number(x: Fraction) -> str:
+    """Canonical text of an exact parameter: ``"2"``, ``"1.4"`` (terminating decimals of at
+    most 20 digits) or ``"1/3"``; ``electsim._exact.parse_rate`` reads each back exactly.
+
+    >>> format_number(Fraction(7, 5)), format_number(Fraction(1, 3)), format_number(Fraction(3))
+    ('1.4', '1/3', '3')
+    """
+    if x.denominator == 1:
+        return str(x.numerator)
+    den = x.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den == 1:
+        with localcontext() as ctx:
+            ctx.prec = 400
+            text = format(Decimal(x.numerator) / Decimal(x.denominator), "f")
+        if len(text.replace("-", "").replace(".", "").lstrip("0")) <= 20:
+            return text
+    return f"{x.numerator}/{x.denominator}"
 
 
 #: Largest house size the kernels accept (the same bound as ``electsim.system.MAX_SEATS``).
@@ -250,8 +316,62 @@ def _normalise(name: str) -> str:
     return plain.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
 
 
-def get_method(method: str | Method | Callable[..., object]) -> Method:
-    """Look a method up by name (or alias), or wrap a callable.
+_FACTORIES: dict[str, tuple[Callable[..., Method], dict[str, Any], tuple[str, ...]]] = {}
+
+
+def register_factory(
+    name: str,
+    factory: Callable[..., Method],
+    params: Sequence[str],
+    fixed: dict[str, Any] | None = None,
+) -> None:
+    """Let :func:`get_method` build ``name`` with parameters: ``get_method(name, **kw)`` (or
+    ``get_method("name(k=v, ...)")``) calls ``factory(**fixed, **kw)``; ``params`` are the
+    keyword names a user may give."""
+    key = _normalise(name)
+    if key in _FACTORIES:
+        raise ElectsimError(f"method factory {key!r} is already registered")
+    _FACTORIES[key] = (factory, dict(fixed or {}), tuple(params))
+
+
+#: Longest method name (with parameters) that :func:`get_method` reads.
+_MAX_SPEC_CHARS = 1000
+
+_SPEC = re.compile(r"^\s*([^()]*?)\s*\((.*)\)\s*$", re.DOTALL)
+
+
+def _parse_spec(text: str) -> tuple[str, dict[str, str]]:
+    """Split ``"name(k=v, k2=v2)"`` into the name and its parameters (values as text)."""
+    m = _SPEC.match(text)
+    if m is None:
+        return text, {}
+    params: dict[str, str] = {}
+    body = m.group(2).strip()
+    for part in body.split(",") if body else []:
+        k, eq, v = part.partition("=")
+        key = _normalise(k)
+        if not eq or not key or not v.strip():
+            raise UnknownMethodError(
+                f"method={text!r}: cannot read parameter {part.strip()!r}; write "
+                "e.g. 'sainte_lague(first_divisor=1.2)'"
+            )
+        if key in params:
+            raise UnknownMethodError(f"method={text!r}: parameter {key!r} is given twice")
+        params[key] = v.strip().strip("'\"")
+    return m.group(1), params
+
+
+def get_method(method: str | Method | Callable[..., object], **params: Any) -> Method:
+    """Look a method up by name (or alias), build a parametrised one, or wrap a callable.
+
+    A name may carry parameters, either as keywords or written into the name:
+    ``get_method("sainte_lague", first_divisor="1.2")`` and
+    ``get_method("sainte_lague(first_divisor=1.2)")`` both give
+    :func:`electsim.apportion.sainte_lague` ``(first_divisor="1.2")``.  Parametrised names:
+    ``sainte_lague``/``webster`` (``first_divisor``), ``divisor_method`` (``delta``,
+    ``first``), ``largest_remainder`` (``quota``, ``rounding``) and the quota names ``hare``,
+    ``droop``, ``hagenbach_bischoff``, ``imperiali_quota`` (``rounding``).  The ``name`` of a
+    parametrised method is such a string, so ``get_method(m.name) == m``.
 
     A callable ``f(votes, seats) -> alloc`` receives ``votes`` of shape ``(N, P)`` (ineligible
     parties' votes set to 0) and ``seats`` of shape ``(N,)`` and must return non-negative
@@ -261,7 +381,7 @@ def get_method(method: str | Method | Callable[..., object]) -> Method:
     Raises
     ------
     UnknownMethodError
-        Listing the valid names.
+        Listing the valid names, or naming the parameters a method does not take.
 
     Examples
     --------
@@ -269,21 +389,75 @@ def get_method(method: str | Method | Callable[..., object]) -> Method:
     'divisor'
     >>> get_method("Jefferson").name
     'dhondt'
+    >>> get_method("sainte_lague", first_divisor="1.2").name
+    'sainte_lague(first_divisor=1.2)'
+    >>> get_method("droop(rounding=floor)").name
+    'largest_remainder(quota=droop, rounding=floor)'
     """
     if isinstance(method, Method):
+        if params:
+            raise UnknownMethodError(
+                f"parameters {sorted(params)} can only be given with a method name, not with "
+                f"the method object {method!r}"
+            )
         return method
     if isinstance(method, str):
-        key = _normalise(method)
-        key = _ALIASES.get(key, key)
-        if key in _REGISTRY:
-            return _REGISTRY[key]
-        raise UnknownMethodError(
-            f"method={method!r} is unknown; valid names: {', '.join(sorted(_REGISTRY))} "
-            f"(aliases: {', '.join(sorted(_ALIASES))})"
-        )
+        if len(method) > _MAX_SPEC_CHARS:
+            raise UnknownMethodError(
+                f"method: a name of {len(method):,} characters is refused (at most "
+                f"{_MAX_SPEC_CHARS}); write e.g. 'sainte_lague(first_divisor=1.2)'"
+            )
+        base, written = _parse_spec(method)
+        clash = sorted(set(written) & {_normalise(k) for k in params})
+        if clash:
+            raise UnknownMethodError(f"method={method!r}: {clash} given twice")
+        given = {**written, **{_normalise(k): v for k, v in params.items()}}
+        key = _normalise(base)
+        if not given and _ALIASES.get(key, key) in _REGISTRY:
+            return _REGISTRY[_ALIASES.get(key, key)]  # also "dhondt()"
+        return _build(method, key, given)
     if callable(method):
+        if params:
+            raise UnknownMethodError(
+                f"parameters {sorted(params)} can only be given with a method name"
+            )
         return _custom(method)
     raise UnknownMethodError(f"method={method!r} is neither a method name nor a callable")
+
+
+def _build(text: str, key: str, given: dict[str, Any]) -> Method:
+    """Call the factory registered under ``key`` (or under the name ``key`` is an alias of)."""
+    if key not in _FACTORIES:
+        key = _ALIASES.get(key, key)
+    if key in _REGISTRY and key not in _FACTORIES:
+        raise UnknownMethodError(
+            f"method={text!r}: {key!r} takes no parameters; methods with parameters: "
+            f"{', '.join(sorted(_FACTORIES))}"
+        )
+    if key not in _FACTORIES:
+        raise UnknownMethodError(
+            f"method={text!r} is unknown; valid names: {', '.join(sorted(_REGISTRY))} "
+            f"(aliases: {', '.join(sorted(_ALIASES))}; with parameters: "
+            f"{', '.join(sorted(_FACTORIES))})"
+        )
+    factory, fixed, accepted = _FACTORIES[key]
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        raise UnknownMethodError(
+            f"method={text!r}: unknown parameter(s) {', '.join(unknown)}; {key} takes "
+            f"{', '.join(accepted)}"
+        )
+    missing = [
+        p.name
+        for p in inspect.signature(factory).parameters.values()
+        if p.default is inspect.Parameter.empty and p.name not in given and p.name not in fixed
+    ]
+    if missing:
+        raise UnknownMethodError(
+            f"method={text!r}: {key} needs the parameter(s) {', '.join(missing)}, e.g. "
+            f"get_method({key!r}, {missing[0]}=...)"
+        )
+    return factory(**fixed, **given)
 
 
 def _custom(fn: Callable[..., object]) -> Method:

@@ -42,17 +42,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._base import Method, TieRecord, blocked, register, resolve_tie
+from .._exact import RateLike, parse_rate
+from ..errors import ElectsimError
+from ._base import (
+    Method,
+    ParametrizedMethod,
+    TieRecord,
+    blocked,
+    format_number,
+    get_method,
+    register,
+    register_factory,
+    resolve_tie,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-__all__ = ["DIVISORS", "DivisorSpec"]
+__all__ = ["DIVISORS", "MAX_DELTA", "DivisorSpec", "divisor_method", "sainte_lague"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,11 @@ class DivisorSpec:
     description: str
     aliases: tuple[str, ...] = ()
     offset: int = 0
+    #: ``d(s) = s + d(0)`` for every ``s`` (the kernel's fast certificate relies on it)
+    stationary: bool = True
+    #: the method's rounding ``x -> #{j >= 0 : d(j) <= x}`` in float64, for the start estimate;
+    #: ``None``: derived from ``offset`` (needs ``d(j)`` in ``[j + offset, j + offset + 1]``)
+    count: Callable[[FloatArray], NDArray[Any]] | None = None
 
     @property
     def zero_first(self) -> bool:
@@ -142,6 +160,7 @@ _add(
         0.0,
         "modified Sainte-Laguë: divisors 1.4, 3, 5, ... (first divisor 1.4)",
         ("sainte_lague_modified",),
+        stationary=False,
     )
 )
 _add(
@@ -182,6 +201,7 @@ _add(
         False,
         0.0,
         "Dean (harmonic mean): d(s) = s(s+1)/(s+1/2)",
+        stationary=False,
     )
 )
 _add(
@@ -193,6 +213,7 @@ _add(
         0.0,
         "Huntington-Hill (equal proportions): d(s) = sqrt(s(s+1))",
         ("equal_proportions", "hill"),
+        stationary=False,
     )
 )
 
@@ -301,7 +322,7 @@ def _exact_fix(
 
 
 def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
-    stationary = spec.name not in ("modified_sainte_lague", "dean", "huntington_hill")
+    stationary = spec.stationary
 
     def kernel(
         votes: IntArray,
@@ -323,8 +344,11 @@ def _make_kernel(spec: DivisorSpec):  # type: ignore[no-untyped-def]
         # the method's own rounding, s = #{j >= 0 : d(j) <= x}, so the start is a divisor
         # apportionment of its own house size (d(j) lies in [j + offset, j + offset + 1]).
         # Seat counts are held as float64 (exact integers far below 2**53).
-        f = np.floor(x) - spec.offset
-        s = f + (x >= spec.d_float(np.maximum(f, 0.0)))
+        if spec.count is not None:
+            s = spec.count(x)
+        else:
+            f = np.floor(x) - spec.offset
+            s = f + (x >= spec.d_float(np.maximum(f, 0.0)))
         s = np.maximum(s, 0.0) if not spec.zero_first else np.where(pos, np.maximum(s, 1.0), 0.0)
         diff = S - s.sum(axis=0)
         stuck = np.zeros(N, dtype=bool)
@@ -387,15 +411,246 @@ def _make_reference(spec: DivisorSpec):  # type: ignore[no-untyped-def]
     return reference
 
 
-for _spec in DIVISORS.values():
-    register(
-        Method(
-            name=_spec.name,
-            family="divisor",
-            kernel=blocked(_make_kernel(_spec)),
-            reference=_make_reference(_spec),
-            description=_spec.description,
-            aliases=_spec.aliases,
-            gives_every_party_a_seat=_spec.zero_first,
-        )
+def _method(spec: DivisorSpec, params: tuple[tuple[str, Any], ...] | None = None) -> Method:
+    """The method of ``spec``: registered (``params=None``) or parametrised."""
+    cls, extra = (Method, {}) if params is None else (ParametrizedMethod, {"params": params})
+    return cls(
+        name=spec.name,
+        family="divisor",
+        kernel=blocked(_make_kernel(spec)),
+        reference=_make_reference(spec),
+        description=spec.description,
+        aliases=spec.aliases,
+        gives_every_party_a_seat=spec.zero_first,
+        spec=spec,
+        **extra,
     )
+
+
+for _spec in DIVISORS.values():
+    register(_method(_spec))
+
+
+# --------------------------------------------------------------------------- parametrised
+#: (delta, first divisor or None) of the registered stationary-family methods
+_NAMED: dict[tuple[Fraction, Fraction | None], str] = {
+    (Fraction(1), None): "dhondt",
+    (Fraction(1, 2), None): "sainte_lague",
+    (Fraction(1, 2), Fraction(7, 10)): "modified_sainte_lague",
+    (Fraction(1, 3), None): "danish",
+    (Fraction(2), None): "imperiali",
+    (Fraction(0), None): "adams",
+}
+
+#: Largest ``delta`` accepted by :func:`divisor_method` (Imperiali's 2 is the largest in use).
+MAX_DELTA = 100
+
+
+def _family_spec(delta: Fraction, first: Fraction | None) -> DivisorSpec:
+    """The divisor sequence ``d(0) = first`` (default ``delta``), ``d(s) = s + delta``."""
+    a = delta if first is None else first
+    fd, fa = float(delta), float(a)
+
+    def d_float(s: IntArray) -> FloatArray:
+        d = np.asarray(s, dtype=np.float64) + fd
+        return np.where(s == 0, fa, d) if first is not None else d
+
+    def d_exact(s: int) -> Fraction:
+        return a if s == 0 else s + delta
+
+    def count(x: FloatArray) -> NDArray[Any]:
+        # #{j >= 0 : d(j) <= x} = [x >= d(0)] + #{j >= 1 : j + delta <= x}
+        return (x >= fa) + np.maximum(np.floor(x - fd), 0.0)
+
+    if delta == Fraction(1, 2):
+        name = f"sainte_lague(first_divisor={format_number(2 * a)})"
+        desc = f"Sainte-Laguë with first divisor {format_number(2 * a)}: divisors "
+        desc += f"{format_number(2 * a)}, 3, 5, ... (d(0) = {format_number(a)}, d(s) = s + 1/2)"
+    else:
+        tail = "" if first is None else f", first={format_number(first)}"
+        name = f"divisor_method(delta={format_number(delta)}{tail})"
+        desc = f"divisor method d(0) = {format_number(a)}, d(s) = s + {format_number(delta)}"
+    return DivisorSpec(
+        name,
+        d_float,
+        d_exact,
+        False,
+        float(delta) - 0.5,
+        desc,
+        stationary=first is None,
+        count=count,
+    )
+
+
+#: Numerators and denominators of divisor parameters stay below this bound, so that a
+#: method's canonical name (which is how it pickles) is short and reads back exactly.
+MAX_PARAMETER_PART = 10**24
+
+
+def _precise_enough(x: Fraction, name: str, given: Any) -> None:
+    if max(abs(x.numerator), x.denominator) >= MAX_PARAMETER_PART:
+        raise ElectsimError(
+            f"{name}={_short(given)} is too precise: numerator and denominator must be below "
+            "10**24 (e.g. '1.2', '7/5')"
+        )
+
+
+def _family(delta: Fraction, first: Fraction | None) -> Method:
+    if first == delta:
+        first = None
+    named = _NAMED.get((delta, first))
+    if named is not None:
+        return get_method(named)
+    spec = _family_spec(delta, first)
+    params: tuple[tuple[str, Any], ...]
+    if delta == Fraction(1, 2):
+        params = (("first_divisor", 2 * (delta if first is None else first)),)
+    else:
+        params = (("delta", delta),) + ((("first", first),) if first is not None else ())
+    return _method(spec, params)
+
+
+def divisor_method(delta: RateLike, first: RateLike | None = None) -> Method:
+    r"""A divisor method with divisors ``d(s) = s + delta`` and an optional first divisor.
+
+    The party with the highest average ``v_i / d(s_i)`` (``s_i`` = seats it already holds)
+    gets the next seat; ``d(0) = first`` if given, else ``delta``.  The classical *stationary*
+    methods (Pukelsheim 2017) are ``delta`` in ``[0, 1]``: Adams (0), Danish (1/3),
+    Sainte-Laguë/Webster (1/2), D'Hondt/Jefferson (1); Imperiali divisors are ``delta = 2``.
+    Only the ratios of divisors matter, so ``first`` is on the same scale as ``s + delta``:
+    Norway's divisors 1.4, 3, 5, ... are ``delta=1/2, first=0.7`` (the same method as
+    ``sainte_lague(first_divisor=1.4)``).
+
+    Parameters
+    ----------
+    delta : Fraction, Decimal, int, str or float
+        ``0 <= delta <= 100``.  Exact: strings such as ``"1/3"`` or ``"0.5"``; a float is read
+        through its shortest repr (``0.4`` is exactly 2/5), as in
+        ``electsim._exact.parse_rate``; numerator and denominator below ``10**24`` (so that
+        the method's name, which is how it pickles, reads back exactly).
+    first : same types, optional
+        ``d(0)``, with ``0 < first < 1 + delta`` so that the divisors stay positive and
+        strictly increasing (``first`` equal to ``delta`` is the plain method).
+
+    Returns
+    -------
+    Method
+        The registered method when the parameters are one (``delta=1`` is ``"dhondt"``,
+        ``delta=1/2, first=0.7`` is ``"modified_sainte_lague"``), else a
+        :class:`~electsim.apportion.ParametrizedMethod` named e.g.
+        ``"divisor_method(delta=0.4, first=0.6)"``.  Batch kernel and exact reference as for
+        every divisor method (float screen with a certificate; exact ``Fraction`` decisions).
+
+    Raises
+    ------
+    ElectsimError
+        If ``delta`` or ``first`` is not a number, or out of range (message names it).
+
+    References
+    ----------
+    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed. Springer.
+    https://doi.org/10.1007/978-3-319-64707-4
+    Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
+
+    Examples
+    --------
+    >>> divisor_method(delta=1).name
+    'dhondt'
+    >>> divisor_method(delta="1/2", first="0.7") == sainte_lague(first_divisor="1.4")
+    True
+    >>> m = divisor_method(delta="0.4")
+    >>> m.name
+    'divisor_method(delta=0.4)'
+    """
+    d = parse_rate(delta, "delta", allow_above_one=True)
+    _precise_enough(d, "delta", delta)
+    if d > MAX_DELTA:
+        raise ElectsimError(
+            f"delta={_short(delta)} must be in [0, {MAX_DELTA}] (Imperiali's 2 is the largest "
+            "in use; larger values only approach winner-takes-all)"
+        )
+    a = None if first is None else parse_rate(first, "first", allow_above_one=True)
+    if a is not None:
+        _precise_enough(a, "first", first)
+    if a is not None and not 0 < a < 1 + d:
+        raise ElectsimError(
+            f"first={_short(first)} must be in (0, {format_number(1 + d)}): the divisors "
+            f"first, 1 + delta, 2 + delta, ... must be positive and strictly increasing"
+        )
+    return _family(d, a)
+
+
+def sainte_lague(first_divisor: RateLike = 1) -> Method:
+    r"""Sainte-Laguë (Webster) with a chosen first divisor: divisors ``f, 3, 5, 7, ...``.
+
+    The pure method (``f = 1``) divides by 1, 3, 5, ...; raising the first divisor makes a
+    party's first seat dearer, which shields the largest parties against the smallest ones.
+    Laws: ``f = 1.4`` for the district seats of the Norwegian Storting (Election Act) and,
+    until 2014, of the Swedish Riksdag; ``f = 1.2`` in Sweden since the 2018 elections
+    (Elections Act 2005:837 as amended).  On the ``s + 1/2`` scale of
+    :func:`divisor_method` this is ``delta = 1/2, first = f / 2``.
+
+    Parameters
+    ----------
+    first_divisor : Fraction, Decimal, int, str or float, default 1
+        ``0 < f < 3``: the divisors must stay positive and strictly increasing (``f < 3``,
+        the second divisor).  ``f <= 2`` keeps the first signpost in ``[0, 1]``, as in
+        Pukelsheim's definition of divisor methods; ``2 < f < 3`` is still a well-defined
+        highest-averages method and is accepted.  Read exactly (``"1.4"``, ``Fraction(7, 5)``,
+        ``Decimal("1.4")``; a float through its shortest repr, so ``1.4`` is exactly 7/5),
+        with numerator and denominator below ``10**24``.
+
+    Returns
+    -------
+    Method
+        ``"sainte_lague"`` for ``f = 1``, ``"modified_sainte_lague"`` for ``f = 1.4`` (the
+        registered objects), else a :class:`~electsim.apportion.ParametrizedMethod` named
+        ``"sainte_lague(first_divisor=f)"``.
+
+    Raises
+    ------
+    ElectsimError
+        If ``first_divisor`` is not a number or not in ``(0, 3)``.
+
+    References
+    ----------
+    Pukelsheim, F. (2017). *Proportional Representation*, 2nd ed. Springer.
+    https://doi.org/10.1007/978-3-319-64707-4
+    Balinski, M. L. & Young, H. P. (2001). *Fair Representation*, 2nd ed. Brookings.
+
+    Examples
+    --------
+    >>> sainte_lague(first_divisor="1.4").name
+    'modified_sainte_lague'
+    >>> sweden = sainte_lague(first_divisor="1.2")
+    >>> sweden
+    Method('sainte_lague(first_divisor=1.2)', family='divisor')
+    >>> from fractions import Fraction
+    >>> sweden == sainte_lague(Fraction(6, 5)) == sainte_lague(1.2)
+    True
+
+    Votes 10000, 6300, 2500 for 5 seats: the third party's 2500 / 1.2 = 2083 beats the
+    largest party's third average 10000 / 5 = 2000, but 2500 / 1.4 = 1786 does not:
+
+    >>> import numpy as np
+    >>> votes, seats, ok = np.array([[10000, 6300, 2500]]), np.array([5]), np.ones((1, 3), bool)
+    >>> sweden(votes, seats, ok)[0], sainte_lague("1.4")(votes, seats, ok)[0]
+    (array([[2, 2, 1]]), array([[3, 2, 0]]))
+    """
+    f = parse_rate(first_divisor, "first_divisor", allow_above_one=True)
+    _precise_enough(f, "first_divisor", first_divisor)
+    if not 0 < f < 3:
+        raise ElectsimError(
+            f"first_divisor={_short(first_divisor)} must be in (0, 3): the divisors "
+            "first_divisor, 3, 5, ... must be positive and strictly increasing"
+        )
+    return _family(Fraction(1, 2), f / 2)
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+register_factory("sainte_lague", sainte_lague, ("first_divisor",))
+register_factory("divisor_method", divisor_method, ("delta", "first"))
