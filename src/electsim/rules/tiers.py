@@ -1,0 +1,537 @@
+r"""Two-tier systems: district seats plus an upper tier that corrects or completes them.
+
+One model on top of a lower-tier :class:`~electsim.rules.districts.DistrictSystem`:
+
+* :class:`LevellingSystem` -- **compensatory (levelling / adjustment) seats**.  After the
+  district seats are allocated, the whole house ``T`` (district + levelling seats) is
+  apportioned nationally among the lists that pass a national threshold, by a national method
+  (pure Sainte-Laguë in Norway and Sweden).  The seats won in districts by lists that did not
+  qualify are taken out of ``T`` first.  A qualified list whose district seats *exceed* its
+  national share is removed with its district seats and the national apportionment repeated for
+  the others, until no list exceeds its share; each remaining list gets
+  ``levelling = national share - district seats`` (>= 0, summing to the levelling seats).
+  Levelling seats are then placed in districts (``distribution``):
+
+  - ``"relative_quotient"`` (Norway, Valgloven 2002 § 11-6): every district has a fixed number
+    of levelling seats (one per county in Norway).  For each list with levelling seats and each
+    district, the list's district votes are divided by its next divisor in the district method
+    (``first_divisor`` for a list without a district seat there, else ``2 s + 1``), and that
+    quotient by the district's average votes per district seat (its total votes of the
+    ``average_base`` divided by its district seats).  The largest such relative quotient over
+    all lists and districts wins a levelling seat; a district whose levelling seats are all
+    given, and a list that has all its levelling seats, leave the competition; repeat.
+  - ``None``: only the party totals (exact); no per-district placement.
+
+A second scrutiny of leftover votes (Czech Republic 2021) is not modelled yet.
+
+It returns a :class:`TieredAllocation`; ``.seats`` are national totals.  Exact throughout:
+national apportionments by the method's exact kernel, quotients compared exactly (a float
+screen with an exact Fraction check of near-ties).
+
+References
+----------
+Norway: Lov om valg til Stortinget, fylkesting og kommunestyrer (valgloven) 2002, §§ 11-3 to
+11-6 (169 seats, one levelling seat per county, 4 % of the votes nationally, modified
+Sainte-Laguë with first divisor 1.4 in the districts, pure Sainte-Laguë nationally).
+Sweden: Vallag (2005:837) ch. 14 (310 fixed and 39 adjustment seats, 4 % nationally or 12 % in
+a constituency, first divisor 1.2 since 2018).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._display import HTMLReprMixin
+from .._exact import as_count_array, parse_rate
+from ..apportion import Method, TieRecord, get_method, resolve_tie
+from ..election import Election, freeze_arrays
+from ..errors import ElectsimError, ShapeMismatchError, UnknownMethodError
+from ..system import Threshold
+from .districts import (
+    DistrictAllocation,
+    DistrictSystem,
+    DistrictTie,
+    batch_summary,
+    check_seats,
+    check_tie_break,
+    frozen,
+    normalise_rng,
+    passes_national,
+    per_district,
+    pick,
+    raise_on_ties,
+    seat_table,
+)
+
+__all__ = ["LevellingSystem", "TieredAllocation"]
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+Distribution = Literal["relative_quotient"] | None
+
+#: Relative margin of the float screen; closer candidates are compared exactly.
+_MARGIN = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class TieredAllocation(HTMLReprMixin):
+    """The result of a two-tier system.
+
+    Attributes
+    ----------
+    election : Election
+    system : LevellingSystem
+    lower : DistrictAllocation
+        The lower tier alone.
+    upper_seats : int64 ``(*batch, P)``
+        Upper-tier (levelling) seats per list.
+    seats : int64 ``(*batch, P)``
+        National totals: lower + upper.
+    upper_district_seats : int64 ``(*batch, D, P)`` or None
+        Where the upper-tier seats went (None when the system does not place them).
+    district_seats : int64 ``(*batch, D, P)`` or None
+        Lower + placed upper seats per district (None without placement).
+    qualified : bool ``(*batch, P)``
+        Passed the upper tier's national threshold.
+    excluded : bool ``(*batch, P)``
+        Qualified but removed from the levelling computation because its district seats
+        exceeded its national share.
+    unfilled : int64 ``(*batch,)``
+        Seats of the house left empty.
+    ties : tuple of DistrictTie
+        Lower-tier ties and upper-tier ties (``district = -1`` for a national tie).
+    """
+
+    election: Election
+    system: LevellingSystem
+    lower: DistrictAllocation
+    upper_seats: IntArray
+    seats: IntArray
+    upper_district_seats: IntArray | None
+    district_seats: IntArray | None
+    qualified: BoolArray
+    excluded: BoolArray
+    unfilled: IntArray
+    ties: tuple[DistrictTie, ...]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled arrays are read-only again."""
+        freeze_arrays(state)
+        self.__dict__.update(state)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Leading batch dimensions."""
+        return self.election.batch_shape
+
+    def to_records(self, index: Any = None) -> list[dict[str, Any]]:
+        """One record per list of one election: ``party``, ``votes``, ``qualified``,
+        ``excluded``, ``lower``, ``upper``, ``seats`` and (with placement) ``upper_districts``
+        (district names of its upper-tier seats, repeated for several)."""
+        i = pick(self.batch_shape, index)
+        e = self.election
+        out = []
+        for p, party in enumerate(e.parties):
+            rec: dict[str, Any] = {
+                "party": party.name,
+                "votes": int(e.national_votes[i][p]),
+                "qualified": bool(self.qualified[i][p]),
+                "excluded": bool(self.excluded[i][p]),
+                "lower": int(self.lower.seats[i][p]),
+                "upper": int(self.upper_seats[i][p]),
+                "seats": int(self.seats[i][p]),
+            }
+            if self.upper_district_seats is not None:
+                rec["upper_districts"] = [
+                    r.name
+                    for d, r in enumerate(e.regions)
+                    for _ in range(int(self.upper_district_seats[i][d, p]))
+                ]
+            out.append(rec)
+        return out
+
+    def to_json(self, index: Any = None, **kwargs: Any) -> str:
+        """:meth:`to_records` as JSON."""
+        return json.dumps(self.to_records(index), ensure_ascii=False, **kwargs)
+
+    def table(self, index: Any = None) -> str:
+        """Districts x lists after the upper tier (or lists x tiers without placement)."""
+        i = pick(self.batch_shape, index)
+        e = self.election
+        title = f"{e.name or 'Election'}{f' {list(i)}' if i else ''} -- {self.system}"
+        foot = [f"{'':<10}{'lower':>8}{'upper':>8}{'total':>8}  (upper = levelling seats)"]
+        for p, party in enumerate(e.parties):
+            if int(self.seats[i][p]) or bool(self.excluded[i][p]):
+                mark = "  excluded (district seats above share)" if self.excluded[i][p] else ""
+                foot.append(
+                    f"{party.short[:10]:<10}{int(self.lower.seats[i][p]):>8}"
+                    f"{int(self.upper_seats[i][p]):>8}{int(self.seats[i][p]):>8}{mark}"
+                )
+        if int(self.unfilled[i]):
+            foot.append(f"Unfilled seats: {int(self.unfilled[i])}")
+        foot += [str(t) for t in self.ties if t.index == i]
+        if self.district_seats is None:
+            return "\n".join([title, *foot])
+        return seat_table(title, e, self.district_seats[i], None, foot)
+
+    def __str__(self) -> str:
+        if not self.batch_shape:
+            return self.table()
+        n = int(np.prod(self.batch_shape))
+        return batch_summary(
+            f"Two-tier allocation of {n} elections (batch shape {self.batch_shape}) -- "
+            f"{self.system}",
+            self.election,
+            self.seats,
+            f"ties: {len(self.ties)}; elections with unfilled seats: "
+            f"{int((self.unfilled > 0).sum())}",
+        )
+
+    def __repr__(self) -> str:
+        return f"TieredAllocation(batch_shape={self.batch_shape}, system={str(self.system)!r})"
+
+
+def _national_ties(records: Sequence[TieRecord], rows: IntArray, election: Election, stage: str):  # type: ignore[no-untyped-def]
+    batch = election.batch_shape
+    out = []
+    for r in records:
+        n = int(rows[r.row])
+        index = tuple(int(x) for x in np.unravel_index(n, batch)) if batch else ()
+        out.append(
+            DistrictTie(
+                index,
+                -1,
+                "(national)",
+                r.contenders,
+                tuple(election.parties[c].name for c in r.contenders),
+                r.n_seats,
+                r.winners,
+                r.resolution,
+                f"{stage}: {r.stage}",
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- levelling seats
+@dataclass(frozen=True, eq=False)
+class LevellingSystem:
+    """District seats plus national levelling (compensatory) seats.
+
+    Parameters
+    ----------
+    lower : DistrictSystem
+        The district tier (its magnitudes are the *district* seats, without levelling seats).
+    levelling_seats : int, mapping or array ``(D,)``
+        The levelling seats: a total, or per district (``{district: n}`` / an array), which
+        ``distribution="relative_quotient"`` needs.
+    threshold : Threshold, optional
+        National qualification for levelling seats (Norway, Sweden: ``Threshold("4%",
+        base="valid")``).  ``None``: every list with votes qualifies.
+    national_method : str or Method
+        Apportions the whole house among qualified lists (default ``"sainte_lague"``).
+    distribution : {"relative_quotient", None}
+        How levelling seats are placed in districts (see the module notes); ``None`` gives
+        party totals only.
+    first_divisor : Fraction, str or float
+        First divisor of the district quotients of ``"relative_quotient"``: 1 (default; pure
+        Sainte-Laguë, Norway's rule -- *not* the 1.4 of its district seats); later divisors
+        are ``2 s + 1``.
+    average_base : {"valid", "party_votes", "ballots"}
+        The district total divided by the district seats to get the average votes per seat.
+    tie_break : str
+        Ties of the national apportionment and of the distribution.
+    name, source : str
+
+    Examples
+    --------
+    Three lists, two districts of 2 seats by D'Hondt plus 2 levelling seats (1 per district):
+
+    >>> from electsim import Election
+    >>> e = Election([[500, 300, 200], [450, 330, 220]], parties="ABC", regions=["N", "S"])
+    >>> lv = LevellingSystem(DistrictSystem({"N": 2, "S": 2}, "dhondt"), {"N": 1, "S": 1})
+    >>> r = lv.allocate(e)
+    >>> r.lower.seats.tolist(), r.upper_seats.tolist(), r.seats.tolist()
+    ([2, 2, 0], [1, 0, 1], [3, 2, 1])
+    >>> r.upper_district_seats.tolist()     # A's levelling seat in N, C's in S
+    [[1, 0, 0], [0, 0, 1]]
+    """
+
+    lower: DistrictSystem
+    levelling_seats: int | Mapping[str, int] | IntArray
+    threshold: Threshold | None = None
+    national_method: Method = "sainte_lague"  # type: ignore[assignment]
+    distribution: Distribution = "relative_quotient"
+    first_divisor: Fraction = Fraction(1)
+    average_base: str = "valid"
+    tie_break: str = "raise"
+    name: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.lower, DistrictSystem):
+            raise ElectsimError(f"lower={self.lower!r} must be a DistrictSystem")
+        lv = self.levelling_seats
+        if isinstance(lv, Mapping):
+            object.__setattr__(
+                self,
+                "levelling_seats",
+                {str(k): check_seats(v, f"levelling_seats[{k!r}]") for k, v in lv.items()},
+            )
+        elif isinstance(lv, int | np.integer):
+            object.__setattr__(self, "levelling_seats", check_seats(lv, "levelling_seats"))
+        else:
+            arr = as_count_array(lv, "levelling_seats")
+            if arr.ndim != 1:
+                raise ShapeMismatchError(f"levelling_seats has shape {arr.shape}; expected (D,)")
+            object.__setattr__(self, "levelling_seats", arr)
+        if self.threshold is not None and not isinstance(self.threshold, Threshold):
+            raise ElectsimError(f"threshold={self.threshold!r} must be a Threshold or None")
+        object.__setattr__(self, "national_method", get_method(self.national_method))
+        if self.distribution not in ("relative_quotient", None):
+            raise UnknownMethodError(
+                f"distribution={self.distribution!r} is unknown; use 'relative_quotient' or None"
+            )
+        if self.distribution == "relative_quotient" and isinstance(self.levelling_seats, int):
+            raise ElectsimError(
+                "distribution='relative_quotient' places levelling seats in districts and needs "
+                "them per district: give levelling_seats as {district: n} or an array (D,), or "
+                "set distribution=None for party totals only"
+            )
+        fd = parse_rate(self.first_divisor, "first_divisor", allow_above_one=True)
+        if fd <= 0:
+            raise ElectsimError(f"first_divisor={self.first_divisor!r} must be positive")
+        object.__setattr__(self, "first_divisor", fd)
+        if self.average_base not in ("valid", "party_votes", "ballots"):
+            raise UnknownMethodError(
+                f"average_base={self.average_base!r} is unknown; use 'valid', 'party_votes' "
+                "or 'ballots'"
+            )
+        check_tie_break(self.tie_break)
+
+    def replace(self, **changes: Any) -> LevellingSystem:
+        """A variant with some rules changed."""
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> str:
+        """One line summarising the rules."""
+        lv = self.levelling_seats
+        n = (
+            lv
+            if isinstance(lv, int)
+            else sum(lv.values())
+            if isinstance(lv, Mapping)
+            else int(np.asarray(lv).sum())
+        )
+        parts = [
+            f"districts: {self.lower.describe()}",
+            f"+ {n} levelling seats by {self.national_method.name}",
+        ]
+        if self.threshold is not None:
+            parts.append(f"national {self.threshold}")
+        return "; ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    def _levelling_per_district(self, election: Election) -> IntArray | None:
+        lv = self.levelling_seats
+        if isinstance(lv, int):
+            return None
+        if isinstance(lv, Mapping):
+            return per_district(lv, election.region_names, "levelling_seats")
+        arr = np.asarray(lv)
+        if arr.shape != (election.n_regions,):
+            raise ShapeMismatchError(
+                f"levelling_seats has {arr.shape[0]} entries; the election has "
+                f"{election.n_regions} districts"
+            )
+        return arr
+
+    def allocate(
+        self, election: Election, *, rng: int | np.random.Generator | None = None
+    ) -> TieredAllocation:
+        """District seats, then levelling seats (party totals, and their districts).
+
+        Parameters
+        ----------
+        election : Election
+            Votes ``(*batch, D, P)``.
+        rng : None, int or Generator
+            For ``tie_break="lot"``.
+
+        Returns
+        -------
+        TieredAllocation
+        """
+        if not isinstance(election, Election):
+            raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
+        gen = normalise_rng(rng)
+        lv_d = self._levelling_per_district(election)
+        L = int(lv_d.sum()) if lv_d is not None else int(self.levelling_seats)  # type: ignore[arg-type]
+        low = self.lower.allocate(election, rng=gen)
+        batch = election.batch_shape
+        N = int(np.prod(batch)) if batch else 1
+        D, P = election.n_regions, election.n_parties
+        ds = low.seats.reshape(N, P)
+        vnat = election.national_votes.reshape(N, P)
+        qualified = passes_national(election, self.threshold) & (vnat > 0)
+        T = low.magnitudes.reshape(N, D).sum(axis=1) + L
+        S = T - np.where(qualified, 0, ds).sum(axis=1)
+        active = qualified.copy()
+        share = np.zeros((N, P), dtype=np.int64)
+        records: list[DistrictTie] = []
+        pending = np.flatnonzero(active.any(axis=1))
+        for rnd in range(P + 1):
+            if pending.size == 0:
+                break
+            a, t = self.national_method(
+                vnat[pending], S[pending].astype(np.int64), active[pending], self.tie_break, gen
+            )
+            records += _national_ties(t, pending, election, f"levelling round {rnd}")
+            share[pending] = a
+            over = active[pending] & (ds[pending] > a)
+            rows = over.any(axis=1)
+            if not rows.any():
+                break
+            again = pending[rows]
+            o = over[rows]
+            active[again] &= ~o
+            S[again] -= np.where(o, ds[again], 0).sum(axis=1)
+            pending = again[active[again].any(axis=1)]
+            share[again[~active[again].any(axis=1)]] = 0
+        excluded = qualified & ~active
+        lev = np.where(active, share - ds, 0)
+        upper_d: IntArray | None = None
+        if self.distribution == "relative_quotient" and lv_d is not None:
+            upper_d, dt = _relative_quotient(
+                election,
+                low.district_seats.reshape(N, D, P),
+                low.magnitudes.reshape(N, D),
+                lev,
+                lv_d,
+                self.first_divisor,
+                self.average_base,
+                self.tie_break,
+                gen,
+            )
+            records += dt
+        ties = (*low.ties, *sorted(records, key=lambda t: t.index))
+        raise_on_ties(ties, self.tie_break)
+        total = ds + lev
+        return TieredAllocation(
+            election=election,
+            system=self,
+            lower=low,
+            upper_seats=frozen(lev, (*batch, P)),
+            seats=frozen(total, (*batch, P)),
+            upper_district_seats=None if upper_d is None else frozen(upper_d, (*batch, D, P)),
+            district_seats=None
+            if upper_d is None
+            else frozen(low.district_seats.reshape(N, D, P) + upper_d, (*batch, D, P)),
+            qualified=frozen(qualified, (*batch, P)),
+            excluded=frozen(excluded, (*batch, P)),
+            unfilled=frozen(T - total.sum(axis=1), batch),
+            ties=ties,
+        )
+
+
+def _relative_quotient(
+    election: Election,
+    dseats: IntArray,
+    mags: IntArray,
+    lev: IntArray,
+    lv_d: IntArray,
+    first_divisor: Fraction,
+    average_base: str,
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[IntArray, list[DistrictTie]]:
+    """Place levelling seats by the largest relative quotient (Norway), batched.
+
+    Quotient of list ``p`` in district ``d``: ``v_dp / div(s_dp) / (V_d / m_d)`` with
+    ``div(0) = first_divisor``, ``div(s) = 2 s + 1``, ``V_d`` the district total, ``m_d`` the
+    district seats.  One seat per step to the largest quotient among districts with levelling
+    seats left and lists with levelling seats left.  Screened in float64; candidates within a
+    relative 1e-9 of the best are compared exactly.
+    """
+    N, D, P = dseats.shape
+    batch = election.batch_shape
+    votes = election.votes.reshape(N, D, P)
+    V = election.base(average_base, national=False).reshape(N, D)
+    cap = np.broadcast_to(lv_d, (N, D)).astype(np.int64).copy()
+    need = lev.copy()
+    upper = np.zeros((N, D, P), dtype=np.int64)
+    fd = float(first_divisor)
+
+    def div_float(s: IntArray) -> NDArray[np.float64]:
+        return np.where(s == 0, fd, 2.0 * s + 1.0)
+
+    def exact(n: int, d: int, p: int) -> Fraction:
+        if V[n, d] == 0 or mags[n, d] == 0:
+            return Fraction(0)
+        s = int(dseats[n, d, p] + upper[n, d, p])
+        div = first_divisor if s == 0 else Fraction(2 * s + 1)
+        return Fraction(int(votes[n, d, p]) * int(mags[n, d]), int(V[n, d])) / div
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where((V > 0) & (mags > 0), mags / np.maximum(V, 1), 0.0)
+    ties: list[DistrictTie] = []
+    rows = np.arange(N)
+    steps = int(min(need.sum(axis=1).max(initial=0), cap.sum(axis=1).max(initial=0)))
+    for _ in range(steps):
+        live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
+        if not live.any():
+            break
+        q = votes * scale[:, :, None] / div_float(dseats + upper)
+        ok = (cap > 0)[:, :, None] & (need > 0)[:, None, :]
+        key = np.where(ok, q, -1.0).reshape(N, D * P)
+        best = key.max(axis=1)
+        near = (key >= best[:, None] * (1 - _MARGIN)) & (key >= 0)
+        j = np.argmax(key, axis=1)
+        multi = np.flatnonzero(live & (near.sum(axis=1) > 1))
+        for n in multi:  # near-ties: exact comparison, then the tie policy
+            cand = [(int(c) // P, int(c) % P) for c in np.flatnonzero(near[n])]
+            vals = {c: exact(int(n), *c) for c in cand}
+            top = max(vals.values())
+            group = [c for c in cand if vals[c] == top]
+            if len(group) == 1:
+                j[n] = group[0][0] * P + group[0][1]
+                continue
+            flat = [d * P + p for d, p in group]
+            win, how = resolve_tie(
+                flat, 1, [int(votes[n].reshape(D * P)[c]) for c in flat], tie_break, rng
+            )
+            j[n] = win[0]
+            index = tuple(int(x) for x in np.unravel_index(int(n), batch)) if batch else ()
+            ties.append(
+                DistrictTie(
+                    index,
+                    -1,
+                    "(levelling distribution)",
+                    tuple(flat),
+                    tuple(
+                        f"{election.parties[c % P].name} in {election.regions[c // P].name}"
+                        for c in flat
+                    ),
+                    1,
+                    win,
+                    how,
+                    "levelling distribution: relative quotient",
+                )
+            )
+        r = rows[live]
+        d, p = j[live] // P, j[live] % P
+        upper[r, d, p] += 1
+        cap[r, d] -= 1
+        need[r, p] -= 1
+    return upper, ties
