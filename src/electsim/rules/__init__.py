@@ -7,11 +7,12 @@ Every rule book here has ``allocate(election, *, rng=None)`` and returns a resul
   and national thresholds) and :class:`Magnitudes` (district magnitudes apportioned from a
   basis);
 * :mod:`~electsim.rules.tiers` -- :class:`LevellingSystem` (upper-tier compensatory seats:
-  Norway, Sweden), returning a :class:`TieredAllocation`.
+  Norway, Sweden) and :class:`RemainderSystem` (a second scrutiny of leftover votes: Czech
+  Republic 2021), both returning a :class:`TieredAllocation`.
 """
 
 from .districts import DistrictAllocation, DistrictSystem, DistrictTie, Magnitudes
-from .tiers import LevellingSystem, TieredAllocation
+from .tiers import LevellingSystem, RemainderSystem, TieredAllocation
 
 __all__ = [
     "DistrictAllocation",
@@ -19,5 +20,6 @@ __all__ = [
     "DistrictTie",
     "LevellingSystem",
     "Magnitudes",
+    "RemainderSystem",
     "TieredAllocation",
 ]

@@ -1,6 +1,6 @@
 r"""Two-tier systems: district seats plus an upper tier that corrects or completes them.
 
-One model on top of a lower-tier :class:`~electsim.rules.districts.DistrictSystem`:
+Two models on top of a lower-tier :class:`~electsim.rules.districts.DistrictSystem`:
 
 * :class:`LevellingSystem` -- **compensatory (levelling / adjustment) seats**.  After the
   district seats are allocated, the whole house ``T`` (district + levelling seats) is
@@ -22,9 +22,12 @@ One model on top of a lower-tier :class:`~electsim.rules.districts.DistrictSyste
     given, and a list that has all its levelling seats, leave the competition; repeat.
   - ``None``: only the party totals (exact); no per-district placement.
 
-A second scrutiny of leftover votes (Czech Republic 2021) is not modelled yet.
+* :class:`RemainderSystem` -- **a second scrutiny of leftover votes** (Czech Republic 2021):
+  regional seats by a rounded quota, the leftover votes and unfilled seats pooled nationally
+  and apportioned by a second rounded quota with largest remainders, then placed back in the
+  regions by the largest leftovers.
 
-It returns a :class:`TieredAllocation`; ``.seats`` are national totals.  Exact throughout:
+Both return a :class:`TieredAllocation`; ``.seats`` are national totals.  Exact throughout:
 national apportionments by the method's exact kernel, quotients compared exactly (a float
 screen with an exact Fraction check of near-ties).
 
@@ -52,6 +55,7 @@ from numpy.typing import NDArray
 from .._display import HTMLReprMixin
 from .._exact import as_count_array, parse_rate
 from ..apportion import Method, TieRecord, get_method, resolve_tie
+from ..apportion._select import select_top
 from ..election import Election, freeze_arrays
 from ..errors import ElectsimError, ShapeMismatchError, UnknownMethodError
 from ..system import Threshold
@@ -62,6 +66,7 @@ from .districts import (
     batch_summary,
     check_seats,
     check_tie_break,
+    district_ties,
     frozen,
     normalise_rng,
     passes_national,
@@ -71,7 +76,7 @@ from .districts import (
     seat_table,
 )
 
-__all__ = ["LevellingSystem", "TieredAllocation"]
+__all__ = ["LevellingSystem", "RemainderSystem", "TieredAllocation"]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -89,11 +94,11 @@ class TieredAllocation(HTMLReprMixin):
     Attributes
     ----------
     election : Election
-    system : LevellingSystem
+    system : LevellingSystem or RemainderSystem
     lower : DistrictAllocation
         The lower tier alone.
     upper_seats : int64 ``(*batch, P)``
-        Upper-tier (levelling) seats per list.
+        Upper-tier seats per list (levelling or second-scrutiny seats).
     seats : int64 ``(*batch, P)``
         National totals: lower + upper.
     upper_district_seats : int64 ``(*batch, D, P)`` or None
@@ -112,7 +117,7 @@ class TieredAllocation(HTMLReprMixin):
     """
 
     election: Election
-    system: LevellingSystem
+    system: LevellingSystem | RemainderSystem
     lower: DistrictAllocation
     upper_seats: IntArray
     seats: IntArray
@@ -168,7 +173,8 @@ class TieredAllocation(HTMLReprMixin):
         i = pick(self.batch_shape, index)
         e = self.election
         title = f"{e.name or 'Election'}{f' {list(i)}' if i else ''} -- {self.system}"
-        foot = [f"{'':<10}{'lower':>8}{'upper':>8}{'total':>8}  (upper = levelling seats)"]
+        kind = "levelling" if isinstance(self.system, LevellingSystem) else "second scrutiny"
+        foot = [f"{'':<10}{'lower':>8}{'upper':>8}{'total':>8}  (upper = {kind} seats)"]
         for p, party in enumerate(e.parties):
             if int(self.seats[i][p]) or bool(self.excluded[i][p]):
                 mark = "  excluded (district seats above share)" if self.excluded[i][p] else ""
@@ -532,6 +538,333 @@ def _relative_quotient(
         r = rows[live]
         d, p = j[live] // P, j[live] % P
         upper[r, d, p] += 1
+        cap[r, d] -= 1
+        need[r, p] -= 1
+    return upper, ties
+
+
+# --------------------------------------------------------------------- second scrutiny (Czech)
+Rounding = Literal["half_up", "floor"]
+Placement = Literal["largest_leftover"] | None
+
+
+def _rounded_quota(num: IntArray, den: IntArray, rounding: str) -> IntArray:
+    """``num / den`` as a whole number: to the nearest, halves up (``"half_up"``), or floored;
+    0 where ``den`` is 0 (no seats to allocate)."""
+    safe = np.where(den > 0, den, 1)
+    out = num // safe if rounding == "floor" else (2 * num + safe) // (2 * safe)
+    return np.where(den > 0, out, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class RemainderSystem:
+    """Regional quota seats, then a national second scrutiny of the leftover votes.
+
+    Parameters
+    ----------
+    magnitudes : mapping, array ``(D,)`` or Magnitudes
+        Seats per region.
+    threshold : Threshold or sequence of Threshold, optional
+        National threshold(s) a list must pass to take part at all; one per list for per-kind
+        thresholds (Czech Republic 2021: 5 % of the valid votes for a party, 8 % for a
+        coalition of two, 11 % for a larger one).
+    regional_offset : int
+        Regional quota ``q_r = round(V_r / (S_r + regional_offset))``, ``V_r`` the valid votes
+        of the qualifying lists in the region, ``S_r`` its seats; 2 = the Imperiali quota
+        (Czech Republic 2021).
+    national_offset : int
+        National quota ``Q = round(L / (U + national_offset))``, ``L`` the pooled leftover
+        votes, ``U`` the seats not filled regionally; 1 in the Czech law.
+    rounding : {"half_up", "floor"}
+        How both quotas become whole numbers (``"half_up"``: to the nearest, halves up --
+        "rounded to a whole number").
+    placement : {"largest_leftover", None}
+        Where second-scrutiny seats go (see Notes); ``None``: party totals only.
+    tie_break : str
+    name, source : str
+
+    Notes
+    -----
+    *Regional scrutiny*: list ``i`` gets ``floor(v_ir / q_r)`` seats and keeps the leftover
+    ``v_ir - s_ir q_r``.  If that exceeds ``S_r``, the lists with the smallest leftovers among
+    those holding a seat give one back each, in rounds until the region is full (ASSUMPTION:
+    the rule of Italian and earlier Czech quota systems).  With the Imperiali quota this is
+    common when few lists qualify: the quotients sum to about ``S_r + 2``, so the whole parts
+    exceed ``S_r`` whenever the fractional parts sum to less than 2.  A quota of 0 (a region
+    with almost no qualifying votes) fills no seat there.
+    *Second scrutiny*: list ``i`` gets ``floor(L_i / Q)`` and the seats left go to the largest
+    remainders ``L_i - Q floor(L_i / Q)``; over-allocation takes back from the smallest
+    remainders among holders; ``Q`` is at least 1.  Seats still left (more seats than lists
+    with leftovers) stay unfilled.  Without unfilled seats there is no second scrutiny.
+    *Placement* (``"largest_leftover"``, ASSUMPTION on the order): all (list, region) pairs
+    are ranked by the list's leftover votes in the region, largest first; going down the
+    ranking a pair gets a seat while the list has second-scrutiny seats to place and the
+    region has unfilled seats (a pass gives a pair at most one seat; passes repeat if needed).
+    Regions thus keep their magnitudes.
+
+    References
+    ----------
+    Czech Republic: Act No. 247/1995 Coll. on elections to the Parliament, §§ 48-51, as amended
+    in 2021 after the Constitutional Court's judgment Pl. ÚS 44/17 (2 February 2021).
+
+    Examples
+    --------
+    Region 1 (4 seats): quota round(6000 / 6) = 1000, seats 1, 1, 1, 0, leftovers 900, 800,
+    700, 600, one seat unfilled; region 2 (2 seats): 1000 again, seats 0, 1, 1, 0.  Pooled
+    leftovers 1000, 1750, 1650, 600 for 1 seat: quota round(5000 / 2) = 2500, no whole
+    quota, B has the largest remainder; its seat goes to region 1 (the only one with room).
+
+    >>> from electsim import Election
+    >>> e = Election([[1900, 1800, 1700, 600], [100, 1950, 1950, 0]], parties="ABCD")
+    >>> r = RemainderSystem([4, 2]).allocate(e)
+    >>> r.lower.seats.tolist(), r.upper_seats.tolist(), r.seats.tolist()
+    ([1, 2, 2, 0], [0, 1, 0, 0], [1, 3, 2, 0])
+    >>> r.upper_district_seats.tolist()
+    [[0, 1, 0, 0], [0, 0, 0, 0]]
+    """
+
+    magnitudes: Any
+    threshold: Threshold | tuple[Threshold, ...] | None = None
+    regional_offset: int = 2
+    national_offset: int = 1
+    rounding: Rounding = "half_up"
+    placement: Placement = "largest_leftover"
+    tie_break: str = "raise"
+    name: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for key in ("regional_offset", "national_offset"):
+            object.__setattr__(self, key, check_seats(getattr(self, key), key))
+        if self.rounding not in ("half_up", "floor"):
+            raise UnknownMethodError(
+                f"rounding={self.rounding!r} is unknown; use 'half_up' or 'floor'"
+            )
+        if self.placement not in ("largest_leftover", None):
+            raise UnknownMethodError(
+                f"placement={self.placement!r} is unknown; use 'largest_leftover' or None"
+            )
+        check_tie_break(self.tie_break)
+        # the district tier validates the magnitudes and thresholds (and gives the eligibility)
+        lower = DistrictSystem(
+            self.magnitudes,
+            get_method("hare"),
+            national_threshold=self.threshold,
+            tie_break=self.tie_break,
+        )
+        object.__setattr__(self, "magnitudes", lower.magnitudes)
+        object.__setattr__(self, "threshold", lower.national_threshold)
+        object.__setattr__(self, "_lower", lower)
+
+    def replace(self, **changes: Any) -> RemainderSystem:
+        """A variant with some rules changed."""
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> str:
+        """One line summarising the rules."""
+        lower: DistrictSystem = self._lower  # type: ignore[attr-defined]
+        parts = [
+            lower.describe().split(", hare")[0],
+            f"regional quota V/(S+{self.regional_offset})",
+            f"leftovers pooled, quota V/(S+{self.national_offset})",
+            f"quotas {self.rounding.replace('_', ' ')}",
+        ]
+        t = self.threshold
+        if isinstance(t, Threshold):
+            parts.append(f"national {t}")
+        elif t is not None:
+            parts.append("national thresholds per list")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    def allocate(
+        self, election: Election, *, rng: int | np.random.Generator | None = None
+    ) -> TieredAllocation:
+        """Regional scrutiny, then the national second scrutiny (batched).
+
+        Returns
+        -------
+        TieredAllocation
+            ``lower`` holds the regional seats; ``upper_seats`` the second-scrutiny seats;
+            ``upper_district_seats`` their regions (with ``placement``).
+        """
+        if not isinstance(election, Election):
+            raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
+        gen = normalise_rng(rng)
+        lower: DistrictSystem = self._lower  # type: ignore[attr-defined]
+        batch = election.batch_shape
+        N = int(np.prod(batch)) if batch else 1
+        D, P = election.n_regions, election.n_parties
+        mags = np.broadcast_to(lower.resolve_magnitudes(election), (*batch, D)).reshape(N, D)
+        pass_nat, pass_d, eligible = lower.eligibility(election)
+        v = np.where(eligible, election.votes.reshape(N, D, P), 0).astype(np.int64)
+        records: list[TieRecord] = []
+        # regional scrutiny, on the (N * D, P) stack
+        vv = v.reshape(N * D, P)
+        S = mags.reshape(N * D).astype(np.int64)
+        V = vv.sum(axis=1)
+        q = _rounded_quota(V, S + self.regional_offset, self.rounding)
+        qs = np.where(q > 0, q, 1)
+        seats = np.where((q > 0)[:, None], vv // qs[:, None], 0)
+        left = vv - seats * np.where(q > 0, q, 0)[:, None]
+        over = seats.sum(axis=1) - S
+        while (over > 0).any():  # rounds: each holder gives back at most one seat per round
+            rows = np.flatnonzero(over > 0)
+            take, t = select_top(
+                left[rows].max(axis=1, keepdims=True) - left[rows],
+                seats[rows] > 0,
+                np.minimum(over[rows], (seats[rows] > 0).sum(axis=1)),
+                vv[rows],
+                self.tie_break,
+                gen,
+                "regional over-allocation",
+                rows,
+                lose=True,
+            )
+            seats[rows] -= take
+            left[rows] += np.where(take, q[rows, None], 0)
+            records += t
+            over = seats.sum(axis=1) - S
+        ties = list(district_ties(records, election, "regional scrutiny: "))
+        seats3 = seats.reshape(N, D, P)
+        left3 = left.reshape(N, D, P)
+        U = mags.sum(axis=1) - seats3.sum(axis=(1, 2))
+        # second scrutiny
+        L = left3.sum(axis=1)
+        Q = np.maximum(_rounded_quota(L.sum(axis=1), U + self.national_offset, self.rounding), 1)
+        whole = np.where((U > 0)[:, None], L // Q[:, None], 0)
+        rem = L - whole * Q[:, None]
+        k = U - whole.sum(axis=1)  # 0 when U = 0: a second scrutiny only with seats to give
+        cand = L > 0
+        up = whole.copy()
+        give = np.flatnonzero(k > 0)
+        nat: list[TieRecord] = []
+        if give.size:
+            kk = np.minimum(k[give], cand[give].sum(axis=1))
+            chosen, t = select_top(
+                rem[give], cand[give], kk, L[give], self.tie_break, gen, "remainder", give
+            )
+            up[give] += chosen
+            nat += t
+        k = U - up.sum(axis=1)
+        while (k < 0).any():  # rounds: each holder gives back at most one seat per round
+            back = np.flatnonzero(k < 0)
+            r_b = rem[back]
+            chosen, t = select_top(
+                r_b.max(axis=1, keepdims=True) - r_b,
+                up[back] > 0,
+                np.minimum(-k[back], (up[back] > 0).sum(axis=1)),
+                L[back],
+                self.tie_break,
+                gen,
+                "over-allocation",
+                back,
+                lose=True,
+            )
+            up[back] -= chosen
+            nat += t
+            k = U - up.sum(axis=1)
+        ties += _national_ties(nat, np.arange(N), election, "second scrutiny")
+        upper_d: IntArray | None = None
+        if self.placement == "largest_leftover":
+            cap = mags - seats3.sum(axis=2)
+            upper_d, pt = _place_by_leftover(election, left3, cap, up, self.tie_break, gen)
+            ties += pt
+        ties_t = tuple(sorted(ties, key=lambda t: t.index))
+        raise_on_ties(ties_t, self.tie_break)
+        low_seats = seats3.sum(axis=1)
+        d_unfilled = mags - seats3.sum(axis=2)
+        low = DistrictAllocation(
+            election=election,
+            system=lower,
+            district_seats=frozen(seats3, (*batch, D, P)),
+            seats=frozen(low_seats, (*batch, P)),
+            magnitudes=frozen(mags, (*batch, D)),
+            passes_national=frozen(pass_nat, (*batch, P)),
+            passes_district=frozen(pass_d, (*batch, D, P)),
+            eligible=frozen(eligible, (*batch, D, P)),
+            district_unfilled=frozen(d_unfilled, (*batch, D)),
+            unfilled=frozen(d_unfilled.sum(axis=1), batch),
+            ties=tuple(t for t in ties_t if t.stage.startswith("regional")),
+        )
+        total = low_seats + up
+        return TieredAllocation(
+            election=election,
+            system=self,
+            lower=low,
+            upper_seats=frozen(up, (*batch, P)),
+            seats=frozen(total, (*batch, P)),
+            upper_district_seats=None if upper_d is None else frozen(upper_d, (*batch, D, P)),
+            district_seats=None if upper_d is None else frozen(seats3 + upper_d, (*batch, D, P)),
+            qualified=frozen(pass_nat, (*batch, P)),
+            excluded=frozen(np.zeros((N, P), dtype=bool), (*batch, P)),
+            unfilled=frozen(mags.sum(axis=1) - total.sum(axis=1), batch),
+            ties=ties_t,
+        )
+
+
+def _place_by_leftover(
+    election: Election,
+    left: IntArray,
+    cap: IntArray,
+    need: IntArray,
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[IntArray, list[DistrictTie]]:
+    """Second-scrutiny seats to regions by largest leftover votes (exact integers), batched.
+
+    Going down the ranking of (region, list) leftovers is the same as repeatedly taking the
+    largest leftover among pairs still open (list needs a seat, region has room, pair unused
+    in this pass), because openness only ever shrinks within a pass.
+    """
+    N, D, P = left.shape
+    batch = election.batch_shape
+    cap = cap.copy()
+    need = need.copy()
+    used = np.zeros((N, D, P), dtype=bool)
+    upper = np.zeros((N, D, P), dtype=np.int64)
+    ties: list[DistrictTie] = []
+    flat_votes = election.votes.reshape(N, D * P)
+    for _ in range(int(need.sum(axis=1).max(initial=0)) * 2 + D * P):
+        live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
+        if not live.any():
+            break
+        open_ = (cap > 0)[:, :, None] & (need > 0)[:, None, :]
+        fresh = open_ & ~used
+        reset = live & ~fresh.reshape(N, -1).any(axis=1)
+        used[reset] = False  # a new pass
+        fresh = open_ & ~used
+        key = np.where(fresh, left, -1).reshape(N, D * P)
+        best = key.max(axis=1)
+        j = np.argmax(key, axis=1)
+        tied = np.flatnonzero(live & ((key == best[:, None]).sum(axis=1) > 1))
+        for n in tied:
+            flat = np.flatnonzero(key[n] == best[n]).tolist()
+            win, how = resolve_tie(flat, 1, flat_votes[n].tolist(), tie_break, rng)
+            j[n] = win[0]
+            index = tuple(int(x) for x in np.unravel_index(int(n), batch)) if batch else ()
+            ties.append(
+                DistrictTie(
+                    index,
+                    -1,
+                    "(second-scrutiny placement)",
+                    tuple(flat),
+                    tuple(
+                        f"{election.parties[c % P].name} in {election.regions[c // P].name}"
+                        for c in flat
+                    ),
+                    1,
+                    win,
+                    how,
+                    "second-scrutiny placement: largest leftover",
+                )
+            )
+        r = np.flatnonzero(live)
+        d, p = j[r] // P, j[r] % P
+        upper[r, d, p] += 1
+        used[r, d, p] = True
         cap[r, d] -= 1
         need[r, p] -= 1
     return upper, ties
