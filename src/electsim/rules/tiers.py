@@ -492,15 +492,14 @@ def _relative_quotient(
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where((V > 0) & (mags > 0), mags / np.maximum(V, 1), 0.0)
     ties: list[DistrictTie] = []
-    rows = np.arange(N)
     steps = int(min(need.sum(axis=1).max(initial=0), cap.sum(axis=1).max(initial=0)))
+    # quotients once; afterwards only the cell that won a seat changes
+    q = votes * scale[:, :, None] / div_float(dseats)
+    key = np.where((cap > 0)[:, :, None] & (need > 0)[:, None, :], q, -1.0).reshape(N, D * P)
     for _ in range(steps):
         live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
         if not live.any():
             break
-        q = votes * scale[:, :, None] / div_float(dseats + upper)
-        ok = (cap > 0)[:, :, None] & (need > 0)[:, None, :]
-        key = np.where(ok, q, -1.0).reshape(N, D * P)
         best = key.max(axis=1)
         near = (key >= best[:, None] * (1 - _MARGIN)) & (key >= 0)
         j = np.argmax(key, axis=1)
@@ -535,11 +534,17 @@ def _relative_quotient(
                     "levelling distribution: relative quotient",
                 )
             )
-        r = rows[live]
-        d, p = j[live] // P, j[live] % P
+        r = np.flatnonzero(live)
+        d, p = j[r] // P, j[r] % P
         upper[r, d, p] += 1
         cap[r, d] -= 1
         need[r, p] -= 1
+        new_s = dseats[r, d, p] + upper[r, d, p]
+        key3 = key.reshape(N, D, P)
+        key3[r, d, p] = votes[r, d, p] * scale[r, d] / div_float(new_s)
+        full, done = r[cap[r, d] == 0], r[need[r, p] == 0]
+        key3[full, d[cap[r, d] == 0], :] = -1.0
+        key3[done, :, p[need[r, p] == 0]] = -1.0
     return upper, ties
 
 
