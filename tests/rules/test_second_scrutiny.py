@@ -145,3 +145,10 @@ def test_validation_and_ties() -> None:
         RemainderSystem([1, 1]).allocate(e)
     r = RemainderSystem([1, 1], placement=None, tie_break="lowest_index").allocate(e)
     assert r.upper_district_seats is None and int(r.seats.sum()) == 2
+
+
+def test_huge_placement_is_refused_before_work() -> None:
+    with pytest.raises(ElectsimError, match="placement=None"):
+        RemainderSystem([10**6, 10**6]).allocate(Election([[100, 50], [60, 90]]))
+    r = RemainderSystem([10**6, 10**6], placement=None).allocate(Election([[100, 50], [60, 90]]))
+    assert r.upper_district_seats is None

@@ -201,3 +201,10 @@ def test_levelling_ties_and_validation() -> None:
         LevellingSystem(DistrictSystem([1, 1], "dhondt"), [1, 1, 1]).allocate(e)
     with pytest.raises(ElectsimError, match="Threshold"):
         LevellingSystem(DistrictSystem([1, 1], "dhondt"), [1, 1], threshold="4%")  # type: ignore[arg-type]
+
+
+def test_huge_levelling_placement_is_refused_before_work() -> None:
+    e = Election([[100, 50], [60, 90]])
+    lv = LevellingSystem(DistrictSystem([1, 1], "dhondt"), [10**6, 10**6])
+    with pytest.raises(ElectsimError, match="distribution=None"):
+        lv.allocate(e)

@@ -86,6 +86,10 @@ Distribution = Literal["relative_quotient"] | None
 #: Relative margin of the float screen; closer candidates are compared exactly.
 _MARGIN = 1e-9
 
+#: Upper-tier seats placed in districts one at a time (a loop over seats, vectorised over the
+#: batch); larger requests are refused before any work (no parliament comes near).
+MAX_PLACED_SEATS = 10_000
+
 
 @dataclass(frozen=True, eq=False)
 class TieredAllocation(HTMLReprMixin):
@@ -384,6 +388,11 @@ class LevellingSystem:
         gen = normalise_rng(rng)
         lv_d = self._levelling_per_district(election)
         L = int(lv_d.sum()) if lv_d is not None else int(self.levelling_seats)  # type: ignore[arg-type]
+        if self.distribution is not None and L > MAX_PLACED_SEATS:
+            raise ElectsimError(
+                f"levelling_seats: {L:,} seats to place one at a time is above "
+                f"{MAX_PLACED_SEATS:,}; use distribution=None for party totals only"
+            )
         low = self.lower.allocate(election, rng=gen)
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
@@ -703,6 +712,11 @@ class RemainderSystem:
         N = int(np.prod(batch)) if batch else 1
         D, P = election.n_regions, election.n_parties
         mags = np.broadcast_to(lower.resolve_magnitudes(election), (*batch, D)).reshape(N, D)
+        if self.placement is not None and N and int(mags.sum(axis=1).max()) > MAX_PLACED_SEATS:
+            raise ElectsimError(
+                f"magnitudes: {int(mags.sum(axis=1).max()):,} seats is above "
+                f"{MAX_PLACED_SEATS:,} for a seat-by-seat placement; use placement=None"
+            )
         pass_nat, pass_d, eligible = lower.eligibility(election)
         v = np.where(eligible, election.votes.reshape(N, D, P), 0).astype(np.int64)
         records: list[TieRecord] = []
