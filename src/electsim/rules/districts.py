@@ -113,6 +113,17 @@ def per_district(
     return arr
 
 
+def replace_rules(obj: Any, changes: dict[str, Any]) -> Any:
+    """``dataclasses.replace`` that names unknown rules in an :class:`ElectsimError`."""
+    names = {f.name for f in dataclasses.fields(obj)}
+    unknown = set(changes) - names
+    if unknown:
+        raise ElectsimError(
+            f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
+        )
+    return dataclasses.replace(obj, **changes)
+
+
 def tie_row_index(row: int, batch: tuple[int, ...], D: int) -> tuple[tuple[int, ...], int]:
     """Batch index and district of a flat row of the ``(N * D, P)`` stack."""
     n, d = divmod(int(row), D)
@@ -464,11 +475,7 @@ class DistrictSystem:
 
     def replace(self, **changes: Any) -> DistrictSystem:
         """A variant with some rules changed."""
-        names = {f.name for f in dataclasses.fields(self)}
-        unknown = set(changes) - names
-        if unknown:
-            raise ElectsimError(f"replace() got unknown rule(s) {sorted(unknown)}")
-        return dataclasses.replace(self, **changes)
+        return replace_rules(self, changes)
 
     def describe(self) -> str:
         """One line summarising the rules."""
@@ -625,17 +632,22 @@ def seat_table(
     return "\n".join(lines)
 
 
-def batch_summary(title: str, election: Election, seats: IntArray, extra: str) -> str:
-    """Mean seats per party over a batch."""
-    P = election.n_parties
-    n = int(np.prod(seats.shape[:-1]))
+def batch_summary(kind: str, result: Any) -> str:
+    """Mean seats per party over a batched result (``.election``, ``.seats``, ``.ties``,
+    ``.unfilled``, ``.system``)."""
+    e, batch = result.election, result.election.batch_shape
+    P, n = e.n_parties, int(np.prod(batch))
+    title = f"{kind} allocation of {n} elections (batch shape {batch}) -- {result.system}"
     if n == 0:
         return f"{title}\n(empty batch: no seats to show)"
-    mean = seats.reshape(n, P).mean(axis=0)
+    mean = result.seats.reshape(n, P).mean(axis=0)
     lines = [title, f"{'Party':<24}  {'mean seats':>10}"]
-    for p, m_ in zip(election.parties, mean, strict=True):
+    for p, m_ in zip(e.parties, mean, strict=True):
         lines.append(f"{p.name[:24]:<24}  {m_:>10.2f}")
-    lines.append(extra)
+    lines.append(
+        f"ties: {len(result.ties)}; elections with unfilled seats: "
+        f"{int((result.unfilled > 0).sum())}"
+    )
     return "\n".join(lines)
 
 
@@ -735,17 +747,7 @@ class DistrictAllocation(HTMLReprMixin):
         return seat_table(title, self.election, self.district_seats[i], self.magnitudes[i], foot)
 
     def __str__(self) -> str:
-        if not self.batch_shape:
-            return self.table()
-        n = int(np.prod(self.batch_shape))
-        return batch_summary(
-            f"District allocation of {n} elections (batch shape {self.batch_shape}) -- "
-            f"{self.system}",
-            self.election,
-            self.seats,
-            f"ties: {len(self.ties)}; elections with unfilled seats: "
-            f"{int((self.unfilled > 0).sum())}",
-        )
+        return self.table() if not self.batch_shape else batch_summary("District", self)
 
     def __repr__(self) -> str:
         return f"DistrictAllocation(batch_shape={self.batch_shape}, system={str(self.system)!r})"

@@ -17,7 +17,8 @@ Two models on top of a lower-tier :class:`~electsim.rules.districts.DistrictSyst
     district, the list's district votes are divided by its next divisor in the district method
     (``first_divisor`` for a list without a district seat there, else ``2 s + 1``), and that
     quotient by the district's average votes per district seat (its total votes of the
-    ``average_base`` divided by its district seats).  The largest such relative quotient over
+    ``average_base`` divided by its district seats; a district without district seats or
+    votes has quotients 0).  The largest such relative quotient over
     all lists and districts wins a levelling seat; a district whose levelling seats are all
     given, and a list that has all its levelling seats, leave the competition; repeat.
   - ``None``: only the party totals (exact); no per-district placement.
@@ -42,7 +43,6 @@ a constituency, first divisor 1.2 since 2018).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -73,6 +73,7 @@ from .districts import (
     per_district,
     pick,
     raise_on_ties,
+    replace_rules,
     seat_table,
 )
 
@@ -194,24 +195,13 @@ class TieredAllocation(HTMLReprMixin):
         return seat_table(title, e, self.district_seats[i], None, foot)
 
     def __str__(self) -> str:
-        if not self.batch_shape:
-            return self.table()
-        n = int(np.prod(self.batch_shape))
-        return batch_summary(
-            f"Two-tier allocation of {n} elections (batch shape {self.batch_shape}) -- "
-            f"{self.system}",
-            self.election,
-            self.seats,
-            f"ties: {len(self.ties)}; elections with unfilled seats: "
-            f"{int((self.unfilled > 0).sum())}",
-        )
+        return self.table() if not self.batch_shape else batch_summary("Two-tier", self)
 
     def __repr__(self) -> str:
         return f"TieredAllocation(batch_shape={self.batch_shape}, system={str(self.system)!r})"
 
 
 def _national_ties(records: Sequence[TieRecord], rows: IntArray, election: Election, stage: str):  # type: ignore[no-untyped-def]
-    batch = election.batch_shape
     out = []
     for r in records:
         n = int(rows[r.row])
@@ -230,6 +220,26 @@ def _national_ties(records: Sequence[TieRecord], rows: IntArray, election: Elect
             )
         )
     return out
+
+
+def _cell_tie(
+    election: Election,
+    n: int,
+    flat: list[int],
+    tie_break: str,
+    rng: np.random.Generator | None,
+    where: str,
+    stage: str,
+) -> tuple[int, DistrictTie]:
+    """Resolve a tie between (district, list) cells ``d * P + p`` of election row ``n``."""
+    batch, P = election.batch_shape, election.n_parties
+    votes = election.votes.reshape(-1, election.n_regions * P)[n].tolist()
+    win, how = resolve_tie(flat, 1, votes, tie_break, rng)
+    index = tuple(int(x) for x in np.unravel_index(n, batch)) if batch else ()
+    labels = tuple(
+        f"{election.parties[c % P].name} in {election.regions[c // P].name}" for c in flat
+    )
+    return win[0], DistrictTie(index, -1, where, tuple(flat), labels, 1, win, how, stage)
 
 
 # ----------------------------------------------------------------------------- levelling seats
@@ -330,7 +340,7 @@ class LevellingSystem:
 
     def replace(self, **changes: Any) -> LevellingSystem:
         """A variant with some rules changed."""
-        return dataclasses.replace(self, **changes)
+        return replace_rules(self, changes)
 
     def describe(self) -> str:
         """One line summarising the rules."""
@@ -480,7 +490,6 @@ def _relative_quotient(
     relative 1e-9 of the best are compared exactly.
     """
     N, D, P = dseats.shape
-    batch = election.batch_shape
     votes = election.votes.reshape(N, D, P)
     V = election.base(average_base, national=False).reshape(N, D)
     cap = np.broadcast_to(lv_d, (N, D)).astype(np.int64).copy()
@@ -522,27 +531,16 @@ def _relative_quotient(
                 j[n] = group[0][0] * P + group[0][1]
                 continue
             flat = [d * P + p for d, p in group]
-            win, how = resolve_tie(
-                flat, 1, [int(votes[n].reshape(D * P)[c]) for c in flat], tie_break, rng
+            j[n], tie = _cell_tie(
+                election,
+                int(n),
+                flat,
+                tie_break,
+                rng,
+                "(levelling distribution)",
+                "levelling distribution: relative quotient",
             )
-            j[n] = win[0]
-            index = tuple(int(x) for x in np.unravel_index(int(n), batch)) if batch else ()
-            ties.append(
-                DistrictTie(
-                    index,
-                    -1,
-                    "(levelling distribution)",
-                    tuple(flat),
-                    tuple(
-                        f"{election.parties[c % P].name} in {election.regions[c // P].name}"
-                        for c in flat
-                    ),
-                    1,
-                    win,
-                    how,
-                    "levelling distribution: relative quotient",
-                )
-            )
+            ties.append(tie)
         r = np.flatnonzero(live)
         d, p = j[r] // P, j[r] % P
         upper[r, d, p] += 1
@@ -672,7 +670,7 @@ class RemainderSystem:
 
     def replace(self, **changes: Any) -> RemainderSystem:
         """A variant with some rules changed."""
-        return dataclasses.replace(self, **changes)
+        return replace_rules(self, changes)
 
     def describe(self) -> str:
         """One line summarising the rules."""
@@ -839,13 +837,11 @@ def _place_by_leftover(
     in this pass), because openness only ever shrinks within a pass.
     """
     N, D, P = left.shape
-    batch = election.batch_shape
     cap = cap.copy()
     need = need.copy()
     used = np.zeros((N, D, P), dtype=bool)
     upper = np.zeros((N, D, P), dtype=np.int64)
     ties: list[DistrictTie] = []
-    flat_votes = election.votes.reshape(N, D * P)
     for _ in range(int(need.sum(axis=1).max(initial=0)) * 2 + D * P):
         live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
         if not live.any():
@@ -861,25 +857,16 @@ def _place_by_leftover(
         tied = np.flatnonzero(live & ((key == best[:, None]).sum(axis=1) > 1))
         for n in tied:
             flat = np.flatnonzero(key[n] == best[n]).tolist()
-            win, how = resolve_tie(flat, 1, flat_votes[n].tolist(), tie_break, rng)
-            j[n] = win[0]
-            index = tuple(int(x) for x in np.unravel_index(int(n), batch)) if batch else ()
-            ties.append(
-                DistrictTie(
-                    index,
-                    -1,
-                    "(second-scrutiny placement)",
-                    tuple(flat),
-                    tuple(
-                        f"{election.parties[c % P].name} in {election.regions[c // P].name}"
-                        for c in flat
-                    ),
-                    1,
-                    win,
-                    how,
-                    "second-scrutiny placement: largest leftover",
-                )
+            j[n], tie = _cell_tie(
+                election,
+                int(n),
+                flat,
+                tie_break,
+                rng,
+                "(second-scrutiny placement)",
+                "second-scrutiny placement: largest leftover",
             )
+            ties.append(tie)
         r = np.flatnonzero(live)
         d, p = j[r] // P, j[r] % P
         upper[r, d, p] += 1
