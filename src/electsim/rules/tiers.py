@@ -201,7 +201,11 @@ class TieredAllocation(HTMLReprMixin):
         return f"TieredAllocation(batch_shape={self.batch_shape}, system={str(self.system)!r})"
 
 
-def _national_ties(records: Sequence[TieRecord], rows: IntArray, election: Election, stage: str):  # type: ignore[no-untyped-def]
+def _national_ties(
+    records: Sequence[TieRecord], rows: IntArray, election: Election, stage: str
+) -> list[DistrictTie]:
+    """Tie records of a national (one row per election) apportionment as DistrictTies."""
+    batch = election.batch_shape
     out = []
     for r in records:
         n = int(rows[r.row])
