@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from electsim import Election, Threshold
+from electsim.apportion import Method
 from electsim.errors import ElectsimError, ShapeMismatchError, TieError, UnknownMethodError
 from electsim.rules import DistrictSystem, LevellingSystem
 
@@ -208,3 +209,37 @@ def test_huge_levelling_placement_is_refused_before_work() -> None:
     lv = LevellingSystem(DistrictSystem([1, 1], "dhondt"), [10**6, 10**6])
     with pytest.raises(ElectsimError, match="distribution=None"):
         lv.allocate(e)
+
+
+def sainte_lague_first(first: Fraction) -> Method:
+    """A parametrised Sainte-Laguë as a plain Method object (slow loop kernel, test only):
+    the district tier accepts any Method, e.g. Sweden's first divisor 1.2."""
+
+    def kernel(votes, seats, eligible, tie_break, rng):  # type: ignore[no-untyped-def]
+        out = np.zeros(votes.shape, dtype=np.int64)
+        for n in range(votes.shape[0]):
+            ok = [bool(x) for x in eligible[n]]
+            out[n] = ref_highest_averages(votes[n].tolist(), int(seats[n]), ok, first)
+        return out, []
+
+    return Method(f"sainte_lague_{first}", "divisor", kernel, None)
+
+
+def test_sweden_like_first_divisor_12_with_any_method_object() -> None:
+    """District 1 (4 seats), first divisor 1.2: A 5000, B 3100, C 800 (9.0 %, below 12 %):
+    A 4166.7, B 2583.3, A 1666.7, B 1033.3 (> A 1000) -> A 2, B 2.  District 2 (2 seats):
+    B 2083.3, A 1666.7 -> 1, 1.  C has 1,100 of 14,700 = 7.5 % nationally: it qualifies for
+    levelling seats.  National Sainte-Laguë of 8: A 7000, B 5600, A 2333, B 1867, A 1400,
+    B 1120, C 1100, A 1000 -> A 4, B 3, C 1."""
+    e = Election([[5000, 3100, 800], [2000, 2500, 300]], parties="ABC")
+    lower = DistrictSystem(
+        [4, 2],
+        sainte_lague_first(Fraction(6, 5)),
+        district_threshold=Threshold("12%", base="valid"),
+        national_threshold=Threshold("4%", base="valid"),
+        qualify="any",
+    )
+    r = LevellingSystem(lower, 2, Threshold("4%", base="valid"), distribution=None).allocate(e)
+    assert r.lower.district_seats.tolist() == [[2, 2, 0], [1, 1, 0]]
+    want = ref_highest_averages([7000, 5600, 1100], 8, [True] * 3, Fraction(1))
+    assert r.seats.tolist() == want == [4, 3, 1]
