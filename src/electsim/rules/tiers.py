@@ -522,12 +522,11 @@ def _relative_quotient(
         live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
         if not live.any():
             break
-        best = key.max(axis=1)
-        near = (key >= best[:, None] * (1 - _MARGIN)) & (key >= 0)
         j = np.argmax(key, axis=1)
-        multi = np.flatnonzero(live & (near.sum(axis=1) > 1))
+        thr = np.maximum(key[np.arange(N), j] * (1 - _MARGIN), 0.0)
+        multi = np.flatnonzero(live & (np.count_nonzero(key >= thr[:, None], axis=1) > 1))
         for n in multi:  # near-ties: exact comparison, then the tie policy
-            cand = [(int(c) // P, int(c) % P) for c in np.flatnonzero(near[n])]
+            cand = [(int(c) // P, int(c) % P) for c in np.flatnonzero(key[n] >= thr[n])]
             vals = {c: exact(int(n), *c) for c in cand}
             top = max(vals.values())
             group = [c for c in cand if vals[c] == top]
@@ -856,9 +855,9 @@ def _place_by_leftover(
         used[reset] = False  # a new pass
         fresh = open_ & ~used
         key = np.where(fresh, left, -1).reshape(N, D * P)
-        best = key.max(axis=1)
         j = np.argmax(key, axis=1)
-        tied = np.flatnonzero(live & ((key == best[:, None]).sum(axis=1) > 1))
+        best = key[np.arange(N), j]
+        tied = np.flatnonzero(live & (np.count_nonzero(key == best[:, None], axis=1) > 1))
         for n in tied:
             flat = np.flatnonzero(key[n] == best[n]).tolist()
             j[n], tie = _cell_tie(
