@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from electsim import Election, Threshold
 from electsim.errors import (
     ElectsimError,
+    InvalidCountsError,
     MissingDataError,
     ShapeMismatchError,
     TieError,
@@ -310,6 +311,10 @@ def test_magnitudes_validation() -> None:
         Magnitudes(3, [1, 1, 1]).resolve(["a", "b"])
     with pytest.raises(ElectsimError):
         Magnitudes(-1, [1, 1])
+    with pytest.raises(InvalidCountsError):
+        Magnitudes(3, {"a": 1.5, "b": 2})
+    with pytest.raises(InvalidCountsError):
+        Magnitudes(3, [-1, 2])
     with pytest.raises(TieError):
         Magnitudes(1, [5, 5]).resolve(["a", "b"])
 

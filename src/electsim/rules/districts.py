@@ -255,10 +255,15 @@ class Magnitudes:
         object.__setattr__(
             self, "fixed", {str(k): check_seats(v, f"fixed[{k!r}]") for k, v in self.fixed.items()}
         )
-        if isinstance(self.basis, str) and self.basis not in COUNT_BASES:
-            raise UnknownMethodError(
-                f"basis={self.basis!r} is unknown; use one of {COUNT_BASES} or give counts"
-            )
+        if isinstance(self.basis, str):
+            if self.basis not in COUNT_BASES:
+                raise UnknownMethodError(
+                    f"basis={self.basis!r} is unknown; use one of {COUNT_BASES} or give counts"
+                )
+        elif isinstance(self.basis, Mapping):
+            as_count_array(list(self.basis.values()), "basis")  # counts checked up front
+        else:
+            object.__setattr__(self, "basis", as_count_array(self.basis, "basis"))
 
     def resolve(self, names: Sequence[str], election: Election | None = None) -> IntArray:
         """Magnitudes ``(D,)``, or ``(N, D)`` when the basis is read from a batched election.
