@@ -14,7 +14,13 @@ On ``--n`` (default 10^5) random elections shaped like Kyrgyzstan 2020 (9 region
 
 (b) ``kyrgyz allocate``: the full 2020 rules (:func:`electsim.presets.kyrgyzstan_2020`: 7 % of
     ballots nationally, 0.7 % in each of the 9 regions, Hare, cap 65) with
-    ``tie_break="lowest_index"``, via :func:`electsim.allocate` on the ``(N, 9, 16)`` batch.
+    ``tie_break="lowest_index"``, via :func:`electsim.allocate` on the ``(N, 9, 16)`` batch;
+
+(c) ``kyrgyz allocate, cap binds ~3%``: the same rules with the cap lowered to the value at
+    which it binds in about 3 % of the batch (:func:`binding_cap`: the cap ``c`` whose share of
+    elections with a party above ``c`` under the uncapped rules is closest to 3 %; the cap and
+    the share are recorded).  65 seats almost never bind on these data, so (b) alone never
+    times the re-allocation of capped elections.
 
 Each is compared with
 
@@ -37,7 +43,8 @@ over 2,000 elections already averages out timer noise.  The machine (platform, C
 load average before/after, numpy/scipy/python/electsim versions, date, git commit) is recorded.
 
 Targets (reported, never asserted): Hare kernel >= 2 M elections/s, D'Hondt kernel >= 1 M/s on
-2 cores; the full Kyrgyz rules within 20x one read pass of the input.
+2 cores; the full Kyrgyz rules within 20x one read pass of the input, also when the cap binds
+in ~3 % of the batch.
 
 Output: ``benchmarks/results/allocation.json`` (``--out``) -- ``machine``, ``parameters``,
 ``results`` (a list of ``{benchmark, n, seconds, per_second, ratio_to_read_pass, ...}``) and
@@ -88,10 +95,15 @@ BALLOT_SPREAD = 0.05
 #: Elections generated per chunk (bounds memory; the data depend on the seed only).
 GEN_CHUNK = 20_000
 
+#: Share of the batch in which the cap of scenario (c) should bind.
+CAP_BINDING_SHARE = 0.03
+CAP_CASE = "kyrgyz allocate, cap binds ~3%"
+
 TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "hare kernel": (">= 2,000,000/s", lambda r: r["per_second"] >= 2_000_000),
     "dhondt kernel": (">= 1,000,000/s", lambda r: r["per_second"] >= 1_000_000),
     "kyrgyz allocate": ("<= 20x read pass", lambda r: r["ratio_to_read_pass"] <= 20),
+    CAP_CASE: ("<= 20x read pass", lambda r: r["ratio_to_read_pass"] <= 20),
 }
 
 
@@ -255,6 +267,21 @@ def reference_allocate(
                 left -= cap
 
 
+def binding_cap(
+    election: es.Election, law: es.ElectoralSystem, share: float = CAP_BINDING_SHARE
+) -> tuple[int, float]:
+    """The cap that binds in the share of ``election``'s batch closest to ``share``.
+
+    Under ``law`` without its cap, ``m_i`` = the largest party's seats in election ``i``; a cap
+    ``c`` binds where ``m_i > c``.  Returns ``(c, fraction of elections with m_i > c)``.
+    """
+    top = es.allocate(election, law.replace(cap=None)).seats.max(axis=-1).ravel()
+    caps = np.arange(1, int(top.max()) + 1) if top.size and top.max() > 0 else np.array([1])
+    shares = (top[None, :] > caps[:, None]).mean(axis=1)
+    best = int(np.argmin(np.abs(shares - share)))
+    return int(caps[best]), float(shares[best])
+
+
 # ------------------------------------------------------------------------------------- timing
 def best_time(fn: Callable[[], object], repeats: int, warmup: bool = True) -> float:
     """Best wall time of ``repeats`` calls of ``fn`` (after one untimed warm-up call)."""
@@ -296,7 +323,7 @@ def _allocation_out(a: es.Allocation) -> BatchOut:
 
 
 def build_cases(data: Synthetic) -> tuple[list[Case], dict[str, Any]]:
-    """The benchmarks of (a) and (b), and their inputs (kept alive for the read passes)."""
+    """The benchmarks of (a), (b) and (c), and their inputs (kept alive for the read passes)."""
     vn = data.national_votes()
     n = data.n
     seats = np.full(n, SEATS, dtype=np.int64)
@@ -355,7 +382,30 @@ def build_cases(data: Synthetic) -> tuple[list[Case], dict[str, Any]]:
         )
 
     cases.append(Case("kyrgyz allocate", "regional", run_kg, ref_kg))
-    inputs = {"national": vn, "regional": e_reg.votes, "e_nat": e_nat, "e_reg": e_reg}
+
+    cap, share = binding_cap(e_reg, law)
+    law_cap = law.replace(cap=cap)
+
+    def run_cap() -> BatchOut:
+        return _allocation_out(es.allocate(e_reg, law_cap))
+
+    def ref_cap(i: int) -> tuple[list[int], int]:
+        return reference_allocate(
+            data.votes[i].tolist(),
+            data.against_all[i].tolist(),
+            data.invalid[i].tolist(),
+            law_cap,
+            flags,
+        )
+
+    cases.append(Case(CAP_CASE, "regional", run_cap, ref_cap))
+    inputs = {
+        "national": vn,
+        "regional": e_reg.votes,
+        "e_nat": e_nat,
+        "e_reg": e_reg,
+        "cap": {"cap": cap, "binding_share": share},
+    }
     return cases, inputs
 
 
@@ -451,6 +501,8 @@ def run_benchmarks(
             "mismatches": len(mismatches),
             "tie_mismatches": len(tie_mismatches),
         }
+        if case.name == CAP_CASE:
+            row.update(inputs["cap"])
         if case.name in TARGETS:
             text, ok = TARGETS[case.name]
             row["target"] = text
@@ -530,6 +582,9 @@ class AllocationSuite:
 
     def time_kyrgyz_allocate(self) -> None:
         self.cases["kyrgyz allocate"].run()
+
+    def time_kyrgyz_allocate_cap_binds(self) -> None:
+        self.cases[CAP_CASE].run()
 
     def track_kyrgyz_mismatches(self) -> int:
         """Elections among the first 500 where allocate differs from the exact reference."""

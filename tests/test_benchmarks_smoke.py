@@ -144,7 +144,7 @@ def test_allocation_benchmark_writes_results_and_cross_checks(tmp_path: Path) ->
             assert key in r
         assert r["n"] == 2000
         assert r["seconds"] > 0 and r["per_second"] > 0
-    assert len(report["cross_checks"]) == 5
+    assert len(report["cross_checks"]) == 6
     for c in report["cross_checks"]:
         assert c["n_checked"] >= 200
         assert c["mismatches"] == 0, c

@@ -13,7 +13,12 @@ Election, Party, Region, PrecinctResults
 ElectoralSystem, Threshold, SeatCap
     The rules: house size, method, national and regional thresholds, cap, tie policy.
 allocate -> Allocation
-    Seats for one election or a batch, with every rule's outcome, ties and ``explain()``.
+    Seats for one election or a batch, with every rule's outcome, ties and ``explain()``; any
+    other rule book (``SupportsAllocate``: ``.seats`` and ``.allocate(election, rng=)``) runs
+    its own allocation.
+eligibility -> Eligibility, Apportionment, SupportsAllocate
+    The public stages ``allocate`` composes: the thresholds (who passes which test), then one
+    apportionment with caps and ties, ``electsim.stages.apportion -> Apportionment``.
 simulate, Multinomial, DirichletMultinomial, estimate_concentration -> SimulationResult
     Seeded, chunked Monte Carlo over count uncertainty (and manipulation).
 get_method, available_methods
@@ -23,6 +28,9 @@ Subpackages and modules
 -----------------------
 apportion
     quota and divisor methods: batch kernels and exact references
+stages
+    the allocation stages ``eligibility`` and ``apportion`` (the function is reached as
+    ``electsim.stages.apportion``: ``electsim.apportion`` is the methods subpackage)
 datasets
     the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations) and its
     reconciliation
@@ -75,6 +83,7 @@ from . import (
     presets,
     report,
     sensitivity,
+    stages,
     uncertainty,
 )
 from .allocate import Allocation, Tie, allocate
@@ -88,23 +97,27 @@ from .simulate import (
     estimate_concentration,
     simulate,
 )
+from .stages import Apportionment, Eligibility, SupportsAllocate, eligibility
 from .system import ElectoralSystem, SeatCap, Threshold
 
 __version__ = "0.2.0.dev0"
 
 __all__ = [
     "Allocation",
+    "Apportionment",
     "DirichletMultinomial",
     "Election",
     "ElectoralSystem",
     "ElectsimError",
     "ElectsimWarning",
+    "Eligibility",
     "Multinomial",
     "Party",
     "PrecinctResults",
     "Region",
     "SeatCap",
     "SimulationResult",
+    "SupportsAllocate",
     "Threshold",
     "Tie",
     "__version__",
@@ -113,6 +126,7 @@ __all__ = [
     "audit",
     "available_methods",
     "datasets",
+    "eligibility",
     "errors",
     "estimate_concentration",
     "forensics",
@@ -124,5 +138,6 @@ __all__ = [
     "report",
     "sensitivity",
     "simulate",
+    "stages",
     "uncertainty",
 ]

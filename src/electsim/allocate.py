@@ -6,30 +6,25 @@ import json
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ._display import HTMLReprMixin
-from ._exact import votes_needed
-from .apportion import TieRecord
+from ._rng import LotRng, RngLike, normalise_rng
 from .apportion.divisor import DIVISORS
 from .apportion.quota import QUOTAS, quota_of
 from .election import Election, freeze_arrays
-from .errors import (
-    ElectsimError,
-    ElectsimWarning,
-    MissingDataError,
-    TieError,
-    UnseededLotWarning,
-)
+from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
+from .stages import RATE_DENOMINATOR, SupportsAllocate, _apportion, _eligibility
 from .system import ElectoralSystem
 
 __all__ = ["Allocation", "Tie", "allocate"]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,11 @@ class Tie:
     resolution : str
         The policy that decided.
     stage : str
-        ``"round r: remainder"`` etc.; round > 0 only when a seat cap forced a re-allocation.
+        ``"remainder"``, ``"average"``, ... (see :class:`~electsim.apportion.TieRecord`), with
+        ``" (decided who is capped)"`` for a tie of a superseded round that decided the cap.
+    round : int
+        The seat-cap round: 0 = the first run of the method, r > 0 = the r-th re-allocation
+        after parties were held to the cap.
     """
 
     index: tuple[int, ...]
@@ -61,12 +60,14 @@ class Tie:
     winners: tuple[int, ...]
     resolution: str
     stage: str
+    round: int = 0
 
     def __str__(self) -> str:
         at = f" in election {self.index}" if self.index else ""
         won = ", ".join(self.parties[self.contenders.index(w)] for w in self.winners)
+        where = f"round {self.round}: {self.stage}" if self.round else self.stage
         return (
-            f"tie{at} ({self.stage}): {self.n_seats} seat(s) among {', '.join(self.parties)}; "
+            f"tie{at} ({where}): {self.n_seats} seat(s) among {', '.join(self.parties)}; "
             f"given to {won} by {self.resolution}"
         )
 
@@ -229,6 +230,7 @@ class Allocation(HTMLReprMixin):
                     "winners": [self.election.parties[w].name for w in t.winners],
                     "resolution": t.resolution,
                     "stage": t.stage,
+                    "round": t.round,
                 }
                 for t in self.ties
                 if t.index == i
@@ -377,51 +379,50 @@ def _avg(key: tuple[int, Fraction]) -> Fraction | float:
     return val
 
 
-def _normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise ElectsimError(f"rng={rng!r} must be a non-negative int seed")
-        return np.random.default_rng(int(rng))
-    raise ElectsimError(f"rng={rng!r} must be None, an int seed or a numpy Generator")
-
-
-class _LotRng:
-    """The generator of ``tie_break="lot"`` when no ``rng`` was given: it draws a seed only if a
-    lot is actually drawn, so untied allocations stay deterministic and silent."""
-
-    def __init__(self) -> None:
-        self.seed: int | None = None
-        self._gen: np.random.Generator | None = None
-
-    def choice(self, *args: Any, **kwargs: Any) -> Any:
-        if self._gen is None:
-            self.seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-            self._gen = np.random.default_rng(self.seed)
-        return self._gen.choice(*args, **kwargs)
-
-
+@overload
 def allocate(
     election: Election,
     system: ElectoralSystem,
     *,
-    rng: int | np.random.Generator | None = None,
-) -> Allocation:
+    rng: RngLike = None,
+    national_rate: ArrayLike | None = None,
+) -> Allocation: ...
+
+
+@overload
+def allocate(election: Any, system: SupportsAllocate[R], *, rng: RngLike = None) -> R: ...
+
+
+def allocate(
+    election: Any,
+    system: ElectoralSystem | SupportsAllocate[Any],
+    *,
+    rng: RngLike = None,
+    national_rate: ArrayLike | None = None,
+) -> Any:
     """Allocate seats under ``system`` for one election or a batch of elections.
 
     Steps, vectorised over the batch: (1) the national threshold on national votes; (2) the
     regional threshold in every region with ``in_regional_threshold``; (3) the method among
     eligible parties, with ``V`` = the sum of their votes; (4) the seat cap, re-allocating among
     the others until nobody exceeds it; (5) ties resolved by ``system.tie_break`` and reported.
+    Steps (1)-(2) are the public stage :func:`electsim.stages.eligibility`, steps (3)-(5)
+    :func:`electsim.stages.apportion`.
+
+    Any other rule book (districts, tiers, mixed systems: an object with ``.seats`` and
+    ``.allocate(election, rng=)``, see :class:`~electsim.stages.SupportsAllocate`) is run by
+    its own ``allocate`` method, which returns its own result type.
 
     Parameters
     ----------
     election : Election
         Votes ``(*batch, R, P)``.
-    system : ElectoralSystem
+    system : ElectoralSystem or SupportsAllocate
+    national_rate : array_like, optional
+        One national threshold rate per election, shape broadcastable to the batch shape
+        (``Fraction``/``Decimal``/``str`` exact, float arrays quantised to :math:`10^{-6}`; see
+        :func:`electsim.stages.eligibility`), replacing ``system.national.rate``.  Only for an
+        :class:`ElectoralSystem` with a national threshold.
     rng : None, int or numpy.random.Generator
         Used only by ``tie_break="lot"``; ties are drawn in batch order.  Validated whatever
         the policy.  With ``tie_break="lot"`` and no ``rng``, a seed is drawn the first time a
@@ -458,73 +459,53 @@ def allocate(
     >>> s = ElectoralSystem(120, "hare", national=Threshold("7%"))   # 7 % of 1,990,753 ballots
     >>> allocate(e, s).seats.tolist()
     [46, 45, 16, 13, 0]
+
+    The same votes on a batch of two, at 7 % and 6.8 % (Mekenchil, E, passes the lower one):
+
+    >>> two = e.replace(votes=[e.votes] * 2, against_all=[[543_340]] * 2, invalid=[[31_823]] * 2)
+    >>> allocate(two, s, national_rate=["7%", "6.8%"]).seats.tolist()
+    [[46, 45, 16, 13, 0], [41, 40, 15, 12, 12]]
     """
+    if not isinstance(system, ElectoralSystem):
+        if national_rate is not None:
+            raise ElectsimError(
+                f"national_rate applies to an ElectoralSystem only, not to {type(system).__name__}"
+            )
+        if isinstance(system, SupportsAllocate):
+            return system.allocate(election, rng=rng)
+        raise ElectsimError(
+            f"system must be an ElectoralSystem or a rule book with .allocate(election, rng=) "
+            f"and .seats (electsim.stages.SupportsAllocate), got {type(system).__name__}"
+        )
     if not isinstance(election, Election):
         raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
-    if not isinstance(system, ElectoralSystem):
-        raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
     gen: Any = None
     if rng is not None:
-        gen = _normalise_rng(rng)
+        gen = normalise_rng(rng)
     elif system.tie_break == "lot":
-        gen = _LotRng()
+        gen = LotRng()
 
+    el = _eligibility(election, system, national_rate, RATE_DENOMINATOR, stacklevel=3)
+    if el.batch_shape != election.batch_shape:
+        raise ShapeMismatchError(
+            f"national_rate widens the batch shape {election.batch_shape} to {el.batch_shape}; "
+            "allocate() needs at most one rate per election (use electsim.eligibility() and "
+            "electsim.stages.apportion() to apply many rates to one election)"
+        )
     batch = election.batch_shape
     N = int(np.prod(batch)) if batch else 1
-    R, P = election.n_regions, election.n_parties
-    votes = election.votes.reshape(N, R, P)
-    vnat = np.einsum("nrp->np", votes)  # einsum: much faster than sum over a short axis
-
-    # per-region totals computed once; every base derives from them
-    party_r = np.einsum("nrp->nr", votes).reshape((*batch, R))  # computed once for all bases
-
-    national_base: IntArray | None = None
-    if system.national is not None:
-        t = system.national
-        national_base = election.base(t.base, party_total=party_r).reshape(N)
-        need = votes_needed(national_base, t.rate, t.inclusive)
-        pass_nat = vnat >= need[:, None]
-    else:
-        pass_nat = np.ones((N, P), dtype=bool)
-
-    failed = np.zeros((N, R, P), dtype=bool)
-    regional_skipped = False
-    if system.regional is not None:
-        flagged = np.array([r.in_regional_threshold for r in election.regions], dtype=bool)
-        if not flagged.any():
-            msg = (
-                "the system has a regional threshold but the election has no region in the "
-                "regional test (national-only data)"
-            )
-            if system.missing_regions == "raise":
-                raise MissingDataError(
-                    msg + "; use regional data, drop the rule with system.replace(regional=None)"
-                    ", or set missing_regions='skip' to skip it with a flag"
-                )
-            warnings.warn(
-                msg + "; the regional threshold was SKIPPED", ElectsimWarning, stacklevel=2
-            )
-            regional_skipped = True
-        else:
-            t = system.regional
-            base_r = election.base(t.base, national=False, party_total=party_r)
-            need_r = votes_needed(base_r.reshape(N, R), t.rate, t.inclusive)
-            need_r[:, ~flagged] = 0  # units outside the regional test: nothing needed
-            failed = votes < need_r[:, :, None]
-    if R < 256:  # count failed regions in uint8 (fast); any() on the region axis is slow
-        pass_reg: BoolArray = np.einsum("nrp->np", failed.view(np.uint8)) == 0
-    else:
-        pass_reg = np.asarray(~failed.any(axis=1), dtype=bool)
-    eligible = pass_nat & pass_reg
-
-    alloc, capped, active, seats_left, records = _apportion_with_cap(vnat, eligible, system, gen)
-    unfilled = system.seats - alloc.sum(axis=1)
-
-    def shape(a: NDArray[Any], *tail: int) -> NDArray[Any]:
-        out = a.reshape((*batch, *tail))
-        out.setflags(write=False)
-        return out
-
+    P = election.n_parties
+    ap = _apportion(
+        np.ascontiguousarray(el.votes.reshape(N, P)),
+        np.full(N, system.seats, dtype=np.int64),
+        np.ascontiguousarray(el.eligible.reshape(N, P)),
+        system.method,
+        system.cap.max_seats if system.cap is not None else None,
+        system.tie_break,
+        gen,
+        batch,
+        election.party_names,
+    )
     ties = tuple(
         Tie(
             index=tuple(int(x) for x in np.unravel_index(r.row, batch)) if batch else (),
@@ -534,8 +515,9 @@ def allocate(
             winners=r.winners,
             resolution=r.resolution,
             stage=r.stage,
+            round=r.round,
         )
-        for r in sorted(records, key=lambda r: r.row)
+        for r in ap.ties
     )
     if ties and system.tie_break == "raise":
         more = f" (and {len(ties) - 1} more)" if len(ties) > 1 else ""
@@ -543,10 +525,9 @@ def allocate(
             f"{ties[0]}{more}. The tie policy is 'raise': choose tie_break='lowest_index', "
             "'most_votes' or 'lot' (with rng) via system.replace(tie_break=...)"
         )
-    lot_seed = gen.seed if isinstance(gen, _LotRng) else None
-    if lot_seed is not None:
+    if ap.lot_seed is not None:
         warnings.warn(
-            f"tie_break='lot' drew lots without an rng; the seed used was {lot_seed} "
+            f"tie_break='lot' drew lots without an rng; the seed used was {ap.lot_seed} "
             "(Allocation.lot_seed): pass rng= to make the result reproducible",
             UnseededLotWarning,
             stacklevel=2,
@@ -554,74 +535,17 @@ def allocate(
     return Allocation(
         election=election,
         system=system,
-        seats=shape(alloc, P),
-        passes_national=shape(pass_nat, P),
-        passes_regional=shape(pass_reg, P),
-        failed_regions=shape(failed, R, P),
-        eligible=shape(eligible, P),
-        capped=shape(capped, P),
-        unfilled=shape(unfilled.astype(np.int64)),
-        national_base=None if national_base is None else shape(national_base),
+        seats=ap.seats,
+        passes_national=el.passes_national,
+        passes_regional=el.passes_regional,
+        failed_regions=el.failed_regions,
+        eligible=el.eligible,
+        capped=ap.capped,
+        unfilled=ap.unfilled,
+        national_base=el.national_base,
         ties=ties,
-        regional_skipped=regional_skipped,
-        _final_active=shape(active, P),
-        _final_seats=shape(seats_left),
-        lot_seed=lot_seed,
+        regional_skipped=el.regional_skipped,
+        _final_active=ap.final_active,
+        _final_seats=ap.final_seats,
+        lot_seed=ap.lot_seed,
     )
-
-
-def _apportion_with_cap(
-    vnat: IntArray,
-    eligible: BoolArray,
-    system: ElectoralSystem,
-    rng: np.random.Generator | None,
-) -> tuple[IntArray, BoolArray, BoolArray, IntArray, list[TieRecord]]:
-    """Run the method, then re-run among uncapped parties while anybody exceeds the cap.
-
-    Ties of a round that is superseded (because a party exceeded the cap) are reported only
-    when they were decisive: when a contender would exceed the cap with the tied seat and not
-    without it, so that the tie decided who was capped.
-    """
-    N, P = vnat.shape
-    method = system.method
-    seats_left = np.full(N, system.seats, dtype=np.int64)
-    capped = np.zeros((N, P), dtype=bool)
-    cap = system.cap.max_seats if system.cap is not None else None
-    a, ties = method(vnat, seats_left, eligible, system.tie_break, rng)
-    if cap is None or not (a > cap).any():  # the common case: one round, no copies
-        prefix = "round 0: " if cap is not None else ""
-        first = [
-            TieRecord(t.row, t.contenders, t.n_seats, t.winners, t.resolution, prefix + t.stage)
-            for t in ties
-        ]
-        return a, capped, eligible, seats_left, first
-    active = eligible.copy()
-    fixed = np.zeros((N, P), dtype=np.int64)
-    out = np.zeros((N, P), dtype=np.int64)
-    records: list[TieRecord] = []
-    pending = np.arange(N)
-    for rnd in range(P + 1):
-        over = a > cap
-        done: BoolArray = np.asarray(~over.any(axis=1), dtype=bool)
-        for t in ties:
-            row = int(pending[t.row])
-            stage = f"round {rnd}: {t.stage}"
-            if not done[t.row]:
-                with_seat = [int(a[t.row, c]) + (c not in t.winners) for c in t.contenders]
-                if cap + 1 not in with_seat:
-                    continue  # superseded and not decisive: it decided no seat
-                stage += " (decided who is capped)"
-            records.append(TieRecord(row, t.contenders, t.n_seats, t.winners, t.resolution, stage))
-        rows_done = pending[done]
-        out[rows_done] = fixed[rows_done] + a[done]
-        rows_over = pending[~done]
-        if rows_over.size == 0:
-            break
-        o = over[~done]
-        fixed[rows_over] += np.where(o, cap, 0)
-        capped[rows_over] |= o
-        active[rows_over] &= ~o
-        seats_left[rows_over] -= cap * o.sum(axis=1)
-        pending = rows_over
-        a, ties = method(vnat[pending], seats_left[pending], active[pending], system.tie_break, rng)
-    return out, capped, active, seats_left, records

@@ -51,8 +51,10 @@ class TieRecord:
         The policy that decided (``"lowest_index"``, ``"most_votes"``, ``"lot"``, or
         ``"most_votes, then lowest_index"`` when votes were equal too).
     stage : str
-        Where it happened (``"remainder"``, ``"overallocation"``, ``"average"``, ``"first seat"``);
-        :func:`electsim.allocate` prefixes the cap round.
+        Where it happened (``"remainder"``, ``"overallocation"``, ``"average"``, ``"first seat"``).
+    round : int
+        The seat-cap round (0 = the first run of the method; r > 0 = the r-th re-allocation
+        after parties were held to a cap), set by :func:`electsim.stages.apportion`.
     """
 
     row: int
@@ -61,6 +63,7 @@ class TieRecord:
     winners: tuple[int, ...]
     resolution: str
     stage: str = ""
+    round: int = 0
 
 
 def resolve_tie(

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -40,10 +42,12 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats  # type: ignore[import-untyped]
 
 from .._display import HTMLReprMixin
-from ..allocate import _apportion_with_cap, _normalise_rng, allocate
+from .._rng import normalise_rng
+from ..allocate import allocate
 from ..election import Election
-from ..errors import ElectsimError, ShapeMismatchError, TieError, UnknownNameError
+from ..errors import ElectsimError, ShapeMismatchError, UnknownNameError
 from ..metrics import MajorityKind, majority_threshold
+from ..stages import apportion, eligibility
 from ..system import ElectoralSystem
 
 __all__ = ["SobolResult", "allocate_national_rates", "seats_function", "sobol"]
@@ -546,7 +550,7 @@ def sobol(
         or not 0 < float(confidence_level) < 1
     ):
         raise ElectsimError(f"confidence_level={confidence_level!r} must be in (0, 1)")
-    gen = _normalise_rng(rng)
+    gen = normalise_rng(rng)
 
     rec = _Recorder(function, names, wanted)
     calls: list[FloatArray] = []
@@ -618,20 +622,6 @@ def sobol(
 
 
 # ============================================================================ electsim models
-def _quantise_rates(rates: ArrayLike, denominator: int) -> IntArray:
-    if isinstance(denominator, bool) or not isinstance(denominator, int) or denominator < 1:
-        raise ElectsimError(f"denominator={denominator!r} must be a positive int (e.g. 10**6)")
-    try:
-        r = np.asarray(rates, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ElectsimError(f"rates could not be read as an array of floats: {exc}") from exc
-    if r.ndim != 1:
-        raise ShapeMismatchError(f"rates has shape {r.shape}; expected (N,)")
-    if not np.all(np.isfinite(r)) or (r.size and (r.min() < 0 or r.max() > 1)):
-        raise ElectsimError("rates must be finite and in [0, 1]")
-    return np.asarray(np.rint(r * denominator), dtype=np.int64)
-
-
 def allocate_national_rates(
     election: Election,
     system: ElectoralSystem,
@@ -684,8 +674,6 @@ def allocate_national_rates(
     >>> allocate_national_rates(e, s, [0.07, 0.068]).tolist()
     [[46, 45, 16, 13, 0], [41, 40, 15, 12, 12]]
     """
-    if not isinstance(election, Election):
-        raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
     if not isinstance(system, ElectoralSystem):
         raise ElectsimError(f"system must be an ElectoralSystem, got {type(system).__name__}")
     if system.national is None:
@@ -693,42 +681,26 @@ def allocate_national_rates(
             "system has no national threshold; give one (its base and inclusiveness are used, "
             "its rate is replaced by each element's rate)"
         )
-    k = _quantise_rates(rates, denominator)
-    N = k.shape[0]
-    if election.batch_shape not in ((), (N,)):
+    if not isinstance(rates, Fraction | Decimal | str) and np.ndim(rates) != 1:
+        raise ShapeMismatchError(f"rates has shape {np.shape(rates)}; expected (N,)")
+    N = len(rates)  # type: ignore[arg-type]
+    if isinstance(election, Election) and election.batch_shape not in ((), (N,)):
         raise ShapeMismatchError(
             f"election has batch shape {election.batch_shape}; expected () or ({N},) for {N} rates"
         )
-    t = system.national
-    P = election.n_parties
-    vnat = np.broadcast_to(election.national_votes, (N, P))
-    base = np.broadcast_to(election.base(t.base), (N,)).astype(np.int64)
-    bmax = int(base.max()) if N else 0
-    if bmax * denominator + denominator < 2**62:
-        prod = base * k
-        need = -((-prod) // denominator) if t.inclusive else prod // denominator + 1
-    else:  # exact Python integers
-        prod_o = base.astype(object) * k.astype(object)
-        need_o = -((-prod_o) // denominator) if t.inclusive else prod_o // denominator + 1
-        need = np.asarray(need_o.astype(np.int64))
-    eligible = vnat >= need[:, None]
-    if system.regional is not None:
-        reg = allocate(election, system.replace(national=None, cap=None, tie_break="lowest_index"))
-        eligible = eligible & np.broadcast_to(reg.passes_regional, (N, P))
-    gen = _normalise_rng(rng) if (system.tie_break == "lot" or rng is not None) else None
-    seats, _, _, _, records = _apportion_with_cap(
-        np.ascontiguousarray(vnat, dtype=np.int64), np.ascontiguousarray(eligible), system, gen
+    el = eligibility(election, system, national_rate=rates, rate_denominator=denominator)
+    gen = normalise_rng(rng) if (system.tie_break == "lot" or rng is not None) else None
+    res = apportion(
+        el.votes,
+        system.seats,
+        el.eligible,
+        system.method,
+        cap=None if system.cap is None else system.cap.max_seats,
+        tie_break=system.tie_break,
+        rng=gen,
+        parties=election.party_names,
     )
-    if records and system.tie_break == "raise":
-        r = records[0]
-        who = ", ".join(election.parties[c].name for c in r.contenders)
-        raise TieError(
-            f"tie in element {r.row} ({r.stage}): {r.n_seats} seat(s) among {who}. The tie "
-            "policy is 'raise': choose one via system.replace(tie_break=...)"
-        )
-    seats = np.asarray(seats, dtype=np.int64)
-    seats.setflags(write=False)
-    return seats
+    return res.seats
 
 
 def seats_function(
@@ -797,7 +769,7 @@ def seats_function(
             raise ElectsimError(
                 f"national_rate={national_rate!r} needs a system with a national threshold"
             )
-    gen = _normalise_rng(rng) if rng is not None else None  # normalised once, shared by calls
+    gen = normalise_rng(rng) if rng is not None else None  # normalised once, shared by calls
     if perturb is not None and not callable(perturb):
         raise ElectsimError(f"perturb={perturb!r} must be callable: (election, params) -> batch")
     if isinstance(parties, str):
