@@ -348,3 +348,26 @@ def test_district_system_validation() -> None:
         DistrictSystem([1, 1], "dhondt").allocate(e, rng="x")  # type: ignore[arg-type]
     with pytest.raises(ElectsimError, match="unknown rule"):
         DistrictSystem([1, 1], "dhondt").replace(seats=3)
+
+
+def test_rule_books_run_through_electsim_allocate() -> None:
+    """``electsim.allocate(election, rulebook)`` dispatches to ``rulebook.allocate`` (the
+    ``SupportsAllocate`` protocol): the same result as calling it directly."""
+    import electsim as es
+    from electsim.rules import LevellingSystem, RemainderSystem
+    from electsim.stages import SupportsAllocate
+
+    e = Election([[600, 300, 100], [200, 500, 300]], parties="ABC", regions=["N", "S"])
+    ds = DistrictSystem({"N": 3, "S": 2}, "dhondt")
+    books = [
+        ds,
+        LevellingSystem(ds, {"N": 1, "S": 1}, tie_break="lowest_index"),
+        RemainderSystem({"N": 3, "S": 2}, tie_break="lowest_index"),
+    ]
+    assert [b.seats for b in books] == [5, 7, 5]
+    for book in books:
+        assert isinstance(book, SupportsAllocate)
+        via = es.allocate(e, book)
+        assert type(via) is type(book.allocate(e))
+        assert via.seats.tolist() == book.allocate(e).seats.tolist()
+        assert int(via.seats.sum()) + int(via.unfilled) == book.seats

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._display import HTMLReprMixin
 from .._exact import as_count_array, votes_needed
+from .._rng import normalise_rng as _normalise_rng
 from ..apportion import TIE_POLICIES, Method, TieRecord, get_method
 from ..election import Election, freeze_arrays
 from ..errors import (
@@ -43,7 +44,9 @@ from ..errors import (
     UnknownMethodError,
     UnknownNameError,
 )
-from ..system import MAX_SEATS, Threshold
+from ..stages import apportion as apportion_stage
+from ..stages import eligibility as eligibility_stage
+from ..system import MAX_SEATS, ElectoralSystem, Threshold
 
 __all__ = [
     "DistrictAllocation",
@@ -62,13 +65,41 @@ Qualify = Literal["all", "any"]
 
 
 # ------------------------------------------------------------------------------ shared helpers
-def normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator | None:
-    """``None`` stays ``None`` (a ``"lot"`` tie then raises); an int seeds a Generator."""
-    if rng is None or isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and int(rng) >= 0:
-        return np.random.default_rng(int(rng))
-    raise ElectsimError(f"rng={rng!r} must be None, a non-negative int seed or a numpy Generator")
+def normalise_rng(
+    rng: int | np.random.Generator | None, tie_break: str
+) -> np.random.Generator | None:
+    """``None`` stays ``None``; an int seeds a Generator (:func:`electsim._rng.normalise_rng`).
+
+    ``tie_break="lot"`` needs an ``rng`` here: a rule book runs several stages, and one seed
+    must serve them all, so none is drawn behind the user's back.
+    """
+    if rng is None:
+        if tie_break == "lot":
+            raise ElectsimError(
+                "tie_break='lot' needs an rng: pass rng= (an int seed or a numpy Generator) to "
+                "allocate, so that the lots drawn in every tier can be repeated"
+            )
+        return None
+    return _normalise_rng(rng)
+
+
+def run_method(
+    votes: IntArray,
+    seats: IntArray,
+    eligible: BoolArray,
+    method: Method,
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[IntArray, list[TieRecord]]:
+    """One call of the public apportionment stage :func:`electsim.stages.apportion` on
+    ``(N, P)`` rows, each with its own seat count.
+
+    ``"raise"`` runs as ``"lowest_index"`` (what the methods do to report a tie) so that the
+    caller can raise with the district's name; every tie comes back as a ``TieRecord``.
+    """
+    policy = "lowest_index" if tie_break == "raise" else tie_break
+    ap = apportion_stage(votes, seats, eligible, method, tie_break=policy, rng=rng)
+    return np.asarray(ap.seats), list(ap.ties)
 
 
 def check_tie_break(tie_break: str) -> str:
@@ -187,18 +218,17 @@ def passes_national(
     P = election.n_parties
     if threshold is None:
         return np.ones((N, P), dtype=bool)
-    vnat = election.national_votes.reshape(N, P)
     per_party = (threshold,) * P if isinstance(threshold, Threshold) else threshold
     if len(per_party) != P:
         raise ShapeMismatchError(
             f"national_threshold has {len(per_party)} entries; the election has {P} parties"
         )
-    need = np.empty((N, P), dtype=np.int64)
-    for t in set(per_party):
-        base = election.base(t.base).reshape(N)
+    out = np.empty((N, P), dtype=bool)
+    for t in set(per_party):  # the public threshold stage, once per distinct threshold
         cols = [p for p in range(P) if per_party[p] == t]
-        need[:, cols] = votes_needed(base, t.rate, t.inclusive)[:, None]
-    return np.asarray(vnat >= need, dtype=bool)
+        passed = eligibility_stage(election, ElectoralSystem(0, "hare", national=t))
+        out[:, cols] = passed.passes_national.reshape(N, P)[:, cols]
+    return out
 
 
 # --------------------------------------------------------------------------------- magnitudes
@@ -308,8 +338,8 @@ class Magnitudes:
                 raise ElectsimError(
                     f"basis: the districts sharing the {rest} apportioned seats have no counts"
                 )
-            share, ties = self.method(
-                np.ascontiguousarray(counts), np.full(N, rest), eligible.copy(), self.tie_break
+            share, ties = run_method(
+                counts, np.full(N, rest), eligible, self.method, self.tie_break, None
             )
             if ties and self.tie_break == "raise":
                 raise TieError(
@@ -485,14 +515,9 @@ class DistrictSystem:
     def describe(self) -> str:
         """One line summarising the rules."""
         if isinstance(self.magnitudes, Magnitudes):
-            size = f"{self.magnitudes.total} seats (magnitudes by {self.magnitudes.method.name})"
+            size = f"{self.seats} seats (magnitudes by {self.magnitudes.method.name})"
         else:
-            vals = (
-                list(self.magnitudes.values())
-                if isinstance(self.magnitudes, Mapping)
-                else self.magnitudes.tolist()
-            )
-            size = f"{sum(vals)} seats in {len(vals)} districts"
+            size = f"{self.seats} seats in {len(self.magnitudes)} districts"
         parts = [size, self.method.name]
         if self.district_threshold is not None:
             parts.append(f"district {self.district_threshold}")
@@ -508,6 +533,14 @@ class DistrictSystem:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    @property
+    def seats(self) -> int:
+        """The house size: the sum of the magnitudes (``Magnitudes.total``)."""
+        m = self.magnitudes
+        if isinstance(m, Magnitudes):
+            return m.total
+        return int(sum(m.values())) if isinstance(m, Mapping) else int(np.asarray(m).sum())
 
     def resolve_magnitudes(self, election: Election) -> IntArray:
         """Magnitudes for ``election``: ``(D,)``, or ``(*batch, D)`` from a batched basis."""
@@ -574,17 +607,17 @@ class DistrictSystem:
         """
         if not isinstance(election, Election):
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
-        gen = normalise_rng(rng)
+        gen = normalise_rng(rng, self.tie_break)
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
         D, P = election.n_regions, election.n_parties
         mags = np.broadcast_to(self.resolve_magnitudes(election), (*batch, D)).reshape(N, D)
         pass_nat, pass_d, eligible = self.eligibility(election)
-        votes = election.votes.reshape(N * D, P)
-        alloc, records = self.method(
-            votes,
-            mags.reshape(N * D).astype(np.int64),
+        alloc, records = run_method(
+            election.votes.reshape(N * D, P),
+            mags.reshape(N * D),
             eligible.reshape(N * D, P),
+            self.method,
             self.tie_break,
             gen,
         )

@@ -74,6 +74,7 @@ from .districts import (
     pick,
     raise_on_ties,
     replace_rules,
+    run_method,
     seat_table,
 )
 
@@ -348,14 +349,7 @@ class LevellingSystem:
 
     def describe(self) -> str:
         """One line summarising the rules."""
-        lv = self.levelling_seats
-        n = (
-            lv
-            if isinstance(lv, int)
-            else sum(lv.values())
-            if isinstance(lv, Mapping)
-            else int(np.asarray(lv).sum())
-        )
+        n = self.seats - self.lower.seats
         parts = [
             f"districts: {self.lower.describe()}",
             f"+ {n} levelling seats by {self.national_method.name}",
@@ -366,6 +360,13 @@ class LevellingSystem:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    @property
+    def seats(self) -> int:
+        """The house size: district seats + levelling seats."""
+        lv = self.levelling_seats
+        n = lv if isinstance(lv, int) else sum(lv.values()) if isinstance(lv, Mapping) else None
+        return self.lower.seats + (int(np.asarray(lv).sum()) if n is None else int(n))
 
     def _levelling_per_district(self, election: Election) -> IntArray | None:
         lv = self.levelling_seats
@@ -399,7 +400,7 @@ class LevellingSystem:
         """
         if not isinstance(election, Election):
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
-        gen = normalise_rng(rng)
+        gen = normalise_rng(rng, self.tie_break)
         lv_d = self._levelling_per_district(election)
         L = int(lv_d.sum()) if lv_d is not None else int(self.levelling_seats)  # type: ignore[arg-type]
         if self.distribution is not None and L > MAX_PLACED_SEATS:
@@ -423,8 +424,13 @@ class LevellingSystem:
         for rnd in range(P + 1):
             if pending.size == 0:
                 break
-            a, t = self.national_method(
-                vnat[pending], S[pending].astype(np.int64), active[pending], self.tie_break, gen
+            a, t = run_method(
+                vnat[pending],
+                S[pending],
+                active[pending],
+                self.national_method,
+                self.tie_break,
+                gen,
             )
             records += _national_ties(t, pending, election, f"levelling round {rnd}")
             share[pending] = a
@@ -671,6 +677,11 @@ class RemainderSystem:
         object.__setattr__(self, "threshold", lower.national_threshold)
         object.__setattr__(self, "_lower", lower)
 
+    @property
+    def seats(self) -> int:
+        """The house size: the sum of the regional magnitudes."""
+        return self._lower.seats  # type: ignore[attr-defined]
+
     def replace(self, **changes: Any) -> RemainderSystem:
         """A variant with some rules changed."""
         return replace_rules(self, changes)
@@ -707,7 +718,7 @@ class RemainderSystem:
         """
         if not isinstance(election, Election):
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
-        gen = normalise_rng(rng)
+        gen = normalise_rng(rng, self.tie_break)
         lower: DistrictSystem = self._lower  # type: ignore[attr-defined]
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
