@@ -98,6 +98,11 @@ def test_district_levelling_and_county_seats(norway: dict) -> None:
     assert (r.upper_district_seats == norway["lev"]).all()  # the county of every levelling seat
     assert (r.district_seats == norway["seats"]).all()
     assert r.qualified.sum() == 7 and not r.ties
+    sv = e.party_index("SV")
+    (rec,) = [x for x in r.to_records() if x["party"] == "SV"]
+    published = [c for c, n in zip(norway["counties"], norway["lev"][:, sv], strict=True) if n]
+    assert rec["upper_districts"] == published and len(published) == 5
+    assert "Finnmark" in str(r) and r._repr_html_().startswith("<pre")
 
 
 def test_negative_control_first_divisor_14(norway: dict) -> None:
