@@ -853,21 +853,28 @@ def _place_by_leftover(
     N, D, P = left.shape
     cap = cap.copy()
     need = need.copy()
-    used = np.zeros((N, D, P), dtype=bool)
     upper = np.zeros((N, D, P), dtype=np.int64)
     ties: list[DistrictTie] = []
+
+    def open_key(rows: IntArray) -> NDArray[np.int64]:
+        """Leftovers of the open pairs of ``rows`` (a new pass: no pair used), else -1."""
+        ok = (cap[rows] > 0)[:, :, None] & (need[rows] > 0)[:, None, :]
+        return np.where(ok, left[rows], -1).reshape(rows.size, D * P)
+
+    # the pairs still open in the current pass, -1 when closed; updated cell by cell
+    key = open_key(np.arange(N))
+    key3 = key.reshape(N, D, P)
     for _ in range(int(need.sum(axis=1).max(initial=0)) * 2 + D * P):
         live = (need.sum(axis=1) > 0) & (cap.sum(axis=1) > 0)
         if not live.any():
             break
-        open_ = (cap > 0)[:, :, None] & (need > 0)[:, None, :]
-        fresh = open_ & ~used
-        reset = live & ~fresh.reshape(N, -1).any(axis=1)
-        used[reset] = False  # a new pass
-        fresh = open_ & ~used
-        key = np.where(fresh, left, -1).reshape(N, D * P)
         j = np.argmax(key, axis=1)
         best = key[np.arange(N), j]
+        reset = np.flatnonzero(live & (best < 0))
+        if reset.size:  # every open pair was used in this pass: a new pass
+            key[reset] = open_key(reset)
+            j[reset] = np.argmax(key[reset], axis=1)
+            best[reset] = key[reset, j[reset]]
         tied = np.flatnonzero(live & (np.count_nonzero(key == best[:, None], axis=1) > 1))
         for n in tied:
             flat = np.flatnonzero(key[n] == best[n]).tolist()
@@ -884,7 +891,11 @@ def _place_by_leftover(
         r = np.flatnonzero(live)
         d, p = j[r] // P, j[r] % P
         upper[r, d, p] += 1
-        used[r, d, p] = True
         cap[r, d] -= 1
         need[r, p] -= 1
+        key3[r, d, p] = -1  # used in this pass
+        full = cap[r, d] == 0
+        key3[r[full], d[full], :] = -1
+        done = need[r, p] == 0
+        key3[r[done], :, p[done]] = -1
     return upper, ties
