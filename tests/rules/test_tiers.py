@@ -200,8 +200,17 @@ def test_levelling_ties_and_validation() -> None:
         LevellingSystem(DistrictSystem([1, 1], "dhondt"), [1, 1], average_base="x")
     with pytest.raises(ShapeMismatchError):
         LevellingSystem(DistrictSystem([1, 1], "dhondt"), [1, 1, 1]).allocate(e)
-    with pytest.raises(ElectsimError, match="Threshold"):
+    with pytest.raises(ElectsimError, match="threshold="):
         LevellingSystem(DistrictSystem([1, 1], "dhondt"), [1, 1], threshold="4%")  # type: ignore[arg-type]
+    per_list = LevellingSystem(
+        DistrictSystem([1, 1], "dhondt"), [1, 1], [Threshold("60%"), Threshold("0%")]
+    )
+    assert per_list.allocate(Election([[300, 100], [200, 400]])).qualified.tolist() == [
+        False,
+        True,
+    ]
+    with pytest.raises(ShapeMismatchError):
+        per_list.allocate(Election([[3, 1, 1], [2, 1, 1]]))
 
 
 def test_huge_levelling_placement_is_refused_before_work() -> None:

@@ -68,6 +68,7 @@ from .districts import (
     check_tie_break,
     district_ties,
     frozen,
+    national_thresholds,
     normalise_rng,
     passes_national,
     per_district,
@@ -259,9 +260,9 @@ class LevellingSystem:
     levelling_seats : int, mapping or array ``(D,)``
         The levelling seats: a total, or per district (``{district: n}`` / an array), which
         ``distribution="relative_quotient"`` needs.
-    threshold : Threshold, optional
+    threshold : Threshold or sequence of Threshold, optional
         National qualification for levelling seats (Norway, Sweden: ``Threshold("4%",
-        base="valid")``).  ``None``: every list with votes qualifies.
+        base="valid")``), or one per list.  ``None``: every list with votes qualifies.
     national_method : str or Method
         Apportions the whole house among qualified lists (default ``"sainte_lague"``).
     distribution : {"relative_quotient", None}
@@ -293,7 +294,7 @@ class LevellingSystem:
 
     lower: DistrictSystem
     levelling_seats: int | Mapping[str, int] | IntArray
-    threshold: Threshold | None = None
+    threshold: Threshold | tuple[Threshold, ...] | None = None
     national_method: Method = "sainte_lague"  # type: ignore[assignment]
     distribution: Distribution = "relative_quotient"
     first_divisor: Fraction = Fraction(1)
@@ -319,8 +320,10 @@ class LevellingSystem:
             if arr.ndim != 1:
                 raise ShapeMismatchError(f"levelling_seats has shape {arr.shape}; expected (D,)")
             object.__setattr__(self, "levelling_seats", arr)
-        if self.threshold is not None and not isinstance(self.threshold, Threshold):
-            raise ElectsimError(f"threshold={self.threshold!r} must be a Threshold or None")
+        try:
+            object.__setattr__(self, "threshold", national_thresholds(self.threshold, None))
+        except ElectsimError as exc:
+            raise ElectsimError(str(exc).replace("national_threshold", "threshold")) from None
         object.__setattr__(self, "national_method", get_method(self.national_method))
         if self.distribution not in ("relative_quotient", None):
             raise UnknownMethodError(
@@ -354,8 +357,10 @@ class LevellingSystem:
             f"districts: {self.lower.describe()}",
             f"+ {n} levelling seats by {self.national_method.name}",
         ]
-        if self.threshold is not None:
+        if isinstance(self.threshold, Threshold):
             parts.append(f"national {self.threshold}")
+        elif self.threshold is not None:
+            parts.append("national thresholds per list")
         return "; ".join(parts)
 
     def __str__(self) -> str:
