@@ -129,6 +129,8 @@ def district_cases(draw: st.DrawFn) -> dict:
 @given(district_cases())
 def test_district_allocation_matches_reference(case: dict) -> None:
     e = Election(case["votes"], against_all=case["against"])
+    if case["dthr"] is None or case["nthr"] is None:
+        case["qualify"] = "all"  # 'any' needs both thresholds
     ds = DistrictSystem(
         np.array(case["mags"]),
         case["method"],
@@ -336,6 +338,8 @@ def test_district_system_validation() -> None:
         DistrictSystem([1, 1], "no_such_method")
     with pytest.raises(UnknownMethodError):
         DistrictSystem([1, 1], "dhondt", qualify="either")  # type: ignore[arg-type]
+    with pytest.raises(ElectsimError, match="needs both"):
+        DistrictSystem([1, 1], "dhondt", Threshold("3%"), qualify="any")
     with pytest.raises(UnknownMethodError):
         DistrictSystem([1, 1], "dhondt", tie_break="coin")
     with pytest.raises(ElectsimError, match="district_threshold"):

@@ -504,6 +504,13 @@ class DistrictSystem:
         )
         if self.qualify not in ("all", "any"):
             raise UnknownMethodError(f"qualify={self.qualify!r} is unknown; use 'all' or 'any'")
+        if self.qualify == "any" and (
+            self.district_threshold is None or self.national_threshold is None
+        ):
+            raise ElectsimError(
+                "qualify='any' (either threshold suffices) needs both district_threshold and "
+                "national_threshold"
+            )
         check_tie_break(self.tie_break)
         object.__setattr__(self, "name", str(self.name))
         object.__setattr__(self, "source", str(self.source))
