@@ -3,6 +3,11 @@
 * Single-tier rules used by :class:`electsim.ElectoralSystem`: :class:`ByKind` thresholds per
   list kind, alternative qualification (:class:`DistrictShare`, :class:`Exempt`), alliances and
   the Dutch majority clause (``docs/rules_single.md``);
+* districts and two tiers: :class:`DistrictSystem` (seats per district, district and national
+  thresholds), :class:`Magnitudes` (district magnitudes apportioned from a basis),
+  :class:`LevellingSystem` (upper-tier compensatory seats: Norway, Sweden) and
+  :class:`RemainderSystem` (a second scrutiny of leftover votes: Czech Republic 2021), returning
+  :class:`DistrictAllocation` / :class:`TieredAllocation` (``docs/rules.md``);
 * mixed systems: single-member districts (:class:`DistrictContests`,
   :func:`district_winners`), :class:`ParallelSystem` and :class:`MMPSystem`
   (``docs/rules_mixed.md``).
@@ -14,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 from .qualification import ByKind, DistrictShare, Exempt
 
 if TYPE_CHECKING:  # the rule books import allocate, which imports this package: load them lazily
+    from .districts import DistrictAllocation, DistrictSystem, DistrictTie, Magnitudes
     from .mixed import (
         INDEPENDENT,
+        ContestTie,
         DistrictContests,
         DistrictResult,
-        DistrictTie,
         MixedAllocation,
         MixedElection,
         MMPSystem,
@@ -26,21 +32,28 @@ if TYPE_CHECKING:  # the rule books import allocate, which imports this package:
         allocate_mixed,
         district_winners,
     )
+    from .tiers import LevellingSystem, RemainderSystem, TieredAllocation
 
 _LAZY = {
-    name: "mixed"
-    for name in (
-        "INDEPENDENT",
-        "DistrictContests",
-        "DistrictResult",
-        "DistrictTie",
-        "MixedAllocation",
-        "MixedElection",
-        "MMPSystem",
-        "ParallelSystem",
-        "allocate_mixed",
-        "district_winners",
-    )
+    **dict.fromkeys(
+        ("DistrictAllocation", "DistrictSystem", "DistrictTie", "Magnitudes"), "districts"
+    ),
+    **dict.fromkeys(("LevellingSystem", "RemainderSystem", "TieredAllocation"), "tiers"),
+    **{
+        name: "mixed"
+        for name in (
+            "INDEPENDENT",
+            "DistrictContests",
+            "ContestTie",
+            "DistrictResult",
+            "MixedAllocation",
+            "MixedElection",
+            "MMPSystem",
+            "ParallelSystem",
+            "allocate_mixed",
+            "district_winners",
+        )
+    },
 }
 
 
@@ -57,15 +70,22 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "INDEPENDENT",
     "ByKind",
+    "ContestTie",
+    "DistrictAllocation",
     "DistrictContests",
     "DistrictResult",
     "DistrictShare",
+    "DistrictSystem",
     "DistrictTie",
     "Exempt",
+    "LevellingSystem",
     "MMPSystem",
+    "Magnitudes",
     "MixedAllocation",
     "MixedElection",
     "ParallelSystem",
+    "RemainderSystem",
+    "TieredAllocation",
     "allocate_mixed",
     "district_winners",
 ]

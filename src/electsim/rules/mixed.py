@@ -51,9 +51,9 @@ from ..system import MAX_SEATS, ElectoralSystem
 
 __all__ = [
     "INDEPENDENT",
+    "ContestTie",
     "DistrictContests",
     "DistrictResult",
-    "DistrictTie",
     "MMPSystem",
     "MixedAllocation",
     "MixedElection",
@@ -274,7 +274,7 @@ class DistrictContests(HTMLReprMixin):
 
 
 @dataclass(frozen=True)
-class DistrictTie:
+class ContestTie:
     """An exact tie for first place in a district, and how it was decided.
 
     Attributes
@@ -319,7 +319,7 @@ class DistrictResult:
         "Against all" had more votes than the leading candidate: unfilled, new election needed.
     unfilled : bool array ``(*batch, D)``
         No seat filled: against all won, or no candidate had a vote.
-    ties : tuple of DistrictTie
+    ties : tuple of ContestTie
     """
 
     contests: DistrictContests
@@ -327,7 +327,7 @@ class DistrictResult:
     winner_party: IntArray
     against_all_won: BoolArray
     unfilled: BoolArray
-    ties: tuple[DistrictTie, ...]
+    ties: tuple[ContestTie, ...]
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         freeze_arrays(state)
@@ -416,7 +416,7 @@ def district_winners(
     aa_won = (against > top) & (against > 0)
     unfilled = (top <= 0) | (against > top)
     winner = np.where(unfilled, UNFILLED, first)
-    ties: list[DistrictTie] = []
+    ties: list[ContestTie] = []
     for n, d in zip(*np.nonzero((n_top > 1) & ~unfilled), strict=True):
         n, d = int(n), int(d)
         row = order[contests.district[order] == d]
@@ -426,7 +426,7 @@ def district_winners(
             how = "most_votes, then lowest_index"
         winner[n, d] = won[0]
         index = tuple(int(x) for x in np.unravel_index(n, batch)) if batch else ()
-        ties.append(DistrictTie(index, contests.districts[d], cont, int(won[0]), how))
+        ties.append(ContestTie(index, contests.districts[d], cont, int(won[0]), how))
     if ties and tie_break == "raise":
         more = f" (and {len(ties) - 1} more)" if len(ties) > 1 else ""
         raise TieError(
@@ -514,7 +514,7 @@ class MixedAllocation(HTMLReprMixin):
         were never part of the house.
     house : int64 array ``(*batch,)``
         ``seats.sum(-1) + independents + unfilled``: the size of the chamber.
-    ties : tuple of Tie and DistrictTie
+    ties : tuple of Tie and ContestTie
         Every tie met in the list tier and in the districts.
     capped_districts : bool array ``(*batch, D)``
         MMP ``overhang="cap"``: districts whose winner got no seat (counted in ``unfilled``).
@@ -534,7 +534,7 @@ class MixedAllocation(HTMLReprMixin):
     levelling: IntArray
     independents: IntArray
     unfilled: IntArray
-    ties: tuple[Tie | DistrictTie, ...]
+    ties: tuple[Tie | ContestTie, ...]
     capped_districts: BoolArray
     list_allocation: Allocation | None = None
 
