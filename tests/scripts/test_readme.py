@@ -108,3 +108,35 @@ def test_readme_published_audit_example(readme: dict[str, object]) -> None:
     assert es.audit.assertions(dk, dhondt).allocation.seats.tolist() == [5, 3, 0, 1, 4]  # type: ignore[arg-type]
     plan = es.audit.plan(dk, dhondt, 0.001, test="kaplan_wald", gamma=0.95, error_rate=0)  # type: ignore[arg-type]
     assert plan.initial == 1_903
+
+
+def test_readme_rule_book_snippets(readme: dict[str, object]) -> None:
+    # stages: 7 % of ballots on the precinct count with 1.5 % invalid: 1,887,345 valid votes +
+    # 28,741 invalid = 1,916,086 ballots; 0.07 * 1,916,086 = 134,126.02 -> 134,127 needed.
+    # Caps 50/30/12 bind, Kyrgyzstan (28 < 40) is not capped
+    el, ap = readme["el"], readme["ap"]
+    assert int(el.national_need) == 134_127  # type: ignore[attr-defined]
+    assert ap.seats[:4].tolist() == [50, 30, 28, 12]  # type: ignore[attr-defined]
+    # hand: divisors 1.2/3/5 on 10,000/6,300/2,500 give quotients 8,333 5,250 3,333 2,100 2,083
+    # -> A 2, B 2, C 1; with 1.4 C's first quotient is 1,786 < 2,000 (A's third) -> 3/2/0
+    import electsim as es
+
+    small, sainte_lague = readme["small"], readme["sainte_lague"]
+    sweden = es.ElectoralSystem(5, sainte_lague(first_divisor="1.2"))  # type: ignore[operator]
+    assert es.allocate(small, sweden).seats.tolist() == [2, 2, 1]  # type: ignore[arg-type]
+    # the 25th Knesset (Central Elections Committee, votes25.bechirot.gov.il): 32/24/14/12/11/7/
+    # 6/5/5/4; without the surplus agreements plain D'Hondt gives Likud 31 and Labor 5
+    israel, knesset = readme["israel"], readme["knesset"]
+    published = [32, 24, 14, 12, 11, 7, 6, 5, 5, 4, 0, 0, 0]
+    assert es.allocate(israel, knesset).seats.tolist() == published  # type: ignore[arg-type]
+    plain = knesset.replace(alliances=())  # type: ignore[attr-defined]
+    assert es.allocate(israel, plain).seats.tolist()[0::9] == [31, 5]  # type: ignore[arg-type]
+    # districts by hand: D'Hondt 2 seats each, North 500/300/200 -> A, B; South 450/330/220 -> A, B;
+    # levelling: Sainte-Laguë of 6 on 950/630/420 gives 3/2/1, so A and C get one each
+    two, districts, levelled = readme["two"], readme["districts"], readme["levelled"]
+    assert es.allocate(two, districts).seats.tolist() == [2, 2, 0]  # type: ignore[arg-type]
+    assert es.allocate(two, levelled).seats.tolist() == [3, 2, 1]  # type: ignore[arg-type]
+    # the parallel system: 54 list seats + 36 districts (one won by an independent here)
+    mixed = readme["mixed"]
+    assert int(mixed.seats.sum()) + 1 == 90  # type: ignore[attr-defined]
+    assert mixed.list_seats.sum() == 54  # type: ignore[attr-defined]
