@@ -24,11 +24,12 @@ them.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -778,8 +779,34 @@ def _prepare(
     return election, districts
 
 
+_R = TypeVar("_R", bound="_MixedRules")
+
+
+class _MixedRules(abc.ABC):
+    """What the mixed rule books share: a one-line ``str`` and a validated ``replace``."""
+
+    name: str
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """One line summarising the rules."""
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.describe()}" if self.name else self.describe()
+
+    def replace(self: _R, **changes: Any) -> _R:
+        """A variant with some rules changed, re-validated: ``s.replace(tie_break="lot")``."""
+        names = {f.name for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        unknown = set(changes) - names
+        if unknown:
+            raise ElectsimError(
+                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
+            )
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
 @dataclass(frozen=True)
-class ParallelSystem:
+class ParallelSystem(_MixedRules):
     """A parallel (mixed-member majoritarian) system: list seats + district seats, added.
 
     The list tier is allocated on the list votes exactly as :func:`electsim.allocate` does
@@ -833,19 +860,6 @@ class ParallelSystem:
             f"{self.n_districts} single-member districts (plurality, against all can win)"
         )
 
-    def __str__(self) -> str:
-        return f"{self.name}: {self.describe()}" if self.name else self.describe()
-
-    def replace(self, **changes: Any) -> ParallelSystem:
-        """A variant with some rules changed, re-validated: ``s.replace(tie_break="lot")``."""
-        names = {f.name for f in dataclasses.fields(self)}
-        unknown = set(changes) - names
-        if unknown:
-            raise ElectsimError(
-                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
-            )
-        return dataclasses.replace(self, **changes)
-
     def allocate(
         self,
         election: Election | MixedElection,
@@ -882,7 +896,7 @@ class ParallelSystem:
 
 
 @dataclass(frozen=True)
-class MMPSystem:
+class MMPSystem(_MixedRules):
     """Mixed-member proportional: district seats are compensated by list seats.
 
     Steps, exact and batched (the New Zealand rule, Electoral Act 1993 ss. 191-192):
@@ -999,19 +1013,6 @@ class MMPSystem:
             f"MMP: {self.list_tier.describe()}{alt}; {self.n_districts} single-member "
             f"districts compensated; overhang: {self.overhang}"
         )
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.describe()}" if self.name else self.describe()
-
-    def replace(self, **changes: Any) -> MMPSystem:
-        """A variant with some rules changed, re-validated: ``s.replace(tie_break="lot")``."""
-        names = {f.name for f in dataclasses.fields(self)}
-        unknown = set(changes) - names
-        if unknown:
-            raise ElectsimError(
-                f"replace() got unknown rule(s) {sorted(unknown)}; rules are {sorted(names)}"
-            )
-        return dataclasses.replace(self, **changes)
 
     def allocate(
         self,
