@@ -853,7 +853,12 @@ def _system(
     elif regional is not ...:
         reg = None if regional is None else Threshold(regional, "ballots", inclusive)
     if reg is not None:
-        reg = Threshold(reg.rate, args.regional_base or reg.base, inclusive and reg.inclusive)
+        reg = Threshold(
+            reg.rate,
+            args.regional_base or reg.base,
+            inclusive and reg.inclusive,
+            reg.base_scope,  # e.g. the 2007 preset's national base
+        )
     elif args.regional_base is not None:
         raise CLIError("--regional-base needs a regional threshold (--regional RATE)")
     changes["regional"] = reg

@@ -300,7 +300,10 @@ def eligibility(
     Vectorised over the batch: (1) the national threshold on national votes, :math:`v_p \ge
     \lceil t B \rceil` with :math:`B` the base count (or :math:`v_p > \lfloor t B \rfloor` when
     strict), in integer arithmetic; (2) the regional threshold in every region with
-    ``in_regional_threshold``, the same test on regional votes and bases.
+    ``in_regional_threshold``, the same test on regional votes and bases -- or, with
+    ``Threshold(..., base_scope="national")``, on regional votes against one need per election,
+    :math:`\lceil t B \rceil` of the *national* base :math:`B` (the sum of the regional bases
+    over all regions), the same number of votes in every region of the test.
 
     Parameters
     ----------
@@ -450,6 +453,15 @@ def _eligibility(
         t_reg = regional
 
         def need_of(base_r: IntArray) -> IntArray:
+            if t_reg.base_scope == "national":
+                # one need per election, rate of the national base (the sum of the regional
+                # bases over all regions), broadcast over the regions of the test
+                base_n = base_r.sum(axis=1)
+                if isinstance(t_reg, ByKind):
+                    need_p = threshold_need(t_reg, base_n, election.parties)  # (n, P)
+                    return np.where(flagged[None, :, None], need_p[:, None, :], 0)
+                need_n = votes_needed(base_n, t_reg.rate, t_reg.inclusive)
+                return np.where(flagged[None, :], need_n[:, None], 0)[:, :, None]
             if isinstance(t_reg, ByKind):  # rules: one rate per kind of list
                 need_rp = threshold_need(t_reg, base_r, election.parties)
                 need_rp[:, ~flagged] = 0

@@ -400,14 +400,18 @@ def _threshold_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertio
         else None
     )
 
+    def base_of(t: Threshold, region: int | None) -> list[Fraction]:
+        # a regional threshold on the national base (base_scope="national"): the national base
+        return b.base(t.base, None if t.base_scope == "national" else region)
+
     def above(t: Threshold, p: int, region: int | None) -> Assertion:
-        g = _lin((1, b.party(p, region)), (-t.rate, b.base(t.base, region)))
+        g = _lin((1, b.party(p, region)), (-t.rate, base_of(t, region)))
         where = "nationally" if region is None else f"in {e.regions[region].name}"
         kind = "national_above" if region is None else "regional_above"
         return b.make(kind, f"{b.names[p]} passes {t} {where}", (b.names[p],), g)
 
     def below(t: Threshold, p: int, region: int | None) -> Assertion:
-        g = _lin((t.rate, b.base(t.base, region)), (-1, b.party(p, region)))
+        g = _lin((t.rate, base_of(t, region)), (-1, b.party(p, region)))
         where = "nationally" if region is None else f"in {e.regions[region].name}"
         kind = "national_below" if region is None else "regional_below"
         return b.make(kind, f"{b.names[p]} fails {t} {where}", (b.names[p],), g)
