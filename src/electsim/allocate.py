@@ -19,7 +19,13 @@ from .election import Election, freeze_arrays
 from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
 from .rules.qualification import ByKind
 from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
-from .stages import RATE_DENOMINATOR, SupportsAllocate, _apportion, _eligibility
+from .stages import (
+    RATE_DENOMINATOR,
+    SupportsAllocate,
+    _AllocatesTo,
+    _apportion,
+    _eligibility,
+)
 from .system import ElectoralSystem
 
 __all__ = ["Allocation", "Tie", "allocate"]
@@ -423,12 +429,12 @@ def allocate(
 
 
 @overload
-def allocate(election: Any, system: SupportsAllocate[R], *, rng: RngLike = None) -> R: ...
+def allocate(election: Any, system: _AllocatesTo[R], *, rng: RngLike = None) -> R: ...
 
 
 def allocate(
     election: Any,
-    system: ElectoralSystem | SupportsAllocate[Any],
+    system: ElectoralSystem | SupportsAllocate,
     *,
     rng: RngLike = None,
     national_rate: ArrayLike | None = None,

@@ -91,11 +91,22 @@ RATE_DENOMINATOR = 10**6
 
 _INT64_SAFE = 2**62
 
-R_co = TypeVar("R_co", covariant=True)
+_R_co = TypeVar("_R_co", covariant=True)
+
+
+class _AllocatesTo(Protocol[_R_co]):
+    """:class:`SupportsAllocate` with the type of its result, for the typing of
+    :func:`electsim.allocate` only (``allocate(e, book)`` has the type ``book.allocate``
+    returns); private, so the documentation shows no type variable."""
+
+    @property
+    def seats(self) -> int: ...
+
+    def allocate(self, election: Any, *, rng: RngLike = None) -> _R_co: ...
 
 
 @runtime_checkable
-class SupportsAllocate(Protocol[R_co]):
+class SupportsAllocate(Protocol):
     """A rule book :func:`electsim.allocate` can run: ``allocate(election, rulebook)`` calls
     ``rulebook.allocate(election, rng=rng)``.
 
@@ -112,7 +123,9 @@ class SupportsAllocate(Protocol[R_co]):
     @property
     def seats(self) -> int: ...
 
-    def allocate(self, election: Any, *, rng: RngLike = None) -> R_co: ...
+    def allocate(self, election: Any, *, rng: RngLike = None) -> Any:
+        """Run the rule book on ``election`` (``rng``: ``None``, an int seed or a Generator)."""
+        ...
 
 
 def _names(names: Sequence[str]) -> tuple[list[str], int]:
