@@ -320,7 +320,7 @@ def check_one_line(proc: Any, code: int, words: str) -> None:
 @pytest.mark.parametrize(
     ("key", "code", "words"),
     [
-        ("bad_method", 2, "unknown method 'foo'"),
+        ("bad_method", 2, "method='foo' is unknown"),
         ("bad_rate", 2, "is not a rate"),
         ("bad_file", 1, "--csv /no/such/file.csv: cannot read the file: No such file"),
         ("bad_party", 1, "--target fails:XYZ: unknown party 'XYZ'"),

@@ -13,13 +13,19 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._display import HTMLReprMixin
 from ._rng import LotRng, RngLike, normalise_rng
-from .apportion.divisor import DIVISORS
-from .apportion.quota import QUOTAS, quota_of
+from .apportion.divisor import DivisorSpec
+from .apportion.quota import QuotaRule
 from .election import Election, freeze_arrays
 from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
 from .rules.qualification import ByKind
 from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
-from .stages import RATE_DENOMINATOR, SupportsAllocate, _apportion, _eligibility
+from .stages import (
+    RATE_DENOMINATOR,
+    SupportsAllocate,
+    _AllocatesTo,
+    _apportion,
+    _eligibility,
+)
 from .system import ElectoralSystem
 
 __all__ = ["Allocation", "Tie", "allocate"]
@@ -269,7 +275,11 @@ class Allocation(HTMLReprMixin):
         ``last_average`` (the average at which the party's last seat was won) and
         ``next_average`` (its claim to one more seat) -- ``Fraction`` values, or squared
         values labelled ``*_squared`` for Huntington-Hill.  Parties not in the final round
-        (ineligible or capped) have only their seats.
+        (ineligible or capped) have only their seats.  Read from the method's exact rule
+        (``method.spec``), so parametrised methods such as
+        ``sainte_lague(first_divisor="1.2")`` or ``largest_remainder("imperiali",
+        "round_half_up")`` (whose ``quota`` is then the whole number the law uses) are
+        explained too; custom methods give only seats.
         """
         i = self._one(index)
         e = self.election
@@ -285,12 +295,12 @@ class Allocation(HTMLReprMixin):
                 row.update(self.rules.record(i, p))
             if active[p] and V > 0 and S > 0:
                 v = votes[p]
-                if m.name in QUOTAS:
-                    q = quota_of(m.name, V, S)
+                spec = m.spec
+                if isinstance(spec, QuotaRule):
+                    q = spec.quota(V, S)
                     quot = Fraction(v) / q
                     row.update(quota=q, quotient=quot, whole=int(quot), remainder=quot - int(quot))
-                elif m.name in DIVISORS:
-                    spec = DIVISORS[m.name]
+                elif isinstance(spec, DivisorSpec):
                     s = int(self.seats[i][p])
                     suffix = "_squared" if spec.squared else ""
                     row["next_average" + suffix] = _avg(spec.key(v, s))
@@ -419,12 +429,12 @@ def allocate(
 
 
 @overload
-def allocate(election: Any, system: SupportsAllocate[R], *, rng: RngLike = None) -> R: ...
+def allocate(election: Any, system: _AllocatesTo[R], *, rng: RngLike = None) -> R: ...
 
 
 def allocate(
     election: Any,
-    system: ElectoralSystem | SupportsAllocate[Any],
+    system: ElectoralSystem | SupportsAllocate,
     *,
     rng: RngLike = None,
     national_rate: ArrayLike | None = None,

@@ -75,7 +75,7 @@ from . import datasets, presets
 from ._csvsafe import csv_text
 from ._exact import parse_rate
 from .allocate import Allocation, allocate
-from .apportion import TIE_POLICIES, available_methods
+from .apportion import TIE_POLICIES, get_method
 from .election import Election, PrecinctResults
 from .errors import ElectsimError
 from .system import BASES, ElectoralSystem, Threshold
@@ -302,11 +302,12 @@ def _memory(text: str) -> int:
 
 
 def _method(text: str) -> str:
-    methods = available_methods()
-    names = list(methods) if not isinstance(methods, dict) else list(methods.keys())
-    if text not in names:
-        raise argparse.ArgumentTypeError(f"unknown method {text!r}; use one of {', '.join(names)}")
-    return text
+    """A method name, alias or parametrised name (``"sainte_lague(first_divisor=1.2)"``),
+    validated by :func:`electsim.apportion.get_method`; returns the canonical name."""
+    try:
+        return get_method(text).name
+    except ElectsimError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 # ----------------------------------------------------------------------------- parser
@@ -379,8 +380,9 @@ def _add_rules(p: argparse.ArgumentParser, *, multi: bool = False) -> None:
         "--method",
         type=_method,
         nargs=nargs,
-        help="apportionment method: hare, droop, dhondt, sainte_lague, ... (default: the "
-        "preset's; hare with --preset none)",
+        help="apportionment method: hare, droop, dhondt, sainte_lague, ... or with parameters, "
+        "e.g. 'sainte_lague(first_divisor=1.2)' or 'largest_remainder(quota=imperiali, "
+        "rounding=round_half_up)' (default: the preset's; hare with --preset none)",
     )
     g.add_argument(
         "--threshold",
@@ -851,7 +853,12 @@ def _system(
     elif regional is not ...:
         reg = None if regional is None else Threshold(regional, "ballots", inclusive)
     if reg is not None:
-        reg = Threshold(reg.rate, args.regional_base or reg.base, inclusive and reg.inclusive)
+        reg = Threshold(
+            reg.rate,
+            args.regional_base or reg.base,
+            inclusive and reg.inclusive,
+            reg.base_scope,  # e.g. the 2007 preset's national base
+        )
     elif args.regional_base is not None:
         raise CLIError("--regional-base needs a regional threshold (--regional RATE)")
     changes["regional"] = reg

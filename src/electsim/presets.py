@@ -31,11 +31,11 @@ def kyrgyzstan_2007() -> ElectoralSystem:
     * national threshold: 5 % of the *registered* voters (base ``"registered"``);
     * regional requirement: in each of the seven oblasts and the cities of Bishkek and Osh a
       list needed votes equal to 0.5 % of the registered voters *of the whole country* (about
-      13,500 votes in every region; BBC, 20 Dec 2007).  **Deviation:** electsim's regional
-      threshold takes its base per region, so this preset applies 0.5 % of each region's own
-      registered voters, a much weaker test (about 1,500 votes in an average region).  The
-      2007 rule is an absolute count per region; to model it, compare regional votes with
-      ``0.005 * national registered`` yourself;
+      13,500 votes in every region; BBC, 20 Dec 2007; OSCE/ODIHR final report, section IV).
+      The preset models it exactly: ``Threshold("0.5%", base="registered",
+      base_scope="national")``, i.e. ``ceil(0.005 * national registered)`` votes in every
+      region of the test (the national registered voters are the sum over all regions of the
+      election, voters abroad included if the data have them as a region);
     * seat method: not found in the sources; Hare largest remainder as in the later law
       (documented default);
     * no seat cap was found; ties: ``"raise"`` (no rule found).
@@ -52,13 +52,13 @@ def kyrgyzstan_2007() -> ElectoralSystem:
     Examples
     --------
     >>> print(kyrgyzstan_2007())
-    Kyrgyzstan 2007: 90 seats, hare, national >= 5% of registered, every region >= 0.5% of registered, ties: raise
+    Kyrgyzstan 2007: 90 seats, hare, national >= 5% of registered, every region >= 0.5% of national registered, ties: raise
     """  # noqa: E501
     return ElectoralSystem(
         seats=90,
         method="hare",
         national=Threshold("5%", base="registered"),
-        regional=Threshold("0.5%", base="registered"),
+        regional=Threshold("0.5%", base="registered", base_scope="national"),
         cap=None,
         tie_break="raise",
         name="Kyrgyzstan 2007",

@@ -91,11 +91,22 @@ RATE_DENOMINATOR = 10**6
 
 _INT64_SAFE = 2**62
 
-R_co = TypeVar("R_co", covariant=True)
+_R_co = TypeVar("_R_co", covariant=True)
+
+
+class _AllocatesTo(Protocol[_R_co]):
+    """:class:`SupportsAllocate` with the type of its result, for the typing of
+    :func:`electsim.allocate` only (``allocate(e, book)`` has the type ``book.allocate``
+    returns); private, so the documentation shows no type variable."""
+
+    @property
+    def seats(self) -> int: ...
+
+    def allocate(self, election: Any, *, rng: RngLike = None) -> _R_co: ...
 
 
 @runtime_checkable
-class SupportsAllocate(Protocol[R_co]):
+class SupportsAllocate(Protocol):
     """A rule book :func:`electsim.allocate` can run: ``allocate(election, rulebook)`` calls
     ``rulebook.allocate(election, rng=rng)``.
 
@@ -112,7 +123,9 @@ class SupportsAllocate(Protocol[R_co]):
     @property
     def seats(self) -> int: ...
 
-    def allocate(self, election: Any, *, rng: RngLike = None) -> R_co: ...
+    def allocate(self, election: Any, *, rng: RngLike = None) -> Any:
+        """Run the rule book on ``election`` (``rng``: ``None``, an int seed or a Generator)."""
+        ...
 
 
 def _names(names: Sequence[str]) -> tuple[list[str], int]:
@@ -300,7 +313,10 @@ def eligibility(
     Vectorised over the batch: (1) the national threshold on national votes, :math:`v_p \ge
     \lceil t B \rceil` with :math:`B` the base count (or :math:`v_p > \lfloor t B \rfloor` when
     strict), in integer arithmetic; (2) the regional threshold in every region with
-    ``in_regional_threshold``, the same test on regional votes and bases.
+    ``in_regional_threshold``, the same test on regional votes and bases -- or, with
+    ``Threshold(..., base_scope="national")``, on regional votes against one need per election,
+    :math:`\lceil t B \rceil` of the *national* base :math:`B` (the sum of the regional bases
+    over all regions), the same number of votes in every region of the test.
 
     Parameters
     ----------
@@ -450,6 +466,15 @@ def _eligibility(
         t_reg = regional
 
         def need_of(base_r: IntArray) -> IntArray:
+            if t_reg.base_scope == "national":
+                # one need per election, rate of the national base (the sum of the regional
+                # bases over all regions), broadcast over the regions of the test
+                base_n = base_r.sum(axis=1)
+                if isinstance(t_reg, ByKind):
+                    need_p = threshold_need(t_reg, base_n, election.parties)  # (n, P)
+                    return np.where(flagged[None, :, None], need_p[:, None, :], 0)
+                need_n = votes_needed(base_n, t_reg.rate, t_reg.inclusive)
+                return np.where(flagged[None, :], need_n[:, None], 0)[:, :, None]
             if isinstance(t_reg, ByKind):  # rules: one rate per kind of list
                 need_rp = threshold_need(t_reg, base_r, election.parties)
                 need_rp[:, ~flagged] = 0

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASES",
+    "BASE_SCOPES",
     "MAJORITY_CLAUSES",
     "MAX_SEATS",
     "ElectoralSystem",
@@ -45,6 +46,18 @@ BASES: dict[str, str] = {
 }
 
 
+BaseScope = Literal["own", "national"]
+
+#: Where the base of a regional threshold is counted.
+BASE_SCOPES: dict[str, str] = {
+    "own": "each region's own base (rate of the region's ballots, valid votes, ...)",
+    "national": (
+        "the national base: the same number of votes, rate of the national base, in every "
+        "region of the test (Kyrgyzstan 2007)"
+    ),
+}
+
+
 @dataclass(frozen=True, init=False)
 class Threshold:
     """A legal threshold: a party needs ``rate`` of ``base`` to qualify.
@@ -61,10 +74,22 @@ class Threshold:
     inclusive : bool
         ``True`` (default): a party with exactly ``rate * base`` votes passes ("7 % or more").
         ``False``: it must exceed it.
+    base_scope : {"own", "national"}
+        Where the base of a *regional* threshold is counted (see :data:`BASE_SCOPES`).
+        ``"own"`` (default): in each region (``rate`` of the region's own base).
+        ``"national"``: in the whole country, so a list needs the same absolute number of
+        votes, ``rate`` of the national base, in every region of the regional test -- the
+        Kyrgyz rule of 2007 (0.5 % of the national registered electorate in each region).
+        Only meaningful for ``ElectoralSystem(regional=...)``: a national threshold with
+        ``base_scope="national"`` is refused by :class:`ElectoralSystem` (its base is already
+        national; the option there would suggest a rule that does not exist).
 
     Notes
     -----
-    The test is exact: ``votes * den >= num * base`` with ``rate = num / den``.
+    The test is exact: ``votes * den >= num * base`` with ``rate = num / den``.  With
+    ``base_scope="national"`` the national base is the sum of the regional bases over *all*
+    regions (also those outside the regional test, e.g. voters abroad), as for a national
+    threshold, and the need ``ceil(rate * base)`` is one number per election.
 
     Examples
     --------
@@ -73,6 +98,9 @@ class Threshold:
     (Fraction(7, 100), 'ballots', True)
     >>> Threshold(0.05, base="valid")
     Threshold('5%', base='valid')
+    >>> t = Threshold("0.5%", base="registered", base_scope="national")
+    >>> t, str(t)
+    (Threshold('0.5%', base='registered', base_scope='national'), '>= 0.5% of national registered')
 
     A bare number above one half is almost always a percentage typed without ``%``; it is
     taken as a fraction (``0.7`` is 70 %) with an
@@ -83,12 +111,20 @@ class Threshold:
     rate: Fraction
     base: Base
     inclusive: bool
+    base_scope: BaseScope = "own"  # class default: objects pickled before the option load
 
-    def __init__(self, rate: RateLike, base: Base = "ballots", inclusive: bool = True) -> None:
+    def __init__(
+        self,
+        rate: RateLike,
+        base: Base = "ballots",
+        inclusive: bool = True,
+        base_scope: BaseScope = "own",
+    ) -> None:
         if base not in BASES:
             raise UnknownMethodError(f"base={base!r} is unknown; use one of {sorted(BASES)}")
         if not isinstance(inclusive, bool):
             raise ElectsimError(f"inclusive={inclusive!r} must be True or False")
+        check_base_scope(base_scope)
         value = parse_rate(rate, "rate")
         bare = isinstance(rate, int | float | Decimal | np.number) or (
             isinstance(rate, str) and "%" not in rate and "/" not in rate
@@ -103,6 +139,7 @@ class Threshold:
         object.__setattr__(self, "rate", value)
         object.__setattr__(self, "base", base)
         object.__setattr__(self, "inclusive", inclusive)
+        object.__setattr__(self, "base_scope", base_scope)
 
     @property
     def percent(self) -> str:
@@ -111,11 +148,26 @@ class Threshold:
 
     def __repr__(self) -> str:
         extra = "" if self.inclusive else ", inclusive=False"
+        if self.base_scope != "own":
+            extra += f", base_scope={self.base_scope!r}"
         return f"Threshold({self.percent!r}, base={self.base!r}{extra})"
 
     def __str__(self) -> str:
         op = ">=" if self.inclusive else ">"
-        return f"{op} {self.percent} of {self.base}"
+        return f"{op} {self.percent} of {scoped_base(self.base, self.base_scope)}"
+
+
+def check_base_scope(base_scope: Any) -> None:
+    """Refuse a ``base_scope`` that is not one of :data:`BASE_SCOPES`."""
+    if not isinstance(base_scope, str) or base_scope not in BASE_SCOPES:
+        raise UnknownMethodError(
+            f"base_scope={base_scope!r} is unknown; use one of {sorted(BASE_SCOPES)}"
+        )
+
+
+def scoped_base(base: str, base_scope: str) -> str:
+    """The base as displayed: ``"registered"`` or ``"national registered"``."""
+    return base if base_scope == "own" else f"national {base}"
 
 
 def plain_threshold(t: Any, what: str) -> Threshold | None:
@@ -212,7 +264,8 @@ class ElectoralSystem:
         per kind of list (party, coalition of k parties; :attr:`electsim.Party.members`).
     regional : Threshold or ByKind, optional
         A threshold every party must pass in *every* region flagged ``in_regional_threshold``
-        (the base is computed per region).
+        (the base is computed per region, or once for the whole country with
+        ``base_scope="national"``: the same number of votes in every region).
     cap : int or SeatCap, optional
         Per-party seat cap.  Independently of it, a list never gets more seats than
         :attr:`electsim.Party.candidates` (when given); the seats it cannot fill go on to the
@@ -300,6 +353,12 @@ class ElectoralSystem:
                 raise ElectsimError(
                     f"{pname}={t!r} must be a Threshold (e.g. Threshold('7%')), a ByKind or None"
                 )
+        if national is not None and national.base_scope != "own":
+            raise ElectsimError(
+                f"national={national!r}: base_scope='national' is an option of the regional "
+                "threshold (a national threshold's base is national already); drop it here, "
+                "or pass the threshold as regional="
+            )
         if cap is not None and not isinstance(cap, SeatCap):
             cap = SeatCap(cap)
         if tie_break not in TIE_POLICIES:

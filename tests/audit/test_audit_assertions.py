@@ -14,7 +14,17 @@ import electsim as es
 from electsim import Election, ElectoralSystem, Threshold, audit
 from electsim.errors import ElectsimError
 
-ALL_METHODS = es.available_methods()
+#: the registered methods, plus parametrised ones (read through ``method.spec``): Sweden's first
+#: divisor 1.2, a divisor family with its own first divisor, and rounded quotas (the Czech
+#: rounded Imperiali quota; a Hare quota rounded down)
+ALL_METHODS = (
+    *es.available_methods(),
+    "sainte_lague(first_divisor=1.2)",
+    "divisor_method(delta=0.4, first=0.3)",
+    "largest_remainder(quota=imperiali, rounding=round_half_up)",
+    "largest_remainder(quota=hare, rounding=floor)",
+    "largest_remainder(quota=droop, rounding=ceil)",
+)
 BASES = ("ballots", "valid", "party_votes", "registered")
 SETTINGS = settings(
     max_examples=12,

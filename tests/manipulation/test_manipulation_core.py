@@ -422,3 +422,19 @@ def test_every_rate_accepts_percent_strings() -> None:
             assert np.array_equal(b.election.ballots, c.election.ballots), (cls.__name__, name)
             with pytest.raises(ElectsimError, match=name):
                 cls(**base, **{name: "130%"})
+
+
+# ============================================================================ rng
+@pytest.mark.parametrize(
+    ("rng", "message"),
+    [(-1, "rng=-1 must be a non-negative int seed"), ("7", "rng='7' must be None, an int seed")],
+)
+def test_mechanisms_normalise_rng_with_the_shared_rules(rng: Any, message: str) -> None:
+    # the one normaliser of electsim._rng: a negative seed is an ElectsimError naming rng
+    # (numpy's own ValueError before), a string is refused
+    e = es.Election([300, 200], against_all=[60], invalid=[40], registered=[1000], parties="AB")
+    stuffing = BallotStuffing("A", incremental=0.5, mode="sample")
+    with pytest.raises(ElectsimError, match=message):
+        stuffing.apply(e, rng=rng)
+    a, b = stuffing.apply(e, rng=5), stuffing.apply(e, rng=np.random.default_rng(5))
+    assert a.election.votes.tolist() == b.election.votes.tolist()

@@ -43,8 +43,8 @@ from numpy.typing import NDArray
 
 from .._display import HTMLReprMixin
 from ..allocate import Allocation, allocate
-from ..apportion.divisor import DIVISORS
-from ..apportion.quota import QUOTAS
+from ..apportion.divisor import DivisorSpec
+from ..apportion.quota import QuotaRule
 from ..election import Election
 from ..errors import ElectsimError
 from ..sensitivity.breakpoints import _check_unbatched
@@ -53,7 +53,15 @@ from ..system import ElectoralSystem, Threshold, plain_threshold
 __all__ = ["Assertion", "AssertionSet", "assertions", "ballot_categories"]
 
 HALF = Fraction(1, 2)
-_M_OFFSET = {"hare": 0, "hagenbach_bischoff": 1, "imperiali_quota": 2}
+#: bounds ``(lo, hi)`` of a rounded quota ``Q`` around ``V / m``: ``V/m + lo <= Q <= V/m + hi``
+#: (``hi = 1`` for every rounding because of the floor ``Q >= 1``: ``max(1, x) <= V/m + 1``)
+_QUOTA_BOUNDS = {
+    "exact": (Fraction(0), Fraction(0)),
+    "floor": (Fraction(-1), Fraction(1)),
+    "ceil": (Fraction(0), Fraction(1)),
+    "round_half_up": (Fraction(-1, 2), Fraction(1)),
+    "plus_one": (Fraction(0), Fraction(1)),
+}
 
 
 def ballot_categories(election: Election) -> tuple[tuple[str, ...], NDArray[np.int64]]:
@@ -392,14 +400,18 @@ def _threshold_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertio
         else None
     )
 
+    def base_of(t: Threshold, region: int | None) -> list[Fraction]:
+        # a regional threshold on the national base (base_scope="national"): the national base
+        return b.base(t.base, None if t.base_scope == "national" else region)
+
     def above(t: Threshold, p: int, region: int | None) -> Assertion:
-        g = _lin((1, b.party(p, region)), (-t.rate, b.base(t.base, region)))
+        g = _lin((1, b.party(p, region)), (-t.rate, base_of(t, region)))
         where = "nationally" if region is None else f"in {e.regions[region].name}"
         kind = "national_above" if region is None else "regional_above"
         return b.make(kind, f"{b.names[p]} passes {t} {where}", (b.names[p],), g)
 
     def below(t: Threshold, p: int, region: int | None) -> Assertion:
-        g = _lin((t.rate, b.base(t.base, region)), (-1, b.party(p, region)))
+        g = _lin((t.rate, base_of(t, region)), (-1, b.party(p, region)))
         where = "nationally" if region is None else f"in {e.regions[region].name}"
         kind = "national_below" if region is None else "regional_below"
         return b.make(kind, f"{b.names[p]} fails {t} {where}", (b.names[p],), g)
@@ -425,8 +437,8 @@ def _threshold_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertio
 class _Round:
     """Claims to seats within one apportionment round (active parties, seats)."""
 
-    def __init__(self, b: _Builder, method: str, active: Any, seats: int) -> None:
-        self.b, self.method, self.seats = b, method, seats
+    def __init__(self, b: _Builder, spec: QuotaRule | DivisorSpec, active: Any, seats: int) -> None:
+        self.b, self.spec, self.seats = b, spec, seats
         self.active = np.asarray(active, dtype=bool)
         self.act_vec = b.parties(self.active)
 
@@ -437,9 +449,9 @@ class _Round:
         """Assertions that party i's claim to its seat ni beats party j's claim to seat nj."""
         b = self.b
         names = (b.names[i], b.names[j])
-        if self.method in QUOTAS:
+        spec = self.spec
+        if isinstance(spec, QuotaRule):
             return [b.make(kind, text, names, self._quota_g(i, ni, j, nj))]
-        spec = DIVISORS[self.method]
         di, dj = spec.d_exact(ni - 1), spec.d_exact(nj - 1)
         ei, ej = b.party(i), b.party(j)
         if di == 0 and dj == 0:
@@ -466,30 +478,34 @@ class _Round:
         return b.make("no_votes", f"{b.names[p]} has no vote", (b.names[p],), g)
 
     def _quota_g(self, i: int, ni: int, j: int, nj: int) -> list[Fraction]:
-        """q_i - (ni - 1) > q_j - (nj - 1), i.e. (v_i - v_j) / q > ni - nj, linear in counts."""
+        """q_i - (ni - 1) > q_j - (nj - 1), i.e. v_i - v_j > (ni - nj) Q, linear in counts.
+
+        With ``m = S + offset`` the quota is ``Q = V/m`` (exact) or a rounding of it within
+        ``[V/m + lo, V/m + hi]`` (:data:`_QUOTA_BOUNDS`): the worse end is used, so the
+        assertion is sufficient (slightly stronger than needed for a rounded quota).
+        """
         b = self.b
         k = ni - nj
         diff = _lin((1, b.party(i)), (-1, b.party(j)))
-        if self.method != "droop":
-            m = self.seats + _M_OFFSET[self.method]  # q = V / m
-            return _lin((m, diff), (-k, self.act_vec))
-        # Droop q = floor(V/(S+1)) + 1 lies in (V/(S+1), V/(S+1) + 1]: use the worse end
-        s1 = self.seats + 1
-        g = _lin((s1, diff), (-k, self.act_vec))
-        if k > 0:
-            g = _lin((1, g), (-k * s1, b.constant(Fraction(1))))
+        return self._quota_linear(diff, k)
+
+    def _quota_linear(self, lhs: list[Fraction], k: int) -> list[Fraction]:
+        """Scores of ``lhs > k Q`` for every quota the rule allows: ``m lhs - k V - k m c > 0``
+        with ``c`` the upper bound offset if ``k > 0``, else the lower one."""
+        spec = self.spec
+        assert isinstance(spec, QuotaRule)
+        m = self.seats + spec.offset
+        lo, hi = _QUOTA_BOUNDS[spec.rounding]
+        c = hi if k > 0 else lo
+        g = _lin((m, lhs), (-k, self.act_vec))
+        if k * c:
+            g = _lin((1, g), (-k * m * c, self.b.constant(Fraction(1))))
         return g
 
     def quota_floor(self, i: int, n: int) -> Assertion:
         """Largest remainder: q_i > n - 1 (party i deserved n - 1 whole seats)."""
         b = self.b
-        ei = b.party(i)
-        if self.method != "droop":
-            m = self.seats + _M_OFFSET[self.method]
-            g = _lin((m, ei), (-(n - 1), self.act_vec))
-        else:
-            s1 = self.seats + 1
-            g = _lin((s1, ei), (-(n - 1), self.act_vec), (-(n - 1) * s1, b.constant(Fraction(1))))
+        g = self._quota_linear(b.party(i), n - 1)
         return b.make(
             "quota_floor",
             f"{b.names[i]} deserved all but its last seat ({n - 1} whole quotas)",
@@ -523,17 +539,18 @@ def _rounds(
 
 def _seat_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertion]:
     alloc = b.allocation
-    name = system.method.name
-    if name not in QUOTAS and name not in DIVISORS:
+    spec = system.method.spec
+    if not isinstance(spec, QuotaRule | DivisorSpec):
         raise ElectsimError(
-            f"method {name!r} has no audit assertions; registered quota and divisor methods only"
+            f"method {system.method.name!r} has no audit assertions; quota and divisor "
+            "methods only (registered or parametrised)"
         )
     votes = [int(x) for x in alloc.votes]
     rounds = _rounds(votes, alloc.eligible, system)
     cap = system.cap.max_seats if system.cap is not None else None
     out: list[Assertion] = []
     for r, (active, seats, a) in enumerate(rounds):
-        rd = _Round(b, name, active, seats)
+        rd = _Round(b, spec, active, seats)
         idx = [int(p) for p in np.flatnonzero(active)]
         tag = f" (cap round {r})" if len(rounds) > 1 else ""
         if r < len(rounds) - 1:
@@ -564,7 +581,7 @@ def _seat_assertions(b: _Builder, system: ElectoralSystem) -> list[Assertion]:
                                 f"seat {cap + 1}{tag}: not capped",
                             )
             continue
-        if name in QUOTAS:
+        if isinstance(spec, QuotaRule):
             out += [rd.quota_floor(i, int(a[i])) for i in idx if a[i] >= 2]
         # a party without votes never gets a seat (decisive when it is alone in the round)
         out += [rd._has_votes(i) for i in idx if a[i] >= 1 and len(idx) == 1]
@@ -629,10 +646,13 @@ def assertions(
       allocation: with :math:`x_k = q_k - a_k`, the allocation is the largest-remainder one
       exactly when :math:`\max_k x_k < \min_{a_i \ge 1} x_i + 1`); plus "deserved all but its
       last seat" :math:`q_i > a_i - 1`.  Divisor methods (Stark & Teague 2014):
-      :math:`v_i / d(a_i - 1) > v_j / d(a_j)`.  Droop's quota is not linear in the votes: the
-      bound :math:`V/(S+1) < q \le V/(S+1) + 1` makes its assertions sufficient (slightly
-      stronger than needed); Huntington-Hill's irrational divisors get rational bounds within
-      1e-15 (also sufficient).
+      :math:`v_i / d(a_i - 1) > v_j / d(a_j)`.  Any quota rule or divisor sequence works, registered
+      or parametrised (``method.spec``).  A rounded quota (Droop's
+      :math:`\lfloor V/(S+1) \rfloor + 1`, or ``largest_remainder(quota, rounding)``) is not
+      linear in the votes: its bounds :math:`V/m + lo \le q \le V/m + 1` (``lo`` = 0 for
+      ``ceil`` and ``plus_one``, -1/2 for ``round_half_up``, -1 for ``floor``) make its
+      assertions sufficient (slightly stronger than needed); Huntington-Hill's irrational
+      divisors get rational bounds within 1e-15 (also sufficient).
     * **Seat cap**, every round that caps a party: a capped party's claim to seat cap + 1
       beats every other party's next seat; every other party's claim to seat cap + 1 loses
       to every seat holder's last seat.  Together they prove which parties are capped in that

@@ -28,9 +28,9 @@ from numpy.typing import NDArray
 from scipy import stats as sps  # type: ignore[import-untyped]
 
 from .._display import HTMLReprMixin
+from .._rng import normalise_rng
 from ..election import PrecinctResults
 from ..errors import ElectsimError, MissingDataError, ShapeMismatchError, UnknownNameError
-from ..manipulation._base import normalise_rng
 from ._null import NullModel, check_work
 
 __all__ = [

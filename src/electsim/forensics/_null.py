@@ -29,9 +29,9 @@ from numpy.typing import NDArray
 
 from .._display import HTMLReprMixin
 from .._exact import parse_rate
+from .._rng import normalise_rng
 from ..election import PrecinctResults
 from ..errors import ElectsimError, ShapeMismatchError
-from ..manipulation._base import normalise_rng
 from ..simulate import estimate_concentration
 from ..uncertainty import _multinomial
 

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._display import HTMLReprMixin
 from .._exact import RateLike, as_count_array, parse_rate
+from .._rng import normalise_rng  # the shared one; re-exported for the mechanisms
 from ..election import Election, PrecinctResults
 from ..errors import (
     ElectsimError,
@@ -104,15 +105,6 @@ def check_rate(value: ArrayLike, name: str) -> FloatArray:
     if not np.isfinite(a).all() or (a < 0).any() or (a > 1).any():
         raise ElectsimError(f"{name}={value!r} must lie in [0, 1]")
     return a
-
-
-def normalise_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
-    """``None | int | Generator`` -> ``Generator`` (once, at the public entry point)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise ElectsimError(f"rng={rng!r} must be None, an int seed or a numpy Generator")
 
 
 def check_results(election: Any) -> Election | PrecinctResults:

@@ -7,12 +7,15 @@ seat (a tie for that role is decided by lot -- here by the system's tie policy, 
 
 How "the last residual seat" is read for each method family:
 
-* largest remainder (``QUOTAS``): the residual seat given to the smallest remainder; with no
-  residual seat at all (every list an exact multiple of the quota) nothing is transferred;
-* divisor methods (``DIVISORS``): the seat won at the lowest average ``v / d(s - 1)``, i.e. the
-  last seat in highest-averages order.  Under D'Hondt this is always a residual seat of the
-  Dutch procedure (full quotas first, then highest averages), because a list's averages after
-  its full seats are below the quota.
+* largest remainder (any quota rule ``method.spec``, exact or rounded, e.g.
+  ``largest_remainder("imperiali", "round_half_up")``): the residual seat given to the smallest
+  remainder; with no residual seat at all (every list an exact multiple of the quota) nothing
+  is transferred;
+* divisor methods (any divisor sequence ``method.spec``, e.g.
+  ``sainte_lague(first_divisor="1.2")``): the seat won at the lowest average ``v / d(s - 1)``,
+  i.e. the last seat in highest-averages order.  Under D'Hondt this is always a residual seat
+  of the Dutch procedure (full quotas first, then highest averages), because a list's averages
+  after its full seats are below the quota.
 
 Only the lists of the final allocation round take part (a list held at a seat cap or at its
 candidate limit got no residual seat).  The clause runs after those limits: a majority list
@@ -30,8 +33,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..apportion import Method, TieRecord, resolve_tie
-from ..apportion.divisor import DIVISORS
-from ..apportion.quota import QUOTAS, quota_of
+from ..apportion.divisor import DivisorSpec
+from ..apportion.quota import QuotaRule
 from ..errors import ElectsimError, UnknownMethodError
 
 __all__ = ["MajorityOutcome", "apply_majority_clause", "check_majority_clause", "last_seat_key"]
@@ -50,7 +53,7 @@ def check_majority_clause(clause: Any, method: Method, alliances: Any) -> str | 
         raise UnknownMethodError(
             f"majority_clause={clause!r} is unknown; use one of {sorted(MAJORITY_CLAUSES)} or None"
         )
-    if method.name not in QUOTAS and method.name not in DIVISORS:
+    if not isinstance(method.spec, QuotaRule | DivisorSpec):
         raise ElectsimError(
             f"majority_clause={clause!r} needs a largest-remainder or divisor method to know "
             f"which list won the last residual seat; method {method.name!r} is neither"
@@ -81,14 +84,16 @@ def last_seat_key(
     V = sum(v for v, a in zip(votes, active, strict=True) if a)
     if V == 0 or round_seats == 0:
         return out
-    if method.name in QUOTAS:
-        q = quota_of(method.name, V, round_seats)
+    spec = method.spec
+    if isinstance(spec, QuotaRule):
+        q = spec.quota(V, round_seats)
         for p, (v, s, a) in enumerate(zip(votes, seats, active, strict=True)):
             whole = int(Fraction(v) / q)
             if a and s > whole:
                 out[p] = (0, Fraction(v) - whole * q)
         return out
-    spec = DIVISORS[method.name]
+    if not isinstance(spec, DivisorSpec):
+        raise ElectsimError(f"method {method.name!r} is neither a quota nor a divisor method")
     for p, (v, s, a) in enumerate(zip(votes, seats, active, strict=True)):
         if a and s > 0:
             out[p] = spec.key(v, s - 1)

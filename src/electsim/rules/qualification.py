@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from .._exact import RateLike, votes_needed
 from ..election import Election, Party, lookup_index
 from ..errors import ElectsimError, MissingDataError
-from ..system import Base, Threshold
+from ..system import Base, BaseScope, Threshold, scoped_base
 
 __all__ = [
     "Alternative",
@@ -58,6 +58,9 @@ class ByKind:
         ``"ballots"``, as for :class:`~electsim.Threshold`.
     inclusive : bool
         ``True`` (default): a list with exactly ``rate * base`` votes passes.
+    base_scope : {"own", "national"}
+        As for :class:`~electsim.Threshold`: as a regional threshold, ``"national"`` counts
+        the base once for the whole country (the same need in every region).
 
     Notes
     -----
@@ -83,9 +86,14 @@ class ByKind:
     thresholds: tuple[tuple[int, Threshold], ...]
     base: Base
     inclusive: bool
+    base_scope: BaseScope = "own"  # class default: objects pickled before the option load
 
     def __init__(
-        self, rates: Mapping[int, RateLike], base: Base = "ballots", inclusive: bool = True
+        self,
+        rates: Mapping[int, RateLike],
+        base: Base = "ballots",
+        inclusive: bool = True,
+        base_scope: BaseScope = "own",
     ) -> None:
         if not isinstance(rates, Mapping) or not rates:
             raise ElectsimError(
@@ -100,7 +108,7 @@ class ByKind:
                 raise ElectsimError(
                     f"ByKind rates: key {k!r} must be a number of parties on the list (int >= 1)"
                 )
-            items.append((k, Threshold(rate, base, inclusive)))
+            items.append((k, Threshold(rate, base, inclusive, base_scope)))
         items.sort(key=lambda kv: kv[0])
         if items[0][0] != 1:
             raise ElectsimError(
@@ -110,6 +118,7 @@ class ByKind:
         object.__setattr__(self, "thresholds", tuple(items))
         object.__setattr__(self, "base", base)
         object.__setattr__(self, "inclusive", inclusive)
+        object.__setattr__(self, "base_scope", base_scope)
 
     @property
     def rates(self) -> dict[int, Fraction]:
@@ -163,6 +172,8 @@ class ByKind:
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}: {t.percent!r}" for k, t in self.thresholds)
         extra = "" if self.inclusive else ", inclusive=False"
+        if self.base_scope != "own":
+            extra += f", base_scope={self.base_scope!r}"
         return f"ByKind({{{inner}}}, base={self.base!r}{extra})"
 
     def __str__(self) -> str:
@@ -170,7 +181,7 @@ class ByKind:
         parts = [
             f"{t.percent} ({'party' if k == 1 else f'{k}+ parties'})" for k, t in self.thresholds
         ]
-        return f"{op} {', '.join(parts)} of {self.base}"
+        return f"{op} {', '.join(parts)} of {scoped_base(self.base, self.base_scope)}"
 
 
 def threshold_need(threshold: Threshold | ByKind, base: Any, parties: Sequence[Party]) -> IntArray:

@@ -314,7 +314,9 @@ def threshold_steps(
     -----
     Critical rates: ``c_p = v_p / B`` (national, ``B`` the national base count) or
     ``c_p = min_r v_rp / B_r`` over the regions of the regional test with ``B_r > 0``
-    (regional).  Party ``p`` passes iff ``rate <= c_p`` (inclusive) or ``rate < c_p`` (strict),
+    (regional; ``B_r = B`` in every region when the system's regional threshold counts its
+    base nationally, ``base_scope="national"``, which the varied threshold keeps).  Party
+    ``p`` passes iff ``rate <= c_p`` (inclusive) or ``rate < c_p`` (strict),
     so the eligible set -- and with it the allocation -- is constant between consecutive
     critical rates.  Cost: ``O(P log P)`` exact comparisons plus one :func:`~electsim.allocate`
     per distinct eligible set (at most ``2P + 1``); about a millisecond per piece.
@@ -350,6 +352,7 @@ def threshold_steps(
         raise UnknownMethodError(f"base={base!r} is unknown; use one of {sorted(BASES)}")
     if inclusive is None:
         inclusive = own.inclusive if own is not None else True
+    scope = own.base_scope if own is not None else "own"
     if not isinstance(inclusive, bool):
         raise ElectsimError(f"inclusive={inclusive!r} must be True, False or None")
     if not isinstance(merge, bool):
@@ -373,7 +376,10 @@ def threshold_steps(
                 "this one is national-only"
             )
         v = election.votes[flagged]
-        bb = np.asarray(election.base(base, national=False), dtype=np.int64)[flagged]
+        if scope == "national":  # the same need in every region: the national base
+            bb = np.full(int(flagged.sum()), int(election.base(base)), dtype=np.int64)
+        else:
+            bb = np.asarray(election.base(base, national=False), dtype=np.int64)[flagged]
     critical: list[Fraction | None] = []
     for p in range(P):
         ratios = [Fraction(int(v[u, p]), int(bb[u])) for u in range(len(bb)) if bb[u] > 0]
@@ -400,7 +406,7 @@ def threshold_steps(
 
     pieces: list[Piece] = []
     for x, y, xc, yc, _key, rep in groups:
-        t = Threshold(rep, base=base, inclusive=inclusive)  # type: ignore[arg-type]
+        t = Threshold(rep, base=base, inclusive=inclusive, base_scope=scope)  # type: ignore[arg-type]
         varied = system.replace(**{which: t})
         al = allocate(election, varied)
         seats = tuple(int(s) for s in al.seats)

@@ -797,27 +797,30 @@ class _Context:
     ) -> tuple[list[int], int | None, int | None]:
         """``lo <= sum_a coef_a x_a <= hi`` for party k passing / failing ``thr``."""
         sl = slice(None) if region is None else slice(region, region + 1)
+        # the base: of the region, or of the whole country (a regional threshold on the
+        # national base, base_scope="national")
+        bsl = slice(None) if thr.base_scope == "national" else sl
         num, den = thr.rate.numerator, thr.rate.denominator
         v = int(self.v0[sl, k].sum())
-        party = self.v0[sl].sum()
-        aa, inv = int(self.aa0[sl].sum()), int(self.inv0[sl].sum())
+        party = self.v0[bsl].sum()
+        aa, inv = int(self.aa0[bsl].sum()), int(self.inv0[bsl].sum())
         base = {
             "party_votes": int(party),
             "valid": int(party) + aa,
             "ballots": int(party) + aa + inv,
-            "registered": None if self.reg0 is None else int(self.reg0[sl].sum()),
+            "registered": None if self.reg0 is None else int(self.reg0[bsl].sum()),
         }[thr.base]
         if base is None:
             raise MissingDataError("base='registered' needs registered voters")
         coefs = []
         for a in self.atoms:
             dvk = int(a.dv[sl, k].sum())
-            dparty = int(a.dv[sl].sum())
+            dparty = int(a.dv[bsl].sum())
             db = {
                 "party_votes": dparty,
                 "valid": dparty,
-                "ballots": dparty + int(a.di[sl].sum()),
-                "registered": int(a.dreg[sl].sum()),
+                "ballots": dparty + int(a.di[bsl].sum()),
+                "registered": int(a.dreg[bsl].sum()),
             }[thr.base]
             coefs.append(den * dvk - num * db)
         gap = num * base - den * v  # pass iff sum coef x >= gap (inclusive) / gap + 1 (strict)
