@@ -9,7 +9,7 @@ method **once** on the ``(N * D, P)`` stack of all districts of all elections, e
 its own seat count, so a batch of Spanish elections (52 districts) costs one kernel call.
 
 Decisions are exact: thresholds by integer cross-multiplication
-(:func:`electsim._exact.votes_needed`), seats by the method's exact kernel.
+(``electsim._exact.votes_needed``), seats by the method's exact kernel.
 
 References
 ----------
@@ -660,8 +660,8 @@ class DistrictSystem:
         """``(passes_national (N,P), passes_district (N,D,P), eligible (N,D,P))``.
 
         ``passes_national`` and ``passes_district`` are the threshold tests alone;
-        ``eligible`` combines them (``qualify``) and adds the :attr:`alternatives`
-        (:func:`district_alternatives`).
+        ``eligible`` combines them (``qualify``) and adds the ``alternatives``
+        (``district_alternatives``).
         """
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
