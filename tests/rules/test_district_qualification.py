@@ -315,6 +315,8 @@ def test_errors_name_the_parameter() -> None:
         LevellingSystem(
             DistrictSystem([1], "dhondt"), 1, distribution=None, threshold=[es.Threshold("5%")] * 3
         ).allocate(e)
+    with pytest.raises(ShapeMismatchError, match=r"^threshold has 3 entries"):
+        RemainderSystem([1], threshold=[es.Threshold("5%")] * 3).allocate(e)
     with pytest.raises(es.errors.UnknownNameError):
         DistrictSystem([1], "dhondt", alternatives=(Exempt(["Nobody"]),)).allocate(e)
 

@@ -760,6 +760,7 @@ class RemainderSystem:
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
         gen = normalise_rng(rng, self.tie_break)
         refuse_candidates(election, "RemainderSystem")
+        national_thresholds(self.threshold, election.n_parties, name="threshold")
         lower: DistrictSystem = self._lower  # type: ignore[attr-defined]
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
