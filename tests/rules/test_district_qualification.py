@@ -329,3 +329,24 @@ def test_party_candidates_are_refused_on_district_systems() -> None:
     for rb in (ds, LevellingSystem(ds, 2, distribution=None), RemainderSystem([2, 2])):
         with pytest.raises(ElectsimError, match=r"Party\.candidates is set for \['A'\]"):
             rb.allocate(e)
+
+
+def test_base_scope_of_district_and_national_thresholds() -> None:
+    # Threshold(base_scope=...) is the regional-threshold option of the single-tier rules; on
+    # a branch without it this test has nothing to check
+    try:
+        national_scope = es.Threshold("10%", base="valid", base_scope="national")  # type: ignore[call-arg]
+    except TypeError:
+        pytest.skip("Threshold has no base_scope option here")
+    # valid votes N 100, S 900, national 1000: 10 % of each district's own base = 10 in N and
+    # 90 in S (everyone passes); 10 % of the national base = 100 votes in every district
+    # (A's 80 and B's 20 fail in N)
+    e = es.Election([[80, 20], [800, 100]], parties="AB", regions=["N", "S"])
+    own = DistrictSystem([2, 2], "dhondt", district_threshold=es.Threshold("10%", base="valid"))
+    assert own.allocate(e).passes_district.tolist() == [[True, True], [True, True]]
+    nat = own.replace(district_threshold=national_scope)
+    assert nat.allocate(e).passes_district.tolist() == [[False, False], [True, True]]
+    with pytest.raises(ElectsimError, match="national_threshold=.*base_scope"):
+        DistrictSystem([2, 2], "dhondt", national_threshold=national_scope)
+    with pytest.raises(ElectsimError, match=r"^threshold=.*base_scope"):
+        RemainderSystem([2, 2], threshold=national_scope)

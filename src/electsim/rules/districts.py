@@ -202,12 +202,27 @@ def pick(batch: tuple[int, ...], index: Any) -> tuple[int, ...]:
 NationalThreshold = Threshold | ByKind | tuple[Threshold, ...] | None
 
 
+def base_scope(threshold: Threshold | ByKind) -> str:
+    """``threshold.base_scope``: ``"own"`` (the default) or ``"national"`` (a regional test
+    on the national base); ``"own"`` for thresholds that predate the option."""
+    return str(getattr(threshold, "base_scope", "own"))
+
+
 def national_thresholds(
     threshold: Any, n_parties: int | None, name: str = "national_threshold"
 ) -> NationalThreshold:
     """Validate a national threshold: a :class:`Threshold`, a :class:`ByKind`, one Threshold
-    per list, or None; errors name the parameter ``name``."""
+    per list, or None; errors name the parameter ``name``.
+
+    ``base_scope="national"`` is refused, as by :class:`~electsim.ElectoralSystem`: the base
+    of a national threshold is national already.
+    """
     if threshold is None or isinstance(threshold, Threshold | ByKind):
+        if threshold is not None and base_scope(threshold) != "own":
+            raise ElectsimError(
+                f"{name}={threshold!r}: base_scope='national' is for district (regional) "
+                "thresholds; a national threshold's base is national already"
+            )
         return threshold
     if isinstance(threshold, str | bytes) or not isinstance(threshold, Sequence):
         raise ElectsimError(
@@ -221,6 +236,8 @@ def national_thresholds(
             f"{name}: every entry of a per-list sequence must be a Threshold (use ByKind for "
             "thresholds per kind of list and alternatives=(Exempt([...]),) for exemptions)"
         )
+    for t in out:
+        national_thresholds(t, None, name)
     if n_parties is not None and len(out) != n_parties:
         raise ShapeMismatchError(
             f"{name} has {len(out)} entries; the election has {n_parties} parties"
@@ -503,7 +520,8 @@ class DistrictSystem:
     district_threshold : Threshold or ByKind, optional
         A list needs this share of the district's base to win seats *in that district*
         (Spain: ``Threshold("3%", base="valid")``); a :class:`~electsim.rules.ByKind` reads
-        :attr:`~electsim.Party.members`.
+        :attr:`~electsim.Party.members`.  With ``base_scope="national"`` the base is the
+        national one: the same number of votes is needed in every district.
     national_threshold : Threshold, ByKind or sequence of Threshold, optional
         A list needs this share of the national base to win seats anywhere: one
         :class:`~electsim.Threshold` for every list, a :class:`~electsim.rules.ByKind` for
@@ -671,7 +689,10 @@ class DistrictSystem:
         votes = election.votes.reshape(N, D, P)
         if self.district_threshold is not None:
             t = self.district_threshold
-            base = election.base(t.base, national=False).reshape(N, D)
+            if base_scope(t) == "national":  # the same need in every district
+                base = np.broadcast_to(election.base(t.base).reshape(N, 1), (N, D))
+            else:
+                base = election.base(t.base, national=False).reshape(N, D)
             pass_d = votes >= threshold_need(t, base, election.parties)
         else:
             pass_d = np.ones((N, D, P), dtype=bool)
