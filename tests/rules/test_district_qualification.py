@@ -346,7 +346,7 @@ def test_base_scope_of_district_and_national_thresholds() -> None:
     assert own.allocate(e).passes_district.tolist() == [[True, True], [True, True]]
     nat = own.replace(district_threshold=national_scope)
     assert nat.allocate(e).passes_district.tolist() == [[False, False], [True, True]]
-    with pytest.raises(ElectsimError, match="national_threshold=.*base_scope"):
+    with pytest.raises(ElectsimError, match=r"national_threshold=.*base_scope"):
         DistrictSystem([2, 2], "dhondt", national_threshold=national_scope)
     with pytest.raises(ElectsimError, match=r"^threshold=.*base_scope"):
         RemainderSystem([2, 2], threshold=national_scope)
