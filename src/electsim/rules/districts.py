@@ -9,7 +9,7 @@ method **once** on the ``(N * D, P)`` stack of all districts of all elections, e
 its own seat count, so a batch of Spanish elections (52 districts) costs one kernel call.
 
 Decisions are exact: thresholds by integer cross-multiplication
-(:func:`electsim._exact.votes_needed`), seats by the method's exact kernel.
+(``electsim._exact.votes_needed``), seats by the method's exact kernel.
 
 References
 ----------
@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._display import HTMLReprMixin
-from .._exact import as_count_array, votes_needed
+from .._exact import as_count_array
 from .._rng import normalise_rng as _normalise_rng
 from ..apportion import TIE_POLICIES, Method, TieRecord, get_method
 from ..election import Election, freeze_arrays
@@ -47,6 +47,14 @@ from ..errors import (
 from ..stages import apportion as apportion_stage
 from ..stages import eligibility as eligibility_stage
 from ..system import MAX_SEATS, ElectoralSystem, Threshold
+from .qualification import (
+    Alternative,
+    ByKind,
+    DistrictShare,
+    alternative_qualification,
+    check_alternatives,
+    threshold_need,
+)
 
 __all__ = [
     "DistrictAllocation",
@@ -188,47 +196,120 @@ def pick(batch: tuple[int, ...], index: Any) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: What a national qualification threshold of a district or tier system may be: one
+#: :class:`~electsim.Threshold`, a :class:`~electsim.rules.ByKind` (per kind of list, read from
+#: :attr:`electsim.Party.members`), one Threshold per list (a tuple of length ``P``) or None.
+NationalThreshold = Threshold | ByKind | tuple[Threshold, ...] | None
+
+
+def base_scope(threshold: Threshold | ByKind) -> str:
+    """``threshold.base_scope``: ``"own"`` (the default) or ``"national"`` (a regional test
+    on the national base); ``"own"`` for thresholds that predate the option."""
+    return str(getattr(threshold, "base_scope", "own"))
+
+
 def national_thresholds(
-    threshold: Threshold | Sequence[Threshold] | None, n_parties: int | None
-) -> tuple[Threshold, ...] | Threshold | None:
-    """Validate a national threshold: one :class:`Threshold`, or one per party."""
-    if threshold is None or isinstance(threshold, Threshold):
+    threshold: Any, n_parties: int | None, name: str = "national_threshold"
+) -> NationalThreshold:
+    """Validate a national threshold: a :class:`Threshold`, a :class:`ByKind`, one Threshold
+    per list, or None; errors name the parameter ``name``.
+
+    ``base_scope="national"`` is refused, as by :class:`~electsim.ElectoralSystem`: the base
+    of a national threshold is national already.
+    """
+    if threshold is None or isinstance(threshold, Threshold | ByKind):
+        if threshold is not None and base_scope(threshold) != "own":
+            raise ElectsimError(
+                f"{name}={threshold!r}: base_scope='national' is for district (regional) "
+                "thresholds; a national threshold's base is national already"
+            )
         return threshold
     if isinstance(threshold, str | bytes) or not isinstance(threshold, Sequence):
         raise ElectsimError(
-            f"national_threshold={threshold!r} must be a Threshold, a sequence of Thresholds "
-            "(one per party) or None"
+            f"{name}={threshold!r} must be a Threshold, a ByKind (per kind of list, e.g. "
+            "ByKind({1: '5%', 2: '8%'}, base='valid')), a sequence of Thresholds (one per "
+            "list) or None"
         )
     out = tuple(threshold)
     if not out or not all(isinstance(t, Threshold) for t in out):
-        raise ElectsimError("national_threshold: every entry must be a Threshold")
+        raise ElectsimError(
+            f"{name}: every entry of a per-list sequence must be a Threshold (use ByKind for "
+            "thresholds per kind of list and alternatives=(Exempt([...]),) for exemptions)"
+        )
+    for t in out:
+        national_thresholds(t, None, name)
     if n_parties is not None and len(out) != n_parties:
         raise ShapeMismatchError(
-            f"national_threshold has {len(out)} entries; the election has {n_parties} parties"
+            f"{name} has {len(out)} entries; the election has {n_parties} parties"
         )
     return out
 
 
 def passes_national(
-    election: Election, threshold: Threshold | tuple[Threshold, ...] | None
+    election: Election, threshold: NationalThreshold, name: str = "national_threshold"
 ) -> BoolArray:
-    """``(N, P)``: national votes reach the national threshold (one, or one per party)."""
+    """``(N, P)``: national votes reach the national threshold (alternatives not included).
+
+    The test is the public stage :func:`electsim.stages.eligibility` run with an
+    :class:`~electsim.ElectoralSystem` holding ``threshold`` as its ``national`` rule (once for
+    a :class:`Threshold` or :class:`ByKind`, once per distinct threshold of a per-list
+    sequence), so district and tier systems decide thresholds exactly as single-tier systems.
+    """
     batch = election.batch_shape
     N = int(np.prod(batch)) if batch else 1
     P = election.n_parties
     if threshold is None:
         return np.ones((N, P), dtype=bool)
-    per_party = (threshold,) * P if isinstance(threshold, Threshold) else threshold
-    if len(per_party) != P:
-        raise ShapeMismatchError(
-            f"national_threshold has {len(per_party)} entries; the election has {P} parties"
-        )
+    if isinstance(threshold, Threshold | ByKind):
+        stage = eligibility_stage(election, ElectoralSystem(0, "hare", national=threshold))
+        return np.array(stage.passes_national, dtype=bool).reshape(N, P)  # writable copy
+    per_party = national_thresholds(threshold, P, name)
+    assert isinstance(per_party, tuple)
     out = np.empty((N, P), dtype=bool)
     for t in set(per_party):  # the public threshold stage, once per distinct threshold
         cols = [p for p in range(P) if per_party[p] == t]
         passed = eligibility_stage(election, ElectoralSystem(0, "hare", national=t))
         out[:, cols] = passed.passes_national.reshape(N, P)[:, cols]
     return out
+
+
+def district_alternatives(election: Election, alternatives: Sequence[Alternative]) -> BoolArray:
+    """``(N, D, P)``: where each list qualifies by an alternative route, district by district.
+
+    A :class:`~electsim.rules.DistrictShare` qualifies a list in the districts where it reaches
+    the share (:meth:`~electsim.rules.DistrictShare.passes_by_region`: Sweden's fixed seats);
+    every other alternative (:class:`~electsim.rules.Exempt`, user rules) qualifies it in
+    every district (:func:`~electsim.rules.qualification.alternative_qualification`).
+    """
+    batch = election.batch_shape
+    N = int(np.prod(batch)) if batch else 1
+    D, P = election.n_regions, election.n_parties
+    share = [a for a in alternatives if isinstance(a, DistrictShare)]
+    whole = [a for a in alternatives if not isinstance(a, DistrictShare)]
+    out = np.zeros((N, D, P), dtype=bool)
+    for a in share:
+        out |= a.passes_by_region(election).reshape(N, D, P)
+    if whole:
+        out |= alternative_qualification(election, whole).reshape(N, 1, P)
+    return out
+
+
+def refuse_candidates(election: Election, who: str) -> None:
+    """District systems refuse :attr:`electsim.Party.candidates` (see ``docs/rules.md``).
+
+    A list's candidates stand in one district (one list per district in Spain, Poland,
+    Norway, Sweden, the Czech Republic), so one national count says nothing about how many
+    seats a list can take in each district; applying it as a national cap, or dividing it
+    among districts, would be a rule no law states.
+    """
+    limited = [p.name for p in election.parties if p.candidates is not None]
+    if limited:
+        raise ElectsimError(
+            f"{who}: Party.candidates is set for {limited[:5]}; a national list length has no "
+            "meaning in a district system (candidates stand on one list per district), so it "
+            "is not applied. Build the election's parties without candidates= (a district "
+            "list longer than its district's magnitude never binds)"
+        )
 
 
 # --------------------------------------------------------------------------------- magnitudes
@@ -436,12 +517,18 @@ class DistrictSystem:
     method : str or Method
         The apportionment method used in every district (``"dhondt"`` for Spain,
         ``"modified_sainte_lague"`` for Norway's district seats).
-    district_threshold : Threshold, optional
+    district_threshold : Threshold or ByKind, optional
         A list needs this share of the district's base to win seats *in that district*
-        (Spain: ``Threshold("3%", base="valid")``).
-    national_threshold : Threshold or sequence of Threshold, optional
-        A list needs this share of the national base to win seats anywhere; one threshold for
-        every list, or one per list (per-kind thresholds such as 5 % / 8 % / 11 %).
+        (Spain: ``Threshold("3%", base="valid")``); a :class:`~electsim.rules.ByKind` reads
+        :attr:`~electsim.Party.members`.  With ``base_scope="national"`` the base is the
+        national one: the same number of votes is needed in every district.
+    national_threshold : Threshold, ByKind or sequence of Threshold, optional
+        A list needs this share of the national base to win seats anywhere: one
+        :class:`~electsim.Threshold` for every list, a :class:`~electsim.rules.ByKind` for
+        rates per kind of list (Poland: ``ByKind({1: "5%", 2: "8%"}, base="valid")``), or
+        one Threshold per list (a sequence of length ``P``, for rules that are not by kind).
+        Decided by the public stage :func:`electsim.stages.eligibility`, as for an
+        :class:`~electsim.ElectoralSystem` with ``national=`` the same threshold.
     qualify : {"all", "any"}
         With both thresholds: ``"all"`` (default) -- a list must pass both; ``"any"`` -- either
         suffices (Sweden: 4 % nationally *or* 12 % in the constituency).
@@ -449,13 +536,28 @@ class DistrictSystem:
         Ties for the last seat of a district; ``"lot"`` needs ``rng``.
     name, source : str
         Label and legal source.
+    alternatives : sequence of Exempt, DistrictShare, ...
+        Routes to eligibility for a list that fails the thresholds (the vocabulary of
+        :class:`~electsim.ElectoralSystem`, :mod:`electsim.rules.qualification`):
+        :class:`~electsim.rules.Exempt` lists are eligible in every district whatever their
+        votes (Poland's national minorities, Kodeks wyborczy art. 197 § 1); a
+        :class:`~electsim.rules.DistrictShare` makes a list eligible **in the districts where
+        it reaches the share** (Sweden's fixed seats: 4 % nationally or 12 % in *that*
+        constituency); any other alternative object makes it eligible in every district.
 
     Notes
     -----
     In each district ``d`` the method allocates ``magnitude[d]`` seats among the lists eligible
     there, using their district votes; a district where no list is eligible leaves its seats
     unfilled (reported, not an error).  The district threshold base is the district's own
-    count (``Election.base(kind, national=False)``).
+    count (``Election.base(kind, national=False)``).  Eligibility in district ``d``::
+
+        eligible[d, p] = (district and/or national tests, as ``qualify`` says)
+                         or alternatives(d, p)
+
+    :attr:`electsim.Party.candidates` is refused (an :class:`~electsim.errors.ElectsimError`
+    at allocation): candidates stand on one list per district, so a national list length
+    gives no per-district limit.
 
     Examples
     --------
@@ -470,12 +572,13 @@ class DistrictSystem:
 
     magnitudes: Mapping[str, int] | IntArray | Magnitudes
     method: Method
-    district_threshold: Threshold | None = None
-    national_threshold: Threshold | tuple[Threshold, ...] | None = None
+    district_threshold: Threshold | ByKind | None = None
+    national_threshold: NationalThreshold = None
     qualify: Qualify = "all"
     tie_break: str = "raise"
     name: str = ""
     source: str = ""
+    alternatives: tuple[Alternative, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", get_method(self.method))
@@ -494,14 +597,16 @@ class DistrictSystem:
                 raise ElectsimError(f"magnitudes: {int(arr.max())} is above {MAX_SEATS:,}")
             object.__setattr__(self, "magnitudes", arr)
         if self.district_threshold is not None and not isinstance(
-            self.district_threshold, Threshold
+            self.district_threshold, Threshold | ByKind
         ):
             raise ElectsimError(
-                f"district_threshold={self.district_threshold!r} must be a Threshold or None"
+                f"district_threshold={self.district_threshold!r} must be a Threshold, a ByKind "
+                "or None"
             )
         object.__setattr__(
             self, "national_threshold", national_thresholds(self.national_threshold, None)
         )
+        object.__setattr__(self, "alternatives", check_alternatives(self.alternatives))
         if self.qualify not in ("all", "any"):
             raise UnknownMethodError(f"qualify={self.qualify!r} is unknown; use 'all' or 'any'")
         if self.qualify == "any" and (
@@ -529,12 +634,14 @@ class DistrictSystem:
         if self.district_threshold is not None:
             parts.append(f"district {self.district_threshold}")
         nt = self.national_threshold
-        if isinstance(nt, Threshold):
+        if isinstance(nt, Threshold | ByKind):
             parts.append(f"national {nt}")
         elif nt is not None:
             parts.append("national thresholds per list")
         if self.district_threshold is not None and nt is not None:
             parts.append("either suffices" if self.qualify == "any" else "both needed")
+        if self.alternatives:
+            parts.append("or " + " or ".join(str(a) for a in self.alternatives))
         parts.append(f"ties: {self.tie_break}")
         return ", ".join(parts)
 
@@ -568,7 +675,12 @@ class DistrictSystem:
         return m
 
     def eligibility(self, election: Election) -> tuple[BoolArray, BoolArray, BoolArray]:
-        """``(passes_national (N,P), passes_district (N,D,P), eligible (N,D,P))``."""
+        """``(passes_national (N,P), passes_district (N,D,P), eligible (N,D,P))``.
+
+        ``passes_national`` and ``passes_district`` are the threshold tests alone;
+        ``eligible`` combines them (``qualify``) and adds the ``alternatives``
+        (``district_alternatives``).
+        """
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
         D, P = election.n_regions, election.n_parties
@@ -577,8 +689,11 @@ class DistrictSystem:
         votes = election.votes.reshape(N, D, P)
         if self.district_threshold is not None:
             t = self.district_threshold
-            base = election.base(t.base, national=False).reshape(N, D)
-            pass_d = votes >= votes_needed(base, t.rate, t.inclusive)[:, :, None]
+            if base_scope(t) == "national":  # the same need in every district
+                base = np.broadcast_to(election.base(t.base).reshape(N, 1), (N, D))
+            else:
+                base = election.base(t.base, national=False).reshape(N, D)
+            pass_d = votes >= threshold_need(t, base, election.parties)
         else:
             pass_d = np.ones((N, D, P), dtype=bool)
         if self.district_threshold is None:
@@ -589,6 +704,8 @@ class DistrictSystem:
             eligible = pass_d | pass_nat[:, None, :]
         else:
             eligible = pass_d & pass_nat[:, None, :]
+        if self.alternatives:
+            eligible = eligible | district_alternatives(election, self.alternatives)
         return pass_nat, pass_d, eligible
 
     def allocate(
@@ -615,6 +732,7 @@ class DistrictSystem:
         if not isinstance(election, Election):
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
         gen = normalise_rng(rng, self.tie_break)
+        refuse_candidates(election, "DistrictSystem")
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
         D, P = election.n_regions, election.n_parties

@@ -63,6 +63,7 @@ from .districts import (
     DistrictAllocation,
     DistrictSystem,
     DistrictTie,
+    NationalThreshold,
     batch_summary,
     check_seats,
     check_tie_break,
@@ -74,10 +75,12 @@ from .districts import (
     per_district,
     pick,
     raise_on_ties,
+    refuse_candidates,
     replace_rules,
     run_method,
     seat_table,
 )
+from .qualification import Alternative, ByKind, alternative_qualification, check_alternatives
 
 __all__ = ["LevellingSystem", "RemainderSystem", "TieredAllocation"]
 
@@ -113,7 +116,8 @@ class TieredAllocation(HTMLReprMixin):
     district_seats : int64 ``(*batch, D, P)`` or None
         Lower + placed upper seats per district (None without placement).
     qualified : bool ``(*batch, P)``
-        Passed the upper tier's national threshold.
+        Takes part in the upper tier: passed its national threshold or met one of its
+        ``alternatives`` (a :class:`RemainderSystem` list eligible in at least one region).
     excluded : bool ``(*batch, P)``
         Qualified but removed from the levelling computation because its district seats
         exceeded its national share.
@@ -260,9 +264,11 @@ class LevellingSystem:
     levelling_seats : int, mapping or array ``(D,)``
         The levelling seats: a total, or per district (``{district: n}`` / an array), which
         ``distribution="relative_quotient"`` needs.
-    threshold : Threshold or sequence of Threshold, optional
+    threshold : Threshold, ByKind or sequence of Threshold, optional
         National qualification for levelling seats (Norway, Sweden: ``Threshold("4%",
-        base="valid")``), or one per list.  ``None``: every list with votes qualifies.
+        base="valid")``), a :class:`~electsim.rules.ByKind` (per kind of list), or one per
+        list.  ``None``: every list with votes qualifies.  Decided by the public stage
+        :func:`electsim.stages.eligibility`, as ``ElectoralSystem(national=...)``.
     national_method : str or Method
         Apportions the whole house among qualified lists (default ``"sainte_lague"``).
     distribution : {"relative_quotient", None}
@@ -277,6 +283,16 @@ class LevellingSystem:
     tie_break : str
         Ties of the national apportionment and of the distribution.
     name, source : str
+    alternatives : sequence of Exempt, DistrictShare, ...
+        Other routes to the **levelling seats** for a list below ``threshold``, with the
+        meaning they have in :class:`~electsim.ElectoralSystem` (the tier is national): an
+        :class:`~electsim.rules.Exempt` list qualifies; a
+        :class:`~electsim.rules.DistrictShare` qualifies a list that reaches the share in at
+        least one district.  This is *not* Sweden's 12 % rule, which grants only the fixed
+        seats of that constituency and never adjustment seats: write it on the lower tier,
+        ``DistrictSystem(..., national_threshold=Threshold("4%", base="valid"),
+        alternatives=(DistrictShare("12%", base="valid"),))``, and keep ``threshold`` at 4 %
+        here without alternatives.  A list with no votes never qualifies.
 
     Examples
     --------
@@ -294,7 +310,7 @@ class LevellingSystem:
 
     lower: DistrictSystem
     levelling_seats: int | Mapping[str, int] | IntArray
-    threshold: Threshold | tuple[Threshold, ...] | None = None
+    threshold: NationalThreshold = None
     national_method: Method = "sainte_lague"  # type: ignore[assignment]
     distribution: Distribution = "relative_quotient"
     first_divisor: Fraction = Fraction(1)
@@ -302,6 +318,7 @@ class LevellingSystem:
     tie_break: str = "raise"
     name: str = ""
     source: str = ""
+    alternatives: tuple[Alternative, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.lower, DistrictSystem):
@@ -320,10 +337,10 @@ class LevellingSystem:
             if arr.ndim != 1:
                 raise ShapeMismatchError(f"levelling_seats has shape {arr.shape}; expected (D,)")
             object.__setattr__(self, "levelling_seats", arr)
-        try:
-            object.__setattr__(self, "threshold", national_thresholds(self.threshold, None))
-        except ElectsimError as exc:
-            raise ElectsimError(str(exc).replace("national_threshold", "threshold")) from None
+        object.__setattr__(
+            self, "threshold", national_thresholds(self.threshold, None, name="threshold")
+        )
+        object.__setattr__(self, "alternatives", check_alternatives(self.alternatives))
         object.__setattr__(self, "national_method", get_method(self.national_method))
         if self.distribution not in ("relative_quotient", None):
             raise UnknownMethodError(
@@ -357,10 +374,12 @@ class LevellingSystem:
             f"districts: {self.lower.describe()}",
             f"+ {n} levelling seats by {self.national_method.name}",
         ]
-        if isinstance(self.threshold, Threshold):
+        if isinstance(self.threshold, Threshold | ByKind):
             parts.append(f"national {self.threshold}")
         elif self.threshold is not None:
             parts.append("national thresholds per list")
+        if self.alternatives:
+            parts.append("or " + " or ".join(str(a) for a in self.alternatives))
         return "; ".join(parts)
 
     def __str__(self) -> str:
@@ -419,7 +438,12 @@ class LevellingSystem:
         D, P = election.n_regions, election.n_parties
         ds = low.seats.reshape(N, P)
         vnat = election.national_votes.reshape(N, P)
-        qualified = passes_national(election, self.threshold) & (vnat > 0)
+        qualified = passes_national(election, self.threshold, "threshold")
+        if self.alternatives:
+            qualified = qualified | alternative_qualification(election, self.alternatives).reshape(
+                N, P
+            )
+        qualified = qualified & (vnat > 0)
         T = low.magnitudes.reshape(N, D).sum(axis=1) + L
         S = T - np.where(qualified, 0, ds).sum(axis=1)
         active = qualified.copy()
@@ -590,10 +614,11 @@ class RemainderSystem:
     ----------
     magnitudes : mapping, array ``(D,)`` or Magnitudes
         Seats per region.
-    threshold : Threshold or sequence of Threshold, optional
-        National threshold(s) a list must pass to take part at all; one per list for per-kind
-        thresholds (Czech Republic 2021: 5 % of the valid votes for a party, 8 % for a
-        coalition of two, 11 % for a larger one).
+    threshold : Threshold, ByKind or sequence of Threshold, optional
+        National threshold a list must pass to take part at all: a
+        :class:`~electsim.rules.ByKind` for per-kind thresholds (Czech Republic 2021: 5 % of
+        the valid votes for a party, 8 % for a coalition of two, 11 % for a larger one --
+        ``ByKind({1: "5%", 2: "8%", 3: "11%"}, base="valid")``), or one Threshold per list.
     regional_offset : int
         Regional quota ``q_r = round(V_r / (S_r + regional_offset))``, ``V_r`` the valid votes
         of the qualifying lists in the region, ``S_r`` its seats; 2 = the Imperiali quota
@@ -608,6 +633,11 @@ class RemainderSystem:
         Where second-scrutiny seats go (see Notes); ``None``: party totals only.
     tie_break : str
     name, source : str
+    alternatives : sequence of Exempt, DistrictShare, ...
+        Routes to taking part for a list below ``threshold``, with the meaning they have in
+        :class:`~electsim.rules.DistrictSystem`: an :class:`~electsim.rules.Exempt` list takes
+        part in every region, a :class:`~electsim.rules.DistrictShare` list in the regions
+        where it reaches the share (only its votes there count, also as leftovers).
 
     Notes
     -----
@@ -650,7 +680,7 @@ class RemainderSystem:
     """
 
     magnitudes: Any
-    threshold: Threshold | tuple[Threshold, ...] | None = None
+    threshold: NationalThreshold = None
     regional_offset: int = 2
     national_offset: int = 1
     rounding: Rounding = "half_up"
@@ -658,6 +688,7 @@ class RemainderSystem:
     tie_break: str = "raise"
     name: str = ""
     source: str = ""
+    alternatives: tuple[Alternative, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("regional_offset", "national_offset"):
@@ -671,15 +702,17 @@ class RemainderSystem:
                 f"placement={self.placement!r} is unknown; use 'largest_leftover' or None"
             )
         check_tie_break(self.tie_break)
-        # the district tier validates the magnitudes and thresholds (and gives the eligibility)
+        # the district tier validates the magnitudes and alternatives (and gives the eligibility)
         lower = DistrictSystem(
             self.magnitudes,
             get_method("hare"),
-            national_threshold=self.threshold,
+            national_threshold=national_thresholds(self.threshold, None, name="threshold"),
             tie_break=self.tie_break,
+            alternatives=self.alternatives,
         )
         object.__setattr__(self, "magnitudes", lower.magnitudes)
         object.__setattr__(self, "threshold", lower.national_threshold)
+        object.__setattr__(self, "alternatives", lower.alternatives)
         object.__setattr__(self, "_lower", lower)
 
     @property
@@ -701,10 +734,12 @@ class RemainderSystem:
             f"quotas {self.rounding.replace('_', ' ')}",
         ]
         t = self.threshold
-        if isinstance(t, Threshold):
+        if isinstance(t, Threshold | ByKind):
             parts.append(f"national {t}")
         elif t is not None:
             parts.append("national thresholds per list")
+        if self.alternatives:
+            parts.append("or " + " or ".join(str(a) for a in self.alternatives))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -724,6 +759,8 @@ class RemainderSystem:
         if not isinstance(election, Election):
             raise ElectsimError(f"election must be an Election, got {type(election).__name__}")
         gen = normalise_rng(rng, self.tie_break)
+        refuse_candidates(election, "RemainderSystem")
+        national_thresholds(self.threshold, election.n_parties, name="threshold")
         lower: DistrictSystem = self._lower  # type: ignore[attr-defined]
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
@@ -834,7 +871,7 @@ class RemainderSystem:
             seats=frozen(total, (*batch, P)),
             upper_district_seats=None if upper_d is None else frozen(upper_d, (*batch, D, P)),
             district_seats=None if upper_d is None else frozen(seats3 + upper_d, (*batch, D, P)),
-            qualified=frozen(pass_nat, (*batch, P)),
+            qualified=frozen(pass_nat | eligible.any(axis=1), (*batch, P)),
             excluded=frozen(np.zeros((N, P), dtype=bool), (*batch, P)),
             unfilled=frozen(mags.sum(axis=1) - total.sum(axis=1), batch),
             ties=ties_t,
