@@ -299,7 +299,7 @@ class Exempt:
     Germany: parties of national minorities are exempt from the 5 % clause of the
     Bundeswahlgesetz (the SSW of the Danish and Frisian minority in Schleswig-Holstein).
     Poland: election committees of national-minority organisations may be exempted from the
-    5 % threshold (Electoral Code, art. 197 § 2).  An exempt list still needs votes to win a
+    5 % threshold (Electoral Code, art. 197 § 1).  An exempt list still needs votes to win a
     seat.
 
     Examples
