@@ -15,7 +15,7 @@ from ._display import HTMLReprMixin
 from ._rng import LotRng, RngLike, normalise_rng
 from .apportion.divisor import DivisorSpec
 from .apportion.quota import QuotaRule
-from .election import Election, freeze_arrays
+from .election import Election, ReadOnlyArrays
 from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
 from .rules.qualification import ByKind
 from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
@@ -81,7 +81,7 @@ class Tie:
 
 
 @dataclass(frozen=True, eq=False)
-class Allocation(HTMLReprMixin):
+class Allocation(HTMLReprMixin, ReadOnlyArrays):
     """The result of :func:`allocate`: seats and everything that explains them.
 
     All arrays have the election's batch shape in front.
@@ -138,11 +138,6 @@ class Allocation(HTMLReprMixin):
     _final_seats: IntArray
     lot_seed: int | None = None
     rules: SingleTierReport | None = None
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled arrays are read-only again, like the original's."""
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     # ---------------------------------------------------------------- views
     @property

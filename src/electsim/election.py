@@ -194,6 +194,15 @@ def freeze_arrays(state: dict[str, Any]) -> None:
             value.setflags(write=False)
 
 
+class ReadOnlyArrays:
+    """Mixin of electsim's frozen result classes: the numpy arrays of an unpickled object are
+    read-only again, like the original's (pickle does not keep the flag)."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        freeze_arrays(state)
+        self.__dict__.update(state)
+
+
 def _fold(name: str) -> str:
     """Case- and spacing-insensitive form of a name (for matching only)."""
     return " ".join(name.casefold().split())

@@ -60,7 +60,7 @@ from ._exact import as_count_array, parse_rate, votes_needed
 from ._rng import LotRng, RngLike, normalise_rng
 from .apportion import TIE_POLICIES, Method, TieRecord, get_method
 from .apportion._base import MAX_KERNEL_SEATS
-from .election import Election, freeze_arrays
+from .election import Election, ReadOnlyArrays
 from .errors import (
     ElectsimError,
     ElectsimWarning,
@@ -142,7 +142,7 @@ def _frozen(a: NDArray[Any]) -> NDArray[Any]:
 
 # ============================================================================= eligibility
 @dataclass(frozen=True, eq=False)
-class Eligibility(HTMLReprMixin):
+class Eligibility(HTMLReprMixin, ReadOnlyArrays):
     """Who passes which threshold: the result of :func:`eligibility`.
 
     All arrays are read-only and have the batch shape in front (the election's, broadcast with
@@ -187,11 +187,6 @@ class Eligibility(HTMLReprMixin):
     national_base: IntArray | None
     national_need: IntArray | None
     regional_skipped: bool
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled arrays are read-only again, like the original's."""
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -547,7 +542,7 @@ def _eligibility(
 
 # ============================================================================= apportionment
 @dataclass(frozen=True, eq=False)
-class Apportionment(HTMLReprMixin):
+class Apportionment(HTMLReprMixin, ReadOnlyArrays):
     """The result of :func:`apportion`: seats, caps, unfilled seats and ties.
 
     All arrays are read-only with the batch shape of ``votes`` in front.
@@ -584,11 +579,6 @@ class Apportionment(HTMLReprMixin):
     method: Method
     parties: tuple[str, ...] = ()
     lot_seed: int | None = None
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled arrays are read-only again, like the original's."""
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:

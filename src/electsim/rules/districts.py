@@ -35,7 +35,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array
 from .._rng import normalise_rng as _normalise_rng
 from ..apportion import TIE_POLICIES, Method, TieRecord, get_method
-from ..election import Election, freeze_arrays
+from ..election import Election, ReadOnlyArrays
 from ..errors import (
     ElectsimError,
     MissingDataError,
@@ -815,7 +815,7 @@ def batch_summary(kind: str, result: Any) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class DistrictAllocation(HTMLReprMixin):
+class DistrictAllocation(HTMLReprMixin, ReadOnlyArrays):
     """The result of :meth:`DistrictSystem.allocate`.
 
     Attributes
@@ -847,11 +847,6 @@ class DistrictAllocation(HTMLReprMixin):
     district_unfilled: IntArray
     unfilled: IntArray
     ties: tuple[DistrictTie, ...]
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled arrays are read-only again."""
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:

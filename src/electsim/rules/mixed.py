@@ -38,7 +38,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array
 from ..allocate import Allocation, Tie, allocate
 from ..apportion import TIE_POLICIES, TieRecord, resolve_tie
-from ..election import Election, freeze_arrays
+from ..election import Election, ReadOnlyArrays
 from ..errors import (
     ElectsimError,
     MissingDataError,
@@ -106,7 +106,7 @@ def _check_tie_break(tie_break: str) -> None:
 
 # ----------------------------------------------------------------------------- data
 @dataclass(frozen=True, eq=False, init=False)
-class DistrictContests(HTMLReprMixin):
+class DistrictContests(HTMLReprMixin, ReadOnlyArrays):
     """Candidate results in single-member districts, batched.
 
     Parameters
@@ -226,10 +226,6 @@ class DistrictContests(HTMLReprMixin):
         object.__setattr__(self, "votes", v)
         object.__setattr__(self, "against_all", a)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        freeze_arrays(state)
-        self.__dict__.update(state)
-
     @property
     def n_districts(self) -> int:
         """``D``."""
@@ -306,7 +302,7 @@ class ContestTie:
 
 
 @dataclass(frozen=True, eq=False)
-class DistrictResult:
+class DistrictResult(ReadOnlyArrays):
     """Winners of single-member districts (see :func:`district_winners`).
 
     Attributes
@@ -329,10 +325,6 @@ class DistrictResult:
     against_all_won: BoolArray
     unfilled: BoolArray
     ties: tuple[ContestTie, ...]
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     def seats_by_party(self, n_parties: int) -> IntArray:
         """District seats per party ``(*batch, n_parties)`` (independents not counted)."""
@@ -476,7 +468,7 @@ class MixedElection:
 
 # ----------------------------------------------------------------------------- results
 @dataclass(frozen=True, eq=False)
-class MixedAllocation(HTMLReprMixin):
+class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
     """Seats of a mixed system: list tier + single-member districts.
 
     All arrays have the batch shape in front.
@@ -538,10 +530,6 @@ class MixedAllocation(HTMLReprMixin):
     ties: tuple[Tie | ContestTie, ...]
     capped_districts: BoolArray
     list_allocation: Allocation | None = None
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:

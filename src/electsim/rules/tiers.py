@@ -56,7 +56,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array, parse_rate
 from ..apportion import Method, TieRecord, get_method, resolve_tie
 from ..apportion._select import select_top
-from ..election import Election, freeze_arrays
+from ..election import Election, ReadOnlyArrays
 from ..errors import ElectsimError, ShapeMismatchError, UnknownMethodError
 from ..system import Threshold
 from .districts import (
@@ -98,7 +98,7 @@ MAX_PLACED_SEATS = 10_000
 
 
 @dataclass(frozen=True, eq=False)
-class TieredAllocation(HTMLReprMixin):
+class TieredAllocation(HTMLReprMixin, ReadOnlyArrays):
     """The result of a two-tier system.
 
     Attributes
@@ -138,11 +138,6 @@ class TieredAllocation(HTMLReprMixin):
     excluded: BoolArray
     unfilled: IntArray
     ties: tuple[DistrictTie, ...]
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled arrays are read-only again."""
-        freeze_arrays(state)
-        self.__dict__.update(state)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
