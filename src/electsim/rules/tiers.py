@@ -574,18 +574,35 @@ def _relative_quotient(
                 "levelling distribution: relative quotient",
             )
             ties.append(tie)
-        r = np.flatnonzero(live)
-        d, p = j[r] // P, j[r] % P
-        upper[r, d, p] += 1
-        cap[r, d] -= 1
-        need[r, p] -= 1
-        new_s = dseats[r, d, p] + upper[r, d, p]
+        r, d, p = _award(j, live, upper, cap, need)
         key3 = key.reshape(N, D, P)
-        key3[r, d, p] = votes[r, d, p] * scale[r, d] / div_float(new_s)
-        full, done = r[cap[r, d] == 0], r[need[r, p] == 0]
-        key3[full, d[cap[r, d] == 0], :] = -1.0
-        key3[done, :, p[need[r, p] == 0]] = -1.0
+        key3[r, d, p] = votes[r, d, p] * scale[r, d] / div_float(dseats[r, d, p] + upper[r, d, p])
+        _close(r, d, p, cap, need, key3)
     return upper, ties
+
+
+def _award(
+    j: IntArray, live: BoolArray, upper: IntArray, cap: IntArray, need: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Give the live rows the seat of their chosen cell ``j = d * P + p`` (in place): one more
+    upper seat, one less room in district ``d``, one less seat needed by list ``p``."""
+    P = upper.shape[2]
+    r = np.flatnonzero(live)
+    d, p = j[r] // P, j[r] % P
+    upper[r, d, p] += 1
+    cap[r, d] -= 1
+    need[r, p] -= 1
+    return r, d, p
+
+
+def _close(
+    r: IntArray, d: IntArray, p: IntArray, cap: IntArray, need: IntArray, key3: NDArray[Any]
+) -> None:
+    """Close (key -1) the districts left without room and the lists needing no more seats."""
+    full = cap[r, d] == 0
+    key3[r[full], d[full], :] = -1
+    done = need[r, p] == 0
+    key3[r[done], :, p[done]] = -1
 
 
 # --------------------------------------------------------------------- second scrutiny (Czech)
@@ -925,14 +942,7 @@ def _place_by_leftover(
                 "second-scrutiny placement: largest leftover",
             )
             ties.append(tie)
-        r = np.flatnonzero(live)
-        d, p = j[r] // P, j[r] % P
-        upper[r, d, p] += 1
-        cap[r, d] -= 1
-        need[r, p] -= 1
+        r, d, p = _award(j, live, upper, cap, need)
         key3[r, d, p] = -1  # used in this pass
-        full = cap[r, d] == 0
-        key3[r[full], d[full], :] = -1
-        done = need[r, p] == 0
-        key3[r[done], :, p[done]] = -1
+        _close(r, d, p, cap, need, key3)
     return upper, ties
