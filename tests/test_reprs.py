@@ -100,7 +100,16 @@ def test_batched_election_repr_shows_range_not_sum() -> None:
 def test_package_docstring_maps_the_modules() -> None:
     doc = es.__doc__
     assert doc is not None
-    for name in ("apportion", "datasets", "presets", "metrics", "manipulation", "sensitivity"):
+    for name in (
+        "apportion",
+        "datasets",
+        "presets",
+        "metrics",
+        "manipulation",
+        "sensitivity",
+        "stages",
+        "rules",
+    ):
         assert re.search(rf"^{name}\s", doc, flags=re.MULTILINE), name
         assert hasattr(es, name)
     for entry in ("Election", "ElectoralSystem", "allocate", "simulate", "get_method"):

@@ -22,7 +22,9 @@ eligibility -> Eligibility, Apportionment, SupportsAllocate
 simulate, Multinomial, DirichletMultinomial, estimate_concentration -> SimulationResult
     Seeded, chunked Monte Carlo over count uncertainty (and manipulation).
 get_method, available_methods
-    The apportionment methods (Hare, Droop, D'Hondt, Sainte-Laguë, ... twelve in all).
+    The apportionment methods (Hare, Droop, D'Hondt, Sainte-Laguë, ... twelve in all) and
+    their parametrised families (``sainte_lague(first_divisor=...)``, ``divisor_method``,
+    ``largest_remainder(quota, rounding)`` in :mod:`electsim.apportion`).
 
 Subpackages and modules
 -----------------------
@@ -31,11 +33,17 @@ apportion
 stages
     the allocation stages ``eligibility`` and ``apportion`` (the function is reached as
     ``electsim.stages.apportion``: ``electsim.apportion`` is the methods subpackage)
+rules
+    rule books beyond one list tier: per-kind thresholds (``ByKind``), alternative
+    qualification (``Exempt``, ``DistrictShare``), districts (``DistrictSystem``,
+    ``Magnitudes``), levelling and second-scrutiny tiers (``LevellingSystem``,
+    ``RemainderSystem``), mixed systems (``ParallelSystem``, ``MMPSystem``)
 datasets
-    the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations) and its
-    reconciliation
+    the bundled Kyrgyzstan 2020 data (national, regional, 2,413 stations), its
+    reconciliation, and a seeded synthetic single-member-district layer
 presets
-    rule sets (Kyrgyzstan 2020, the 2021 list tier)
+    Kyrgyz rule sets with their legal sources: 2007, 2010, 2015, 2020, the 2021 list tier and
+    the 2021 parallel system
 metrics
     disproportionality, effective number of parties, blocs, majorities, power
 manipulation
@@ -82,6 +90,7 @@ from . import (
     plotting,
     presets,
     report,
+    rules,
     sensitivity,
     stages,
     uncertainty,
@@ -136,6 +145,7 @@ __all__ = [
     "plotting",
     "presets",
     "report",
+    "rules",
     "sensitivity",
     "simulate",
     "stages",
