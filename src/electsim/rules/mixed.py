@@ -624,31 +624,41 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
         return out
 
     def table(self, index: Any = None) -> str:
-        """A table of one election: votes, qualified, entitlement, district, list, total."""
+        """A table of one election: votes, qualified, (MMP: entitlement), district seats, list
+        seats, (MMP: overhang), total."""
         i = self._one(index)
         recs = self.to_records(index)
         width = max(12, *(min(len(r["party"]), 30) for r in recs))
-        head = (
-            f"{'Party':<{width}}  {'Votes':>11}  {'Qual.':<5}  {'Entitl.':>7}  "
-            f"{'District':>8}  {'List':>4}  {'Overh.':>6}  {'Seats':>5}"
+        mmp = isinstance(self.system, MMPSystem)  # entitlement and overhang are MMP notions
+        cols = [("entitlement", "Entitl.", 7)] if mmp else []
+        cols += [("district_seats", "District", 8), ("list_seats", "List", 4)]
+        cols += [("overhang", "Overh.", 6)] if mmp else []
+        totals = {
+            "entitlement": self.entitlement,
+            "district_seats": self.district_seats,
+            "list_seats": self.list_seats,
+            "overhang": self.overhang,
+        }
+        head = f"{'Party':<{width}}  {'Votes':>11}  {'Qual.':<5}  " + "  ".join(
+            f"{label:>{w}}" for _, label, w in cols
         )
+        head += f"  {'Seats':>5}"
         title = self.election.name or "Election"
         if i:
             title += f" [{', '.join(map(str, i))}]"
         lines = [f"{title} -- {self.system}", head, "-" * len(head)]
         for r in recs:
             name = r["party"] if len(r["party"]) <= 30 else r["party"][:29] + "…"
+            cells = "  ".join(f"{r[key]:>{w}}" for key, _, w in cols)
             lines.append(
                 f"{name:<{width}}  {r['votes']:>11,}  {'yes' if r['qualified'] else 'no':<5}  "
-                f"{r['entitlement']:>7}  {r['district_seats']:>8}  {r['list_seats']:>4}  "
-                f"{r['overhang']:>6}  {r['seats']:>5}"
+                f"{cells}  {r['seats']:>5}"
             )
         lines.append("-" * len(head))
+        cells = "  ".join(f"{int(totals[key][i].sum()):>{w}}" for key, _, w in cols)
         lines.append(
             f"{'Total':<{width}}  {int(self.election.national_votes[i].sum()):>11,}  {'':<5}  "
-            f"{int(self.entitlement[i].sum()):>7}  {int(self.district_seats[i].sum()):>8}  "
-            f"{int(self.list_seats[i].sum()):>4}  {int(self.overhang[i].sum()):>6}  "
-            f"{int(self.seats[i].sum()):>5}"
+            f"{cells}  {int(self.seats[i].sum()):>5}"
         )
         c = self.districts.contests
         aa = [c.districts[d] for d in np.nonzero(self.districts.against_all_won[i])[0]]
