@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from electsim import Election, ElectoralSystem, Threshold, allocate
+from electsim import Election, ElectoralSystem, Party, Threshold, allocate
 from electsim.errors import (
     ElectsimError,
     InvalidCountsError,
@@ -471,3 +471,20 @@ def test_district_edge_cases() -> None:
     # candidates listed out of district order are handled (segment sort is stable)
     c2 = DistrictContests(["a", "b"], [1, 0, 1, 0], [0, 0, 1, 1], votes=[5, 2, 6, 9])
     assert district_winners(c2).winner.tolist() == [3, 2]
+
+
+def test_mmp_refuses_list_tier_rules_its_compensation_does_not_model() -> None:
+    # review finding: alliances, the majority clause and candidate limits were silently ignored
+    # by the compensation (an alliance of C and D changes the plain allocation, MMP did not)
+    e = Election([5000, 3000, 1300, 700], parties="ABCD")
+    d = DistrictContests(["d1", "d2"], [0, 1], [1, 1], votes=[9, 9])
+    base = ElectoralSystem(20, "dhondt")
+    alliance = base.replace(alliances=[("C", "D")])
+    assert allocate(e, alliance).seats.tolist() != allocate(e, base).seats.tolist()
+    with pytest.raises(ElectsimError, match="alliances"):
+        MMPSystem(alliance, 2)
+    with pytest.raises(ElectsimError, match="majority_clause"):
+        MMPSystem(base.replace(majority_clause="dutch"), 2)
+    limited = Election([5000, 3000, 1300, 700], parties=[Party("A", candidates=3), "B", "C", "D"])
+    with pytest.raises(ElectsimError, match="candidate limits"):
+        MMPSystem(base, 2).allocate(limited, districts=d)

@@ -930,8 +930,10 @@ class MMPSystem(_MixedRules):
     Parameters
     ----------
     list_tier : ElectoralSystem
-        Its ``seats`` is the *total* house size before overhang (NZ: 120), its thresholds and
-        method are used; a seat cap is refused.  Ties in step 4 follow
+        Its ``seats`` is the *total* house size before overhang (NZ: 120), its thresholds
+        (per-kind thresholds and alternatives included) and method are used; a seat cap,
+        alliances, a majority clause and candidate limits (``Party.candidates``) are refused,
+        because the compensation does not model them.  Ties in step 4 follow
         ``list_tier.tie_break``.
     n_districts : int
         Number of single-member districts (NZ 2008: 70).
@@ -974,6 +976,15 @@ class MMPSystem(_MixedRules):
                 "list_tier has a seat cap; MMPSystem does not combine a cap with compensation "
                 "(use list_tier.replace(cap=None))"
             )
+        for rule, value in (
+            ("alliances", self.list_tier.alliances),
+            ("majority_clause", self.list_tier.majority_clause),
+        ):
+            if value:
+                raise ElectsimError(
+                    f"list_tier has {rule}={value!r}; MMPSystem's compensation does not model "
+                    f"it (use list_tier.replace({rule}=...) to drop it, or a ParallelSystem)"
+                )
         object.__setattr__(self, "n_districts", _check_n_districts(self.n_districts))
         if self.overhang not in OVERHANG_POLICIES:
             raise UnknownMethodError(
@@ -1021,6 +1032,12 @@ class MMPSystem(_MixedRules):
     ) -> MixedAllocation:
         """Allocate with compensation; see the class docstring and :func:`allocate_mixed`."""
         election, districts = _prepare(election, districts, self)
+        limited = [p.name for p in election.parties if p.candidates is not None]
+        if limited:
+            raise ElectsimError(
+                f"parties {limited} have candidate limits (Party.candidates); MMPSystem's "
+                "compensation does not model list limits: drop them or use a ParallelSystem"
+            )
         gen = _rng(rng)
         batch = election.batch_shape
         N = int(np.prod(batch)) if batch else 1
