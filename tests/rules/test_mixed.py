@@ -488,3 +488,23 @@ def test_mmp_refuses_list_tier_rules_its_compensation_does_not_model() -> None:
     limited = Election([5000, 3000, 1300, 700], parties=[Party("A", candidates=3), "B", "C", "D"])
     with pytest.raises(ElectsimError, match="candidate limits"):
         MMPSystem(base, 2).allocate(limited, districts=d)
+
+
+def test_overhang_cap_tie_is_decided_by_the_policy_and_reported() -> None:
+    # review finding: equal shares at the cut were decided silently.  By hand: Sainte-Laguë of
+    # 4 seats on A 3,500 / B 9,000 gives quotients 9,000 3,500 3,000 1,800 (next: A 1,167) ->
+    # A 1, B 3; A won both districts with 60 of 100 votes, so one winner loses the seat and the
+    # two shares are equal: a tie
+    e = Election([3500, 9000], parties="AB")
+    d = DistrictContests(["d1", "d2"], [0, 0, 1, 1], [0, 1, 0, 1], votes=[60, 40, 60, 40])
+    tier = ElectoralSystem(4, "sainte_lague")
+    with pytest.raises(TieError, match="overhang cap"):
+        MMPSystem(tier, 2, overhang="cap").allocate(e, districts=d)
+    r = MMPSystem(tier, 2, overhang="cap", tie_break="lowest_index").allocate(e, districts=d)
+    assert r.seats.tolist() == [1, 3] and r.capped_districts.tolist() == [False, True]
+    (tie,) = [t for t in r.ties if "overhang cap" in str(t)]
+    assert tie.denied == ("d2",) and tie.resolution == "lowest_index"
+    # unequal shares: no tie, the weaker winner (55 %) loses
+    d2 = DistrictContests(["d1", "d2"], [0, 0, 1, 1], [0, 1, 0, 1], votes=[60, 40, 55, 45])
+    r2 = MMPSystem(tier, 2, overhang="cap").allocate(e, districts=d2)
+    assert r2.capped_districts.tolist() == [False, True] and not r2.ties

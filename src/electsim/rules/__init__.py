@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the rule books import allocate, which imports this package:
     from .districts import DistrictAllocation, DistrictSystem, DistrictTie, Magnitudes
     from .mixed import (
         INDEPENDENT,
+        CapTie,
         ContestTie,
         DistrictContests,
         DistrictResult,
@@ -43,6 +44,7 @@ _LAZY = {
         name: "mixed"
         for name in (
             "INDEPENDENT",
+            "CapTie",
             "DistrictContests",
             "ContestTie",
             "DistrictResult",
@@ -70,6 +72,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "INDEPENDENT",
     "ByKind",
+    "CapTie",
     "ContestTie",
     "DistrictAllocation",
     "DistrictContests",

@@ -52,6 +52,7 @@ from ..system import MAX_SEATS, ElectoralSystem
 
 __all__ = [
     "INDEPENDENT",
+    "CapTie",
     "ContestTie",
     "DistrictContests",
     "DistrictResult",
@@ -507,8 +508,9 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
         were never part of the house.
     house : int64 array ``(*batch,)``
         ``seats.sum(-1) + independents + unfilled``: the size of the chamber.
-    ties : tuple of Tie and ContestTie
-        Every tie met in the list tier and in the districts.
+    ties : tuple of Tie, ContestTie and CapTie
+        Every tie met in the list tier, in the districts and (``overhang="cap"``) at the cut
+        of the overhang cap.
     capped_districts : bool array ``(*batch, D)``
         MMP ``overhang="cap"``: districts whose winner got no seat (counted in ``unfilled``).
     list_allocation : Allocation or None
@@ -527,7 +529,7 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
     levelling: IntArray
     independents: IntArray
     unfilled: IntArray
-    ties: tuple[Tie | ContestTie, ...]
+    ties: tuple[Tie | ContestTie | CapTie, ...]
     capped_districts: BoolArray
     list_allocation: Allocation | None = None
 
@@ -923,8 +925,9 @@ class MMPSystem(_MixedRules):
          levelled; its district seats stay as overhang.  Refused above ``max_house``;
        * ``"cap"`` (Germany, 2023 law, "Zweitstimmendeckung"): a party never has more than
          ``E_p``; its ``d_p - E_p`` district winners with the lowest share of their district's
-         votes (candidate votes + against all; exact fractions, ties to the later-listed
-         district) get no seat, and those districts stay unfilled.  (The German law applies
+         votes (candidate votes + against all; exact fractions; equal shares at the cut are
+         decided by ``tie_break`` and reported as a :class:`CapTie` -- German law draws lots)
+         get no seat, and those districts stay unfilled.  (The German law applies
          this per Land list; this option applies it to national totals.)
 
     Parameters
@@ -1069,10 +1072,18 @@ class MMPSystem(_MixedRules):
         dq = np.where(qualified, d, 0)
         over = np.maximum(dq - ent, 0)
         capped = np.zeros((N, districts.n_districts), dtype=bool)
+        cap_ties: list[CapTie] = []
         if self.overhang == "cap":
             seats = np.where(qualified, ent, d)
             if over.any():
-                capped = _weakest_winners(dres, districts, over)
+                capped, cap_ties = _weakest_winners(
+                    dres, districts, over, election.party_names, self.tie_break, gen
+                )
+                if cap_ties and self.tie_break == "raise":
+                    raise TieError(
+                        f"{cap_ties[0]}. The tie policy is 'raise': choose another with "
+                        "replace(tie_break=...) (German law draws lots)"
+                    )
         else:
             seats = np.where(qualified, np.maximum(ent, d), d)
         unfilled = vacant + (base_seats + levelling - ent.sum(axis=1))
@@ -1094,7 +1105,7 @@ class MMPSystem(_MixedRules):
             levelling=shaped(levelling),
             independents=shaped(indep),
             unfilled=shaped(unfilled),
-            ties=(*ties, *dres.ties),
+            ties=(*ties, *dres.ties, *cap_ties),
             capped_districts=shaped(capped, districts.n_districts),
         )
 
@@ -1168,12 +1179,53 @@ def _ties(records: list[TieRecord], election: Election, batch: tuple[int, ...]) 
     ]
 
 
-def _weakest_winners(res: DistrictResult, c: DistrictContests, remove: IntArray) -> BoolArray:
+@dataclass(frozen=True)
+class CapTie:
+    """Equal vote shares at the cut of the ``"cap"`` overhang rule: which of a party's district
+    winners lose their seat was decided by the tie policy.
+
+    Attributes
+    ----------
+    index : tuple of int
+        Batch index (``()`` for one election).
+    party : str
+    districts : tuple of str
+        The districts whose winners had the same, deciding vote share.
+    denied : tuple of str
+        Those whose winners lose the seat.
+    resolution : str
+        The tie policy that decided (``"lowest_index"``: the districts listed first keep it).
+    """
+
+    index: tuple[int, ...]
+    party: str
+    districts: tuple[str, ...]
+    denied: tuple[str, ...]
+    resolution: str
+
+    def __str__(self) -> str:
+        at = f" in election {self.index}" if self.index else ""
+        return (
+            f"tie{at} under the overhang cap: {self.party}'s winners in "
+            f"{', '.join(self.districts)} have equal vote shares; denied "
+            f"{', '.join(self.denied)} by {self.resolution}"
+        )
+
+
+def _weakest_winners(
+    res: DistrictResult,
+    c: DistrictContests,
+    remove: IntArray,
+    parties: Sequence[str],
+    tie_break: str,
+    rng: np.random.Generator | None,
+) -> tuple[BoolArray, list[CapTie]]:
     """Mark, per party, the ``remove`` district winners with the lowest vote share.
 
     The share is the winner's votes over the district's candidate votes + against all, compared
-    exactly (Python ints and Fractions); ties go to the later-listed district.  Runs only for
-    the (rare) parties and elections with overhang.
+    exactly (Python ints and Fractions).  Equal shares at the cut are a tie, decided by
+    ``tie_break`` (the districts it picks keep their seat) and reported.  Runs only for the
+    (rare) parties and elections with overhang.
     """
     batch = c.batch_shape
     N = int(np.prod(batch)) if batch else 1
@@ -1185,17 +1237,41 @@ def _weakest_winners(res: DistrictResult, c: DistrictContests, remove: IntArray)
     votes = c.votes.reshape(N, -1)
     against = c.against_all.reshape(N, D)
     members = [np.nonzero(c.district == k)[0].tolist() for k in range(D)]
+    ties: list[CapTie] = []
 
     def share(n: int, k: int) -> Fraction:
         total = sum(int(votes[n, j]) for j in members[k]) + int(against[n, k])
         return Fraction(int(votes[n, win[n, k]]), total)
 
     for n, p in zip(*np.nonzero(rem > 0), strict=True):
-        ds = [k for k in range(D) if wp[n, k] == p]
-        ds.sort(key=lambda k: (share(int(n), k), -k))
-        for k in ds[: int(rem[n, p])]:
-            out[n, k] = True
-    return out.reshape((*batch, D))
+        n, p = int(n), int(p)
+        ds = sorted((k for k in range(D) if wp[n, k] == p), key=lambda k: share(n, k))
+        r = int(rem[n, p])
+        cut = share(n, ds[r - 1])
+        below = [k for k in ds if share(n, k) < cut]
+        group = [k for k in ds if share(n, k) == cut]
+        deny = below + group
+        if len(below) + len(group) > r:  # the cut falls inside equal shares: a tie
+            keep, how = resolve_tie(
+                group,
+                len(below) + len(group) - r,
+                [int(votes[n, win[n, k]]) if k in group else 0 for k in range(D)],
+                tie_break,
+                rng,
+            )
+            deny = below + [k for k in group if k not in keep]
+            idx = tuple(int(x) for x in np.unravel_index(n, batch)) if batch else ()
+            ties.append(
+                CapTie(
+                    idx,
+                    parties[p],
+                    tuple(c.districts[k] for k in group),
+                    tuple(c.districts[k] for k in group if k not in keep),
+                    how,
+                )
+            )
+        out[n, deny] = True
+    return out.reshape((*batch, D)), ties
 
 
 def allocate_mixed(
