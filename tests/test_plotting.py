@@ -203,7 +203,7 @@ def test_compare_bad_input(cec: es.Election, law: es.ElectoralSystem) -> None:
     batch = es.allocate(cec.replace(votes=np.stack([cec.votes, cec.votes])), law)
     with pytest.raises(ElectsimError, match="batched"):
         ep.compare({"b": batch})
-    with pytest.raises(ElectsimError, match="not an Allocation"):
+    with pytest.raises(ElectsimError, match="not a result of allocate"):
         ep.compare({"x": 3})  # type: ignore[dict-item]
     with pytest.raises(ElectsimError, match="ncols"):
         ep.compare({"a": es.allocate(cec, law)}, ncols=0)

@@ -179,11 +179,38 @@ def _seat_positions(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64], f
     return xy, t_arr, diameter
 
 
+def _is_result(obj: Any) -> bool:
+    """An :class:`Allocation` or the result of any rule book run by :func:`electsim.allocate`
+    (districts, tiers, mixed systems): national ``seats``, its ``election`` and ``system``."""
+    return isinstance(obj, Allocation) or all(
+        hasattr(obj, a) for a in ("seats", "election", "system", "batch_shape")
+    )
+
+
+def _index(allocation: Any, index: Any) -> tuple[int, ...]:
+    if isinstance(allocation, Allocation):
+        return allocation._one(index)
+    from .rules.districts import pick
+
+    return pick(tuple(allocation.batch_shape), index)
+
+
 def _one_seats(allocation: Allocation, index: Any) -> NDArray[np.int64]:
-    if not isinstance(allocation, Allocation):
-        raise ElectsimError(f"expected an Allocation from electsim.allocate; got {allocation!r}")
-    i = allocation._one(index)
-    return np.asarray(allocation.seats[i], dtype=np.int64)
+    if not _is_result(allocation):
+        raise ElectsimError(
+            f"expected the result of electsim.allocate (an Allocation or a rule book's result); "
+            f"got {allocation!r}"
+        )
+    return np.asarray(allocation.seats[_index(allocation, index)], dtype=np.int64)
+
+
+def _house(allocation: Any, index: Any, seats: NDArray[np.int64]) -> int:
+    """Seats in the chamber: the system's house, or a mixed result's own (overhang, levelling
+    and independents included); never fewer than the seats drawn."""
+    house = getattr(allocation, "house", None)
+    if house is not None:
+        return max(int(np.asarray(house)[_index(allocation, index)]), int(seats.sum()))
+    return max(int(allocation.system.seats), int(seats.sum()))
 
 
 def _majorities(house: int, majorities: Any) -> list[tuple[str, int]]:
@@ -216,6 +243,7 @@ def _title(allocation: Allocation) -> str:
 def _draw_hemicycle(
     ax: Axes,
     allocation: Allocation,
+    index: Any,
     seats: NDArray[np.int64],
     colors: Mapping[str, str],
     majorities: Any,
@@ -224,7 +252,7 @@ def _draw_hemicycle(
     """Draw the arch; returns ``(label, colour, seats)`` of the parties shown (legend)."""
     from matplotlib.collections import EllipseCollection
 
-    house = int(allocation.system.seats)
+    house = _house(allocation, index, seats)
     parties = allocation.election.parties
     xy, theta, diam = _seat_positions(house)
     face: list[str] = []
@@ -328,7 +356,7 @@ def hemicycle(
     seats = _one_seats(allocation, index)
     colors = _assign_colors(allocation.election.parties)
     ax = _new_axes(ax, (7.0, 4.6))
-    shown = _draw_hemicycle(ax, allocation, seats, colors, majorities, title)
+    shown = _draw_hemicycle(ax, allocation, index, seats, colors, majorities, title)
     if legend and shown:
         handles, labels = _legend_handles(shown)
         ax.legend(
@@ -383,8 +411,8 @@ def compare(
         if not (isinstance(item, tuple) and len(item) == 2):
             raise ElectsimError(f"scenario {item!r} must be a (label, Allocation) pair")
         label, alloc = item
-        if not isinstance(alloc, Allocation):
-            raise ElectsimError(f"scenario {label!r} is not an Allocation: {alloc!r}")
+        if not _is_result(alloc):
+            raise ElectsimError(f"scenario {label!r} is not a result of allocate: {alloc!r}")
         if alloc.batch_shape:
             raise ElectsimError(
                 f"scenario {label!r} is batched {alloc.batch_shape}; compare one election each"
@@ -411,7 +439,7 @@ def compare(
     legend: dict[str, tuple[str, str]] = {}  # name -> (short, colour), first appearance
     for k, (label, alloc, seats) in enumerate(pairs):
         ax = axes[k // ncols][k % ncols]
-        _draw_hemicycle(ax, alloc, seats, colors, None, label)
+        _draw_hemicycle(ax, alloc, None, seats, colors, None, label)
         counts = []
         for p, s in zip(alloc.election.parties, seats, strict=True):
             if s > 0:

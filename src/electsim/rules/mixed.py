@@ -534,6 +534,11 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
     list_allocation: Allocation | None = None
 
     @property
+    def votes(self) -> IntArray:
+        """National list votes ``(*batch, P)`` (what :mod:`electsim.metrics` reads)."""
+        return self.election.national_votes
+
+    @property
     def batch_shape(self) -> tuple[int, ...]:
         """Leading batch dimensions."""
         return tuple(self.seats.shape[:-1])

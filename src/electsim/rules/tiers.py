@@ -140,6 +140,11 @@ class TieredAllocation(HTMLReprMixin, ReadOnlyArrays):
     ties: tuple[DistrictTie, ...]
 
     @property
+    def votes(self) -> IntArray:
+        """National list votes ``(*batch, P)`` (what :mod:`electsim.metrics` reads)."""
+        return self.election.national_votes
+
+    @property
     def batch_shape(self) -> tuple[int, ...]:
         """Leading batch dimensions."""
         return self.election.batch_shape
