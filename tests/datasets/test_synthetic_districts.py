@@ -98,3 +98,15 @@ def test_with_the_2021_preset() -> None:
 def test_validation(kwargs: dict, match: str) -> None:
     with pytest.raises(ElectsimError, match=match):
         synthetic_districts(**kwargs)
+
+
+def test_more_districts_than_stations_in_a_region_is_refused() -> None:
+    # review finding: 5,000 districts gave 2,771 empty (unfilled) districts without an error;
+    # the smallest domestic region of the 2020 file has far fewer than the Hare share of 5,000
+    import pytest
+
+    from electsim.datasets import synthetic_districts
+    from electsim.errors import ElectsimError
+
+    with pytest.raises(ElectsimError, match=r"n_districts=5000 .* polling stations"):
+        synthetic_districts(5000, rng=1)

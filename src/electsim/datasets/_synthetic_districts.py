@@ -158,6 +158,14 @@ def synthetic_districts(
         "lowest_index",
         None,
     )
+    for r, m in zip(domestic, per_region[0].tolist(), strict=True):
+        stations = int((precincts.region == r).sum())
+        if m > stations:
+            raise ElectsimError(
+                f"n_districts={n_districts} gives {precincts.regions[r].name} {m} districts but "
+                f"it has only {stations} polling stations (districts are groups of whole "
+                "stations); use fewer districts"
+            )
     names: list[str] = []
     dist_votes: list[NDArray[np.int64]] = []
     dist_against: list[int] = []
