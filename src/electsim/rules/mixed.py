@@ -354,7 +354,8 @@ def district_winners(
     In each district the candidate with the most votes wins.  If "against all" has *more*
     votes than the leading candidate, the seat stays unfilled and a new election is needed
     (Kyrgyz law for single-member districts, 2021; e.g. two Bishkek districts in November 2021).
-    A tie between "against all" and the leader is not "more": the leader wins.  A district in
+    A tie between "against all" and the leader is not "more": the leader wins (ASSUMPTION: the
+    law's "more votes than" is read literally; no ruling on a tie was found).  A district in
     which no candidate has a vote is unfilled too.  Exact ties for first place are decided by
     ``tie_break`` and reported.
 
