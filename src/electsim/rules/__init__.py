@@ -16,7 +16,7 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .qualification import ByKind, DistrictShare, Exempt
+from .qualification import ByKind, DistrictSeats, DistrictShare, Exempt
 
 if TYPE_CHECKING:  # the rule books import allocate, which imports this package: load them lazily
     from .districts import DistrictAllocation, DistrictSystem, DistrictTie, Magnitudes
@@ -77,6 +77,7 @@ __all__ = [
     "DistrictAllocation",
     "DistrictContests",
     "DistrictResult",
+    "DistrictSeats",
     "DistrictShare",
     "DistrictSystem",
     "DistrictTie",

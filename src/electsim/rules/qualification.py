@@ -33,6 +33,7 @@ from ..system import Base, BaseScope, Threshold, scoped_base
 __all__ = [
     "Alternative",
     "ByKind",
+    "DistrictSeats",
     "DistrictShare",
     "Exempt",
     "alternative_qualification",
@@ -345,11 +346,50 @@ class Exempt:
         return f"exempt: {', '.join(map(str, self.parties))}{why}"
 
 
-def check_alternatives(alternatives: Any) -> tuple[Alternative, ...]:
-    """Validate ``ElectoralSystem(alternatives=...)``: a tuple of alternative rules."""
+@dataclass(frozen=True)
+class DistrictSeats:
+    """Qualify for an upper tier with at least ``seats`` seats won in the lower (district) tier.
+
+    Austria's *Grundmandat*: a list with one seat won in a regional constituency takes part in
+    the later scrutinies even below 4 % nationally (Nationalrats-Wahlordnung 1992, § 100);
+    Germany's three direct mandates and New Zealand's electorate seat are the same idea in
+    mixed systems (:class:`~electsim.rules.MMPSystem`, ``alternative_district_seats``).  It
+    counts seats of a lower tier, so it is accepted by :class:`~electsim.rules.LevellingSystem`
+    only (a single tier or a district system has no lower tier; they refuse it).
+
+    Examples
+    --------
+    >>> DistrictSeats(1)
+    DistrictSeats(1)
+    >>> str(DistrictSeats(3))
+    '>= 3 lower-tier seats'
+    """
+
+    seats: int
+
+    def __post_init__(self) -> None:
+        k = self.seats
+        if isinstance(k, np.integer):
+            object.__setattr__(self, "seats", int(k))
+        if isinstance(self.seats, bool) or not isinstance(self.seats, int) or self.seats < 1:
+            raise ElectsimError(f"DistrictSeats(seats={k!r}) must be an integer >= 1")
+
+    def __repr__(self) -> str:
+        return f"DistrictSeats({self.seats})"
+
+    def __str__(self) -> str:
+        return f">= {self.seats} lower-tier seat{'s' if self.seats != 1 else ''}"
+
+
+def check_alternatives(alternatives: Any, *, lower_tier: bool = False) -> tuple[Any, ...]:
+    """Validate ``alternatives=``: a tuple of alternative rules.
+
+    ``lower_tier=True`` (upper tiers) also accepts :class:`DistrictSeats`, which only a rule
+    book with a lower tier can evaluate.
+    """
     if alternatives is None:
         return ()
-    if isinstance(alternatives, DistrictShare | Exempt):
+    if isinstance(alternatives, DistrictShare | Exempt | DistrictSeats):
         alternatives = (alternatives,)
     try:
         items = tuple(alternatives)
@@ -358,6 +398,13 @@ def check_alternatives(alternatives: Any) -> tuple[Alternative, ...]:
             f"alternatives={alternatives!r} must be a sequence of DistrictShare / Exempt"
         ) from None
     for a in items:
+        if isinstance(a, DistrictSeats):
+            if not lower_tier:
+                raise ElectsimError(
+                    f"alternatives: {a!r} counts seats won in a lower tier; use it on a "
+                    "LevellingSystem (mixed systems: MMPSystem(alternative_district_seats=k))"
+                )
+            continue
         if not isinstance(a, Alternative):
             raise ElectsimError(
                 f"alternatives: {a!r} is not an alternative qualification (use DistrictShare, "

@@ -80,7 +80,13 @@ from .districts import (
     run_method,
     seat_table,
 )
-from .qualification import Alternative, ByKind, alternative_qualification, check_alternatives
+from .qualification import (
+    Alternative,
+    ByKind,
+    DistrictSeats,
+    alternative_qualification,
+    check_alternatives,
+)
 
 __all__ = ["LevellingSystem", "RemainderSystem", "TieredAllocation"]
 
@@ -283,13 +289,15 @@ class LevellingSystem:
     tie_break : str
         Ties of the national apportionment and of the distribution.
     name, source : str
-    alternatives : sequence of Exempt, DistrictShare, ...
+    alternatives : sequence of Exempt, DistrictShare, DistrictSeats, ...
         Other routes to the **levelling seats** for a list below ``threshold``, with the
         meaning they have in :class:`~electsim.ElectoralSystem` (the tier is national): an
         :class:`~electsim.rules.Exempt` list qualifies; a
         :class:`~electsim.rules.DistrictShare` qualifies a list that reaches the share in at
-        least one district.  This is *not* Sweden's 12 % rule, which grants only the fixed
-        seats of that constituency and never adjustment seats: write it on the lower tier,
+        least one district; :class:`~electsim.rules.DistrictSeats` ``(k)`` a list that won at
+        least ``k`` seats in the lower tier (Austria's *Grundmandat*, ``k = 1``).  This is
+        *not* Sweden's 12 % rule, which grants only the fixed seats of that constituency and
+        never adjustment seats: write it on the lower tier,
         ``DistrictSystem(..., national_threshold=Threshold("4%", base="valid"),
         alternatives=(DistrictShare("12%", base="valid"),))``, and keep ``threshold`` at 4 %
         here without alternatives.  A list with no votes never qualifies.
@@ -318,7 +326,7 @@ class LevellingSystem:
     tie_break: str = "raise"
     name: str = ""
     source: str = ""
-    alternatives: tuple[Alternative, ...] = ()
+    alternatives: tuple[Alternative | DistrictSeats, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.lower, DistrictSystem):
@@ -340,7 +348,9 @@ class LevellingSystem:
         object.__setattr__(
             self, "threshold", national_thresholds(self.threshold, None, name="threshold")
         )
-        object.__setattr__(self, "alternatives", check_alternatives(self.alternatives))
+        object.__setattr__(
+            self, "alternatives", check_alternatives(self.alternatives, lower_tier=True)
+        )
         object.__setattr__(self, "national_method", get_method(self.national_method))
         if self.distribution not in ("relative_quotient", None):
             raise UnknownMethodError(
@@ -439,10 +449,12 @@ class LevellingSystem:
         ds = low.seats.reshape(N, P)
         vnat = election.national_votes.reshape(N, P)
         qualified = passes_national(election, self.threshold, "threshold")
-        if self.alternatives:
-            qualified = qualified | alternative_qualification(election, self.alternatives).reshape(
-                N, P
-            )
+        by_votes = [alt for alt in self.alternatives if not isinstance(alt, DistrictSeats)]
+        if by_votes:
+            qualified = qualified | alternative_qualification(election, by_votes).reshape(N, P)
+        for alt in self.alternatives:
+            if isinstance(alt, DistrictSeats):  # e.g. Austria's Grundmandat
+                qualified = qualified | (ds >= alt.seats)
         qualified = qualified & (vnat > 0)
         T = low.magnitudes.reshape(N, D).sum(axis=1) + L
         S = T - np.where(qualified, 0, ds).sum(axis=1)
