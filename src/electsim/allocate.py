@@ -15,7 +15,7 @@ from ._display import HTMLReprMixin
 from ._rng import LotRng, RngLike, normalise_rng
 from .apportion.divisor import DivisorSpec
 from .apportion.quota import QuotaRule
-from .election import Election, ReadOnlyArrays
+from .election import Election, ElectionResult
 from .errors import ElectsimError, ShapeMismatchError, TieError, UnseededLotWarning
 from .rules.qualification import ByKind
 from .rules.single import SingleTierReport, apportion_single_tier, uses_single_rules
@@ -81,7 +81,7 @@ class Tie:
 
 
 @dataclass(frozen=True, eq=False)
-class Allocation(HTMLReprMixin, ReadOnlyArrays):
+class Allocation(HTMLReprMixin, ElectionResult):
     """The result of :func:`allocate`: seats and everything that explains them.
 
     All arrays have the election's batch shape in front.
@@ -140,15 +140,6 @@ class Allocation(HTMLReprMixin, ReadOnlyArrays):
     rules: SingleTierReport | None = None
 
     # ---------------------------------------------------------------- views
-    @property
-    def votes(self) -> IntArray:
-        """National party votes ``(*batch, P)``."""
-        return self.election.national_votes
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        """Leading batch dimensions."""
-        return self.election.batch_shape
 
     @property
     def no_party_eligible(self) -> BoolArray:
@@ -162,27 +153,6 @@ class Allocation(HTMLReprMixin, ReadOnlyArrays):
         for t in self.ties:
             out[t.index] = True
         return out
-
-    def _one(self, index: Any) -> tuple[Any, ...]:
-        if not self.batch_shape:
-            if index not in (None, ()):
-                raise ElectsimError("this allocation is not batched; omit index")
-            return ()
-        if index is None:
-            raise ElectsimError(
-                f"this allocation has batch shape {self.batch_shape}; pass index= to pick one"
-            )
-        idx = index if isinstance(index, tuple) else (index,)
-        if len(idx) != len(self.batch_shape):
-            raise ElectsimError(f"index={index!r} must address all batch axes {self.batch_shape}")
-        out = []
-        for i, n in zip(idx, self.batch_shape, strict=True):
-            if isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= int(i) < n:
-                raise ElectsimError(
-                    f"index={index!r} is out of range for the batch shape {self.batch_shape}"
-                )
-            out.append(int(i) % n)
-        return tuple(out)
 
     def by_party(self, index: Any = None) -> dict[str, int]:
         """``{party name: seats}`` of one election (all parties, in column order)."""

@@ -203,6 +203,46 @@ class ReadOnlyArrays:
         self.__dict__.update(state)
 
 
+def batch_index(batch: tuple[int, ...], index: Any, what: str = "result") -> tuple[int, ...]:
+    """Validate ``index`` into the batch shape ``batch`` (``()`` for a single election): an
+    int or a tuple addressing every batch axis, negative indices allowed."""
+    if not batch:
+        if index not in (None, ()):
+            raise ElectsimError(f"this {what} is not batched; omit index")
+        return ()
+    if index is None:
+        raise ElectsimError(f"this {what} has batch shape {batch}; pass index= to pick one")
+    idx = index if isinstance(index, tuple) else (index,)
+    if len(idx) != len(batch):
+        raise ElectsimError(f"index={index!r} must address all batch axes {batch}")
+    out = []
+    for i, n in zip(idx, batch, strict=True):
+        if isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= int(i) < n:
+            raise ElectsimError(f"index={index!r} is out of range for the batch shape {batch}")
+        out.append(int(i) % n)
+    return tuple(out)
+
+
+class ElectionResult(ReadOnlyArrays):
+    """Mixin of the results of :func:`electsim.allocate` and the rule books: read-only arrays
+    after unpickling, the election's national ``votes`` and its ``batch_shape``."""
+
+    election: Election
+
+    @property
+    def votes(self) -> NDArray[np.int64]:
+        """National list votes ``(*batch, P)``."""
+        return self.election.national_votes
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Leading batch dimensions."""
+        return self.election.batch_shape
+
+    def _one(self, index: Any) -> tuple[int, ...]:
+        return batch_index(self.batch_shape, index, "allocation")
+
+
 def _fold(name: str) -> str:
     """Case- and spacing-insensitive form of a name (for matching only)."""
     return " ".join(name.casefold().split())

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .allocate import Allocation
-from .election import Party
+from .election import Party, batch_index
 from .errors import ElectsimError
 from .metrics import majority_threshold
 
@@ -188,11 +188,7 @@ def _is_result(obj: Any) -> bool:
 
 
 def _index(allocation: Any, index: Any) -> tuple[int, ...]:
-    if isinstance(allocation, Allocation):
-        return allocation._one(index)
-    from .rules.districts import pick
-
-    return pick(tuple(allocation.batch_shape), index)
+    return batch_index(tuple(allocation.batch_shape), index, "allocation")
 
 
 def _one_seats(allocation: Allocation, index: Any) -> NDArray[np.int64]:

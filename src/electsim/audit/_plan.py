@@ -631,19 +631,36 @@ def plans(
         ) -> NDArray[np.float64]:
             return h[order[i:j]] if kind == "polling" else np.full(j - i, b0)
 
-        def dirty(
-            i: int, j: int, clean: Callable[[int, int], NDArray[np.float64]] = clean
-        ) -> NDArray[np.float64]:
-            return np.where(err[i:j], 0.0, clean(i, j))
-
-        n0 = first_rejection(clean, N, test, u, n_pop, risk_limits, kw)
-        n1 = n0 if not err.any() else first_rejection(dirty, N, test, u, n_pop, risk_limits, kw)
-        for r, row in enumerate(rows):
-            row.append(AssertionPlan(a, n0[r], n1[r]))
+        _append_plans(rows, a, clean, err, N, test, u, n_pop, risk_limits, kw)
     return tuple(
         AuditPlan(A, kind, test, float(r), float(error_rate), dict(test_params), tuple(row))
         for r, row in zip(risk_limits, rows, strict=True)
     )
+
+
+def _append_plans(
+    rows: list[list[AssertionPlan]],
+    a: Any,
+    clean: Callable[[int, int], NDArray[np.float64]],
+    err: NDArray[np.bool_],
+    size: int,
+    test: str,
+    u: float,
+    n_pop: int | None,
+    risk_limits: Sequence[float],
+    kw: dict[str, Any],
+) -> None:
+    """Sample sizes of one assertion at every risk limit, without errors (scores ``clean``)
+    and with the assumed errors at positions ``err`` (those draws score 0), appended to
+    ``rows`` (one row per risk limit)."""
+
+    def dirty(i: int, j: int) -> NDArray[np.float64]:
+        return np.where(err[i:j], 0.0, clean(i, j))
+
+    n0 = first_rejection(clean, size, test, u, n_pop, risk_limits, kw)
+    n1 = n0 if not err.any() else first_rejection(dirty, size, test, u, n_pop, risk_limits, kw)
+    for r, row in enumerate(rows):
+        row.append(AssertionPlan(a, n0[r], n1[r]))
 
 
 def _batch_plans(
@@ -687,15 +704,7 @@ def _batch_plans(
         def clean(i: int, j: int, x0: float = 1.0 / float(den)) -> NDArray[np.float64]:
             return np.full(j - i, x0)
 
-        def dirty(
-            i: int, j: int, clean: Callable[[int, int], NDArray[np.float64]] = clean
-        ) -> NDArray[np.float64]:
-            return np.where(err[i:j], 0.0, clean(i, j))
-
-        n0 = first_rejection(clean, size, test, u, None, risk_limits, kw)
-        n1 = n0 if not err.any() else first_rejection(dirty, size, test, u, None, risk_limits, kw)
-        for r, row in enumerate(rows):
-            row.append(AssertionPlan(a, n0[r], n1[r]))
+        _append_plans(rows, a, clean, err, size, test, u, None, risk_limits, kw)
     return tuple(
         AuditPlan(A, "batch", test, float(r), error_rate, dict(test_params), tuple(row), D, size)
         for r, row in zip(risk_limits, rows, strict=True)

@@ -35,7 +35,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array
 from .._rng import normalise_rng as _normalise_rng
 from ..apportion import TIE_POLICIES, Method, TieRecord, get_method
-from ..election import Election, ReadOnlyArrays
+from ..election import Election, ElectionResult
 from ..errors import (
     ElectsimError,
     MissingDataError,
@@ -175,25 +175,6 @@ def frozen(a: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any]:
     out = np.ascontiguousarray(a).reshape(shape)
     out.setflags(write=False)
     return out
-
-
-def pick(batch: tuple[int, ...], index: Any) -> tuple[int, ...]:
-    """Validate an index into the batch (``()`` for a single election)."""
-    if not batch:
-        if index not in (None, ()):
-            raise ElectsimError("this result is not batched; omit index")
-        return ()
-    if index is None:
-        raise ElectsimError(f"this result has batch shape {batch}; pass index= to pick one")
-    idx = index if isinstance(index, tuple) else (index,)
-    if len(idx) != len(batch):
-        raise ElectsimError(f"index={index!r} must address all batch axes {batch}")
-    out = []
-    for i, n in zip(idx, batch, strict=True):
-        if isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= int(i) < n:
-            raise ElectsimError(f"index={index!r} is out of range for the batch shape {batch}")
-        out.append(int(i) % n)
-    return tuple(out)
 
 
 #: What a national qualification threshold of a district or tier system may be: one
@@ -815,7 +796,7 @@ def batch_summary(kind: str, result: Any) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class DistrictAllocation(HTMLReprMixin, ReadOnlyArrays):
+class DistrictAllocation(HTMLReprMixin, ElectionResult):
     """The result of :meth:`DistrictSystem.allocate`.
 
     Attributes
@@ -848,19 +829,9 @@ class DistrictAllocation(HTMLReprMixin, ReadOnlyArrays):
     unfilled: IntArray
     ties: tuple[DistrictTie, ...]
 
-    @property
-    def votes(self) -> IntArray:
-        """National list votes ``(*batch, P)`` (what :mod:`electsim.metrics` reads)."""
-        return self.election.national_votes
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        """Leading batch dimensions."""
-        return self.election.batch_shape
-
     def by_district(self, index: Any = None) -> dict[str, dict[str, int]]:
         """``{district: {party: seats}}`` of one election (parties with seats only)."""
-        i = pick(self.batch_shape, index)
+        i = self._one(index)
         e = self.election
         return {
             r.name: {
@@ -877,7 +848,7 @@ class DistrictAllocation(HTMLReprMixin, ReadOnlyArrays):
         Keys: ``district``, ``party``, ``votes``, ``passes_district``, ``passes_national``,
         ``eligible``, ``seats``.
         """
-        i = pick(self.batch_shape, index)
+        i = self._one(index)
         e = self.election
         out = []
         for d, r in enumerate(e.regions):
@@ -901,7 +872,7 @@ class DistrictAllocation(HTMLReprMixin, ReadOnlyArrays):
 
     def table(self, index: Any = None) -> str:
         """Districts x parties table of one election."""
-        i = pick(self.batch_shape, index)
+        i = self._one(index)
         title = f"{self.election.name or 'Election'}{f' {list(i)}' if i else ''} -- {self.system}"
         foot = []
         if int(self.unfilled[i]):

@@ -38,7 +38,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array
 from ..allocate import Allocation, Tie, allocate
 from ..apportion import TIE_POLICIES, TieRecord, resolve_tie
-from ..election import Election, ReadOnlyArrays
+from ..election import Election, ElectionResult, ReadOnlyArrays
 from ..errors import (
     ElectsimError,
     MissingDataError,
@@ -470,7 +470,7 @@ class MixedElection:
 
 # ----------------------------------------------------------------------------- results
 @dataclass(frozen=True, eq=False)
-class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
+class MixedAllocation(HTMLReprMixin, ElectionResult):
     """Seats of a mixed system: list tier + single-member districts.
 
     All arrays have the batch shape in front.
@@ -535,11 +535,6 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
     list_allocation: Allocation | None = None
 
     @property
-    def votes(self) -> IntArray:
-        """National list votes ``(*batch, P)`` (what :mod:`electsim.metrics` reads)."""
-        return self.election.national_votes
-
-    @property
     def batch_shape(self) -> tuple[int, ...]:
         """Leading batch dimensions."""
         return tuple(self.seats.shape[:-1])
@@ -548,22 +543,6 @@ class MixedAllocation(HTMLReprMixin, ReadOnlyArrays):
     def house(self) -> IntArray:
         """Chamber size ``(*batch,)``: party seats + independents + unfilled."""
         return np.asarray(self.seats.sum(axis=-1) + self.independents + self.unfilled)
-
-    def _one(self, index: Any) -> tuple[int, ...]:
-        batch = self.batch_shape
-        if not batch:
-            if index not in (None, ()):
-                raise ElectsimError("this allocation is not batched; omit index")
-            return ()
-        if index is None:
-            raise ElectsimError(f"this allocation has batch shape {batch}; pass index=")
-        idx = index if isinstance(index, tuple) else (index,)
-        if len(idx) != len(batch) or any(
-            isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= int(i) < n
-            for i, n in zip(idx, batch, strict=False)
-        ):
-            raise ElectsimError(f"index={index!r} does not address the batch shape {batch}")
-        return tuple(int(i) % n for i, n in zip(idx, batch, strict=True))
 
     def by_party(self, index: Any = None) -> dict[str, int]:
         """``{party name: total seats}`` of one election."""

@@ -56,7 +56,7 @@ from .._display import HTMLReprMixin
 from .._exact import as_count_array, parse_rate
 from ..apportion import Method, TieRecord, get_method, resolve_tie
 from ..apportion._select import select_top
-from ..election import Election, ReadOnlyArrays
+from ..election import Election, ElectionResult
 from ..errors import ElectsimError, ShapeMismatchError, UnknownMethodError
 from ..system import Threshold
 from .districts import (
@@ -73,7 +73,6 @@ from .districts import (
     normalise_rng,
     passes_national,
     per_district,
-    pick,
     raise_on_ties,
     refuse_candidates,
     replace_rules,
@@ -104,7 +103,7 @@ MAX_PLACED_SEATS = 10_000
 
 
 @dataclass(frozen=True, eq=False)
-class TieredAllocation(HTMLReprMixin, ReadOnlyArrays):
+class TieredAllocation(HTMLReprMixin, ElectionResult):
     """The result of a two-tier system.
 
     Attributes
@@ -145,21 +144,11 @@ class TieredAllocation(HTMLReprMixin, ReadOnlyArrays):
     unfilled: IntArray
     ties: tuple[DistrictTie, ...]
 
-    @property
-    def votes(self) -> IntArray:
-        """National list votes ``(*batch, P)`` (what :mod:`electsim.metrics` reads)."""
-        return self.election.national_votes
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        """Leading batch dimensions."""
-        return self.election.batch_shape
-
     def to_records(self, index: Any = None) -> list[dict[str, Any]]:
         """One record per list of one election: ``party``, ``votes``, ``qualified``,
         ``excluded``, ``lower``, ``upper``, ``seats`` and (with placement) ``upper_districts``
         (district names of its upper-tier seats, repeated for several)."""
-        i = pick(self.batch_shape, index)
+        i = self._one(index)
         e = self.election
         out = []
         for p, party in enumerate(e.parties):
@@ -187,7 +176,7 @@ class TieredAllocation(HTMLReprMixin, ReadOnlyArrays):
 
     def table(self, index: Any = None) -> str:
         """Districts x lists after the upper tier (or lists x tiers without placement)."""
-        i = pick(self.batch_shape, index)
+        i = self._one(index)
         e = self.election
         title = f"{e.name or 'Election'}{f' {list(i)}' if i else ''} -- {self.system}"
         kind = "levelling" if isinstance(self.system, LevellingSystem) else "second scrutiny"
